@@ -1,0 +1,110 @@
+"""The `liveblog-alerts` command: run, demo, and the tools around the bot."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bot.config import Settings
+    from bot.logs import setup_logging
+
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        print(f"error: invalid setting {where}: {first['msg']}", file=sys.stderr)
+        return 2
+    token = settings.telegram.bot_token.get_secret_value()
+    if not token.strip():
+        print(
+            "error: TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather "
+            "and export it (see README)",
+            file=sys.stderr,
+        )
+        return 2
+    setup_logging(logging.INFO, secrets=[token])
+    from telegram import Update
+
+    from bot.app import build_application
+
+    build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from bot.demo import main as demo_main
+    from bot.logs import setup_logging
+
+    setup_logging(logging.WARNING)
+    return demo_main()
+
+
+def _devserver(args: argparse.Namespace) -> int:
+    from bot.devserver import DevServer
+    from bot.logs import setup_logging
+
+    setup_logging(logging.INFO)
+
+    async def serve() -> None:
+        server = DevServer(host="127.0.0.1", port=args.port)
+        await server.start()
+        print(
+            f"Bot API stand-in at {server.api_url}  (control API at {server.url}/control)",
+            flush=True,
+        )
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await server.stop()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve())
+    return 0
+
+
+def _health(args: argparse.Namespace) -> int:
+    """Healthy when the running bot touched its heartbeat within the last three minutes."""
+    from datetime import UTC, datetime
+
+    from bot.app import heartbeat_path
+    from bot.config import Settings
+
+    path = heartbeat_path(Settings())
+    try:
+        beat = datetime.fromisoformat(path.read_text().strip())
+    except (OSError, ValueError):
+        print(f"unhealthy: no heartbeat at {path}", file=sys.stderr)
+        return 1
+    age = (datetime.now(UTC) - beat).total_seconds()
+    if age > 180:
+        print(f"unhealthy: last heartbeat {age:.0f} s ago", file=sys.stderr)
+        return 1
+    print(f"healthy: last heartbeat {age:.0f} s ago")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="liveblog-alerts", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the bot (long polling)").set_defaults(func=_run)
+    sub.add_parser("demo", help="offline demo against the local stand-in").set_defaults(func=_demo)
+    sub.add_parser("health", help="exit 0 when the running bot is alive").set_defaults(func=_health)
+    dev = sub.add_parser("devserver", help="run the local Bot API stand-in")
+    dev.add_argument("--port", type=int, default=8081)
+    dev.set_defaults(func=_devserver)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result

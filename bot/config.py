@@ -1,0 +1,78 @@
+"""Settings from the environment (and an optional `.env`), one class per concern."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+OFFICIAL_API_URL = "https://api.telegram.org/bot"
+
+
+class TelegramSettings(BaseSettings):
+    """How the bot reaches Telegram (or the local stand-in)."""
+
+    model_config = SettingsConfigDict(env_prefix="TELEGRAM_", env_file=".env", extra="ignore")
+
+    bot_token: SecretStr = SecretStr("")
+    api_url: str = OFFICIAL_API_URL
+
+    def base_url(self) -> str:
+        # PTB appends the token to base_url; accept both ".../bot" and ".../bot/".
+        return self.api_url.rstrip("/")
+
+
+class LiveblogSettings(BaseSettings):
+    """What the bot follows, where it keeps its data, whom it obeys."""
+
+    model_config = SettingsConfigDict(env_prefix="LIVEBLOG_", env_file=".env", extra="ignore")
+
+    db: Path = Path("./data/liveblog.sqlite3")
+    sources: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    poll_seconds: int = Field(default=60, ge=15)
+    tz: str = "Europe/Berlin"
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    max_subscriptions: int = Field(default=25, ge=1, le=200)
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _split_sources(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(
+                int(part) for part in value.replace(";", ",").split(",") if part.strip()
+            )
+        return value
+
+    @field_validator("tz")
+    @classmethod
+    def _valid_tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.tz)
+
+
+class Settings:
+    """All settings, read once at start-up."""
+
+    def __init__(
+        self,
+        telegram: TelegramSettings | None = None,
+        liveblog: LiveblogSettings | None = None,
+    ) -> None:
+        self.telegram = telegram or TelegramSettings()
+        self.liveblog = liveblog or LiveblogSettings()

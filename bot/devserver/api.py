@@ -1,0 +1,315 @@
+"""The Bot API methods, answered with Telegram's JSON shapes and error texts."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bot.devserver.html_check import EntityParseError, visible_text
+from bot.devserver.limits import RateLimiter
+from bot.devserver.state import BOT_USER, BotMessage, DevState
+
+MAX_TEXT = 4096
+MAX_CALLBACK_DATA = 64
+
+
+class ApiError(Exception):
+    def __init__(self, code: int, description: str, parameters: dict[str, Any] | None = None):
+        super().__init__(description)
+        self.code = code
+        self.description = description
+        self.parameters = parameters
+
+
+def ok(result: Any) -> dict[str, Any]:
+    return {"ok": True, "result": result}
+
+
+def decode_params(raw: dict[str, str]) -> dict[str, Any]:
+    """PTB sends form fields; non-string values arrive JSON-encoded."""
+    params: dict[str, Any] = {}
+    for key, value in raw.items():
+        if isinstance(value, str) and value[:1] in "{[0123456789-tfn":
+            try:
+                params[key] = json.loads(value)
+                continue
+            except ValueError:
+                pass
+        params[key] = value
+    return params
+
+
+def _chat_id(params: dict[str, Any]) -> int:
+    try:
+        return int(params["chat_id"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ApiError(400, "Bad Request: chat not found") from exc
+
+
+def _check_markup(markup: Any) -> dict[str, Any] | None:
+    if markup in (None, ""):
+        return None
+    if not isinstance(markup, dict):
+        raise ApiError(400, "Bad Request: can't parse reply keyboard markup JSON object")
+    for row in markup.get("inline_keyboard", []):
+        for button in row:
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(str(data).encode()) <= MAX_CALLBACK_DATA:
+                raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+    return markup
+
+
+def _render(params: dict[str, Any]) -> tuple[str, str]:
+    raw = str(params.get("text", ""))
+    if params.get("parse_mode") == "HTML":
+        try:
+            text = visible_text(raw)
+        except EntityParseError as exc:
+            raise ApiError(400, f"Bad Request: can't parse entities: {exc}") from exc
+    else:
+        text = raw
+    if not text.strip():
+        raise ApiError(400, "Bad Request: message text is empty")
+    if len(text) > MAX_TEXT:
+        raise ApiError(400, "Bad Request: message is too long")
+    return raw, text
+
+
+class BotApi:
+    def __init__(self, state: DevState, limiter: RateLimiter) -> None:
+        self.state = state
+        self.limiter = limiter
+        self.methods: dict[str, Callable[[dict[str, Any]], Awaitable[Any]]] = {
+            "getme": self.get_me,
+            "getupdates": self.get_updates,
+            "sendmessage": self.send_message,
+            "editmessagetext": self.edit_message_text,
+            "editmessagereplymarkup": self.edit_message_reply_markup,
+            "answercallbackquery": self.answer_callback_query,
+            "setmycommands": self.set_my_commands,
+            "getmycommands": self.get_my_commands,
+            "deletemycommands": self.delete_my_commands,
+            "deletewebhook": self.simple_true,
+            "setwebhook": self.simple_true,
+            "close": self.simple_true,
+            "logout": self.simple_true,
+            "sendchataction": self.simple_true,
+            "deletemessage": self.delete_message,
+            "getchat": self.get_chat,
+            "getchatmember": self.get_chat_member,
+            "getchatadministrators": self.get_chat_administrators,
+        }
+
+    async def call(self, method: str, params: dict[str, Any]) -> Any:
+        handler = self.methods.get(method.lower())
+        if handler is None:
+            raise ApiError(404, "Not Found: method not found")
+        chat_id = params.get("chat_id")
+        fault = self.state.take_fault(method.lower(), int(chat_id) if chat_id is not None else None)
+        if fault is not None:
+            await self._apply_fault(fault)
+        return await handler(params)
+
+    async def _apply_fault(self, fault: Any) -> None:
+        kind = fault.kind
+        if kind == "slow":
+            await asyncio.sleep(fault.delay_s)
+            return
+        if kind == "retry_after":
+            raise ApiError(
+                429,
+                f"Too Many Requests: retry after {fault.retry_after}",
+                {"retry_after": fault.retry_after},
+            )
+        if kind == "blocked":
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        if kind == "kicked":
+            raise ApiError(403, "Forbidden: bot was kicked from the group chat")
+        if kind == "parse":
+            raise ApiError(400, "Bad Request: can't parse entities: Unsupported start tag")
+        if kind == "too_long":
+            raise ApiError(400, "Bad Request: message is too long")
+        if kind == "server":
+            raise ApiError(502, "Bad Gateway")
+        raise ApiError(500, f"Internal Server Error: unknown fault {kind}")
+
+    def _target_chat(self, params: dict[str, Any]) -> int:
+        chat_id = _chat_id(params)
+        if chat_id in self.state.migrated:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": self.state.migrated[chat_id]},
+            )
+        return chat_id
+
+    async def simple_true(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def get_me(self, params: dict[str, Any]) -> dict[str, Any]:
+        return BOT_USER
+
+    async def get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        limit = max(1, min(int(params.get("limit") or 100), 100))
+        timeout = max(0.0, min(float(params.get("timeout") or 0), 50.0))
+        state = self.state
+        async with state.changed:
+            state.updates = [u for u in state.updates if u["update_id"] >= offset]
+            if not state.updates and timeout:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(
+                        state.changed.wait_for(lambda: bool(state.updates)), timeout
+                    )
+            return state.updates[:limit]
+
+    async def send_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = self._target_chat(params)
+        html, text = _render(params)
+        markup = _check_markup(params.get("reply_markup"))
+        chat_type = self.state.chat_json(chat_id).get("type", "private")
+        retry_after = self.limiter.check(chat_id, str(chat_type), asyncio.get_running_loop().time())
+        if retry_after:
+            self.state.stats["rate_limited"] += 1
+            raise ApiError(
+                429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
+            )
+        message = BotMessage(
+            chat_id,
+            self.state.next_message_id(chat_id),
+            text,
+            html,
+            params.get("parse_mode"),
+            markup,
+            int(time.time()),
+        )
+        self.state.messages[(chat_id, message.message_id)] = message
+        self.state.stats["sent"] += 1
+        await self.state.add_event(
+            "bot_message",
+            chat_id,
+            text,
+            message_id=message.message_id,
+            data={"html": html, "reply_markup": markup},
+        )
+        return self.state.bot_message_json(message)
+
+    def _existing(self, params: dict[str, Any]) -> BotMessage:
+        chat_id = self._target_chat(params)
+        message = self.state.messages.get((chat_id, int(params.get("message_id") or 0)))
+        if message is None:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        return message
+
+    async def edit_message_text(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._existing(params)
+        html, text = _render(params)
+        markup = _check_markup(params.get("reply_markup"))
+        if html == message.html and markup == message.reply_markup:
+            raise ApiError(
+                400,
+                "Bad Request: message is not modified: specified new message "
+                "content and reply markup are exactly the same as a current content "
+                "and reply markup of the message",
+            )
+        message.text, message.html, message.reply_markup = text, html, markup
+        message.edited = True
+        await self.state.add_event(
+            "bot_edit",
+            message.chat_id,
+            text,
+            message_id=message.message_id,
+            data={"html": html, "reply_markup": markup},
+        )
+        return self.state.bot_message_json(message)
+
+    async def edit_message_reply_markup(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._existing(params)
+        markup = _check_markup(params.get("reply_markup"))
+        if markup == message.reply_markup:
+            raise ApiError(400, "Bad Request: message is not modified")
+        message.reply_markup = markup
+        await self.state.add_event(
+            "bot_markup",
+            message.chat_id,
+            message.text,
+            message_id=message.message_id,
+            data={"reply_markup": markup},
+        )
+        return self.state.bot_message_json(message)
+
+    async def delete_message(self, params: dict[str, Any]) -> bool:
+        message = self._existing(params)
+        del self.state.messages[(message.chat_id, message.message_id)]
+        await self.state.add_event(
+            "bot_delete", message.chat_id, message.text, message_id=message.message_id
+        )
+        return True
+
+    async def answer_callback_query(self, params: dict[str, Any]) -> bool:
+        query_id = str(params.get("callback_query_id", ""))
+        self.state.answered_callbacks[query_id] = params
+        return True
+
+    def _command_scope_key(self, params: dict[str, Any]) -> str:
+        scope = params.get("scope") or {"type": "default"}
+        return f"{json.dumps(scope, sort_keys=True)}|{params.get('language_code') or ''}"
+
+    async def set_my_commands(self, params: dict[str, Any]) -> bool:
+        commands = params.get("commands") or []
+        if not isinstance(commands, list) or len(commands) > 100:
+            raise ApiError(400, "Bad Request: commands are invalid")
+        for command in commands:
+            name = str(command.get("command", ""))
+            if not (1 <= len(name) <= 32) or not all(
+                c in "abcdefghijklmnopqrstuvwxyz0123456789_" for c in name
+            ):
+                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+        self.state.commands[self._command_scope_key(params)] = commands
+        return True
+
+    async def get_my_commands(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        return self.state.commands.get(self._command_scope_key(params), [])
+
+    async def delete_my_commands(self, params: dict[str, Any]) -> bool:
+        self.state.commands.pop(self._command_scope_key(params), None)
+        return True
+
+    async def get_chat(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = self._target_chat(params)
+        if chat_id not in self.state.chats:
+            raise ApiError(400, "Bad Request: chat not found")
+        return self.state.chat_json(chat_id)
+
+    def _member(self, chat_id: int, user_id: int) -> dict[str, Any]:
+        user = self.state.users.get(user_id, {"id": user_id, "is_bot": False, "first_name": "?"})
+        if user_id in self.state.admins.get(chat_id, set()):
+            return {
+                "status": "administrator",
+                "user": user,
+                "can_be_edited": False,
+                "is_anonymous": False,
+                "can_manage_chat": True,
+                "can_delete_messages": True,
+                "can_manage_video_chats": True,
+                "can_restrict_members": True,
+                "can_promote_members": False,
+                "can_change_info": True,
+                "can_invite_users": True,
+                "can_post_stories": False,
+                "can_edit_stories": False,
+                "can_delete_stories": False,
+            }
+        return {"status": "member", "user": user}
+
+    async def get_chat_member(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = self._target_chat(params)
+        return self._member(chat_id, int(params.get("user_id") or 0))
+
+    async def get_chat_administrators(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        chat_id = self._target_chat(params)
+        return [self._member(chat_id, uid) for uid in sorted(self.state.admins.get(chat_id, set()))]

@@ -1,0 +1,145 @@
+"""The control API: play a Telegram user, inject faults, read what the bot sent."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from dataclasses import asdict
+from typing import Any
+
+from bot.devserver.state import DevState, Event, Fault
+
+FAULT_KINDS = frozenset({"retry_after", "blocked", "kicked", "parse", "too_long", "server", "slow"})
+
+
+class Control:
+    def __init__(self, state: DevState) -> None:
+        self.state = state
+
+    def _user(self, body: dict[str, Any], default_id: int) -> dict[str, Any]:
+        user_id = int(body.get("user_id") or default_id)
+        user: dict[str, Any] = {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": str(body.get("first_name") or "Leser"),
+            "language_code": str(body.get("language_code") or "de"),
+        }
+        if body.get("username"):
+            user["username"] = str(body["username"])
+        self.state.users[user_id] = user
+        return user
+
+    async def message(self, body: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(body["chat_id"])
+        chat_type = str(body.get("chat_type") or ("private" if chat_id > 0 else "group"))
+        user = self._user(body, chat_id if chat_id > 0 else 1)
+        self.state.ensure_chat(chat_id, chat_type, body.get("title"), user)
+        text = str(body.get("text", ""))
+        message: dict[str, Any] = {
+            "message_id": self.state.next_message_id(chat_id),
+            "date": int(time.time()),
+            "chat": self.state.chat_json(chat_id),
+            "from": user,
+            "text": text,
+        }
+        if text.startswith("/"):
+            message["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
+            ]
+        await self.state.add_event(
+            "user_message", chat_id, text, user_id=user["id"], message_id=message["message_id"]
+        )
+        return await self.state.push_update({"message": message})
+
+    async def button(self, body: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(body["chat_id"])
+        message_id = int(body["message_id"])
+        user = self._user(body, chat_id if chat_id > 0 else 1)
+        bot_message = self.state.messages.get((chat_id, message_id))
+        if bot_message is not None:
+            message_json = self.state.bot_message_json(bot_message)
+        else:
+            message_json = {
+                "message_id": message_id,
+                "date": 0,
+                "chat": self.state.chat_json(chat_id),
+                "text": "",
+            }
+        query_id = f"cq{chat_id}_{message_id}_{len(self.state.events)}"
+        await self.state.add_event(
+            "button", chat_id, str(body.get("data", "")), user_id=user["id"], message_id=message_id
+        )
+        return await self.state.push_update(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": user,
+                    "message": message_json,
+                    "chat_instance": str(chat_id),
+                    "data": str(body.get("data", "")),
+                }
+            }
+        )
+
+    async def migrate(self, body: dict[str, Any]) -> dict[str, Any]:
+        old, new = int(body["chat_id"]), int(body["new_chat_id"])
+        chat = self.state.chat_json(old)
+        self.state.chats[new] = {**chat, "id": new, "type": "supergroup"}
+        self.state.migrated[old] = new
+        self.state.admins[new] = set(self.state.admins.get(old, set()))
+        return await self.state.push_update(
+            {
+                "message": {
+                    "message_id": self.state.next_message_id(old),
+                    "date": int(time.time()),
+                    "chat": chat,
+                    "from": self._user({"user_id": 1}, 1),
+                    "migrate_to_chat_id": new,
+                }
+            }
+        )
+
+    def add_fault(self, body: dict[str, Any]) -> Fault:
+        kind = str(body.get("kind"))
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault kind {kind!r}; one of {sorted(FAULT_KINDS)}")
+        fault = Fault(
+            kind=kind,
+            method=str(body["method"]).lower() if body.get("method") else None,
+            chat_id=int(body["chat_id"]) if body.get("chat_id") is not None else None,
+            times=int(body.get("times", 1)),
+            retry_after=int(body.get("retry_after", 1)),
+            delay_s=float(body.get("delay_s", 0.0)),
+        )
+        self.state.faults.append(fault)
+        return fault
+
+    def set_admins(self, body: dict[str, Any]) -> None:
+        self.state.admins[int(body["chat_id"])] = {int(uid) for uid in body.get("user_ids", [])}
+
+    def events(self, chat_id: int | None, after: int = 0) -> list[dict[str, Any]]:
+        return [
+            asdict(e)
+            for e in self.state.events
+            if (chat_id is None or e.chat_id == chat_id) and e.seq > after
+        ]
+
+    async def wait(
+        self, chat_id: int | None, kinds: set[str], count: int, after: int, wait_s: float
+    ) -> list[dict[str, Any]]:
+        """Block until `count` events of the kinds have arrived after seq `after`."""
+
+        def matching() -> list[Event]:
+            return [
+                e
+                for e in self.state.events
+                if e.seq > after and e.kind in kinds and (chat_id is None or e.chat_id == chat_id)
+            ]
+
+        async with self.state.changed:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    self.state.changed.wait_for(lambda: len(matching()) >= count), wait_s
+                )
+            return [asdict(e) for e in matching()]

@@ -1,0 +1,36 @@
+"""/start and /help (German aliases /hilfe): greet, explain, register the chat."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler
+
+from bot import texts
+from handlers.chat import chat_language, reply
+from handlers.context import Context, services
+
+
+async def start(update: Update, context: Context) -> None:
+    """Greet the reader, register (or reactivate) the chat."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None:
+        return
+    svc = services(context)
+    known = await svc.storage.chats.get(chat.id)
+    language = (
+        known.language if known else texts.pick_language(user.language_code if user else None)
+    )
+    await svc.storage.chats.upsert(chat.id, chat.type, chat.title, language, svc.clock.now())
+    name = (user.first_name if user else None) or chat.title or ""
+    key = "start_again" if known is not None and known.active else "start"
+    await reply(update, texts.text(language, key, name=name))
+
+
+async def help_command(update: Update, context: Context) -> None:
+    """List every command with a one-line explanation."""
+    await reply(update, texts.text(await chat_language(update, context), "help"))
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]  # PTB's generics
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CommandHandler(["help", "hilfe"], help_command))

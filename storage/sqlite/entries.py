@@ -1,0 +1,138 @@
+"""Entries: upsert by (source, key) telling new / edited / unchanged apart."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from storage.records import EntryRecord, NewEntry, UpsertResult, UpsertStatus
+from storage.sqlite.database import SqliteDatabase
+from storage.timeutil import from_db, from_db_required, to_db
+
+_COLUMNS = (
+    "entry_id, source_id, entry_key, published_at, modified_at, title, body, url, kind,"
+    " content_hash, previous_hash, previous_body, edited, first_seen_at, last_changed_at"
+)
+
+
+def _entry(row: Sequence[Any]) -> EntryRecord:
+    return EntryRecord(
+        entry_id=int(row[0]),
+        source_id=int(row[1]),
+        key=str(row[2]),
+        published_at=from_db(row[3]),
+        modified_at=from_db(row[4]),
+        title=row[5],
+        body=str(row[6]),
+        url=row[7],
+        kind=str(row[8]),
+        content_hash=str(row[9]),
+        previous_hash=row[10],
+        previous_body=row[11],
+        edited=bool(row[12]),
+        first_seen_at=from_db_required(row[13]),
+        last_changed_at=from_db_required(row[14]),
+    )
+
+
+class SqliteEntryRepository:
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
+
+    async def upsert_many(
+        self, source_id: int, entries: Sequence[NewEntry], now: datetime
+    ) -> list[UpsertResult]:
+        stamp = to_db(now)
+        results: list[UpsertResult] = []
+        async with self._db.transaction() as conn:
+            for entry in entries:
+                async with conn.execute(
+                    f"SELECT {_COLUMNS} FROM entries WHERE source_id = ? AND entry_key = ?",
+                    (source_id, entry.key),
+                ) as cursor:
+                    row = await cursor.fetchone()
+                if row is None:
+                    status = UpsertStatus.NEW
+                    await conn.execute(
+                        "INSERT INTO entries (source_id, entry_key, published_at, modified_at,"
+                        " title, body, url, kind, content_hash, first_seen_at, last_changed_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            source_id,
+                            entry.key,
+                            to_db(entry.published_at),
+                            to_db(entry.modified_at),
+                            entry.title,
+                            entry.body,
+                            entry.url,
+                            entry.kind,
+                            entry.content_hash,
+                            stamp,
+                            stamp,
+                        ),
+                    )
+                elif row[9] == entry.content_hash:
+                    results.append(UpsertResult(UpsertStatus.UNCHANGED, _entry(row)))
+                    continue
+                else:
+                    status = UpsertStatus.EDITED
+                    # Keep the version we knew: delivery compares the two to decide
+                    # whether a sent alert deserves an in-place edit.
+                    await conn.execute(
+                        "UPDATE entries SET previous_hash = content_hash, previous_body = body,"
+                        " published_at = COALESCE(?, published_at), modified_at = ?, title = ?,"
+                        " body = ?, url = COALESCE(?, url), kind = ?, content_hash = ?,"
+                        " edited = 1, last_changed_at = ? WHERE entry_id = ?",
+                        (
+                            to_db(entry.published_at),
+                            to_db(entry.modified_at),
+                            entry.title,
+                            entry.body,
+                            entry.url,
+                            entry.kind,
+                            entry.content_hash,
+                            stamp,
+                            row[0],
+                        ),
+                    )
+                async with conn.execute(
+                    f"SELECT {_COLUMNS} FROM entries WHERE source_id = ? AND entry_key = ?",
+                    (source_id, entry.key),
+                ) as cursor:
+                    stored = await cursor.fetchone()
+                assert stored is not None  # written just above in this transaction
+                results.append(UpsertResult(status, _entry(stored)))
+        return results
+
+    async def get(self, entry_id: int) -> EntryRecord | None:
+        async with self._db.conn.execute(
+            f"SELECT {_COLUMNS} FROM entries WHERE entry_id = ?", (entry_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _entry(row) if row else None
+
+    async def latest(self, limit: int, source_id: int | None = None) -> list[EntryRecord]:
+        limit = max(1, min(limit, 500))
+        if source_id is None:
+            query = (
+                f"SELECT {_COLUMNS} FROM entries ORDER BY published_at DESC, entry_id DESC LIMIT ?"
+            )
+            params: tuple[Any, ...] = (limit,)
+        else:
+            query = (
+                f"SELECT {_COLUMNS} FROM entries WHERE source_id = ?"
+                " ORDER BY published_at DESC, entry_id DESC LIMIT ?"
+            )
+            params = (source_id, limit)
+        async with self._db.conn.execute(query, params) as cursor:
+            rows = await cursor.fetchall()
+        return [_entry(row) for row in rows]
+
+    async def seen_since(self, since: datetime) -> list[EntryRecord]:
+        async with self._db.conn.execute(
+            f"SELECT {_COLUMNS} FROM entries WHERE first_seen_at >= ? ORDER BY first_seen_at",
+            (to_db(since),),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [_entry(row) for row in rows]

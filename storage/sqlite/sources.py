@@ -1,0 +1,115 @@
+"""Sources: what the bot polls, with its conditional-GET validators and health."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from storage.records import SourceRecord
+from storage.sqlite.database import SqliteDatabase
+from storage.timeutil import from_db, to_db
+
+_COLUMNS = (
+    "source_id, url, format, name, etag, last_modified, interval_s, active, first_polled_at,"
+    " last_success_at, last_error, last_error_at, consecutive_failures, next_poll_at"
+)
+
+
+def _source(row: Sequence[Any]) -> SourceRecord:
+    return SourceRecord(
+        source_id=int(row[0]),
+        url=str(row[1]),
+        format=row[2],
+        name=row[3],
+        etag=row[4],
+        last_modified=row[5],
+        interval_s=int(row[6]),
+        active=bool(row[7]),
+        first_polled_at=from_db(row[8]),
+        last_success_at=from_db(row[9]),
+        last_error=row[10],
+        last_error_at=from_db(row[11]),
+        consecutive_failures=int(row[12]),
+        next_poll_at=from_db(row[13]),
+    )
+
+
+class SqliteSourceRepository:
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
+
+    async def ensure(
+        self, url: str, fmt: str | None, interval_s: int, now: datetime
+    ) -> SourceRecord:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO sources (url, format, interval_s, created_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (url) DO UPDATE SET format = COALESCE(excluded.format, format)",
+                (url, fmt, interval_s, to_db(now)),
+            )
+        async with self._db.conn.execute(
+            f"SELECT {_COLUMNS} FROM sources WHERE url = ?", (url,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        assert row is not None  # inserted or already there
+        return _source(row)
+
+    async def get(self, source_id: int) -> SourceRecord | None:
+        async with self._db.conn.execute(
+            f"SELECT {_COLUMNS} FROM sources WHERE source_id = ?", (source_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _source(row) if row else None
+
+    async def list_active(self) -> Sequence[SourceRecord]:
+        async with self._db.conn.execute(
+            f"SELECT {_COLUMNS} FROM sources WHERE active = 1 ORDER BY source_id"
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [_source(row) for row in rows]
+
+    async def record_success(
+        self,
+        source_id: int,
+        etag: str | None,
+        last_modified: str | None,
+        now: datetime,
+        next_poll_at: datetime,
+    ) -> None:
+        stamp = to_db(now)
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE sources SET etag = ?, last_modified = ?, last_success_at = ?,"
+                " first_polled_at = COALESCE(first_polled_at, ?), consecutive_failures = 0,"
+                " next_poll_at = ? WHERE source_id = ?",
+                (etag, last_modified, stamp, stamp, to_db(next_poll_at), source_id),
+            )
+
+    async def record_failure(
+        self, source_id: int, error: str, now: datetime, next_poll_at: datetime
+    ) -> int:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE sources SET last_error = ?, last_error_at = ?,"
+                " consecutive_failures = consecutive_failures + 1, next_poll_at = ?"
+                " WHERE source_id = ?",
+                (error[:500], to_db(now), to_db(next_poll_at), source_id),
+            )
+            async with conn.execute(
+                "SELECT consecutive_failures FROM sources WHERE source_id = ?", (source_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def set_active(self, source_id: int, active: bool) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE sources SET active = ? WHERE source_id = ?", (int(active), source_id)
+            )
+
+    async def set_name(self, source_id: int, name: str) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE sources SET name = ? WHERE source_id = ?", (name[:200], source_id)
+            )

@@ -1,0 +1,51 @@
+"""Shared fixtures: the Bot API stand-in, a reader driving it, and the real bot."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from bot.clock import FakeClock
+from bot.config import LiveblogSettings, Settings, TelegramSettings
+from bot.devserver import DevServer
+from bot.devserver.client import ChatDriver
+from bot.harness import running_bot
+
+TOKEN = "123456:TEST-token-abcdef"
+SHARED = Path(__file__).resolve().parents[1] / "seeds"
+SAMPLE = SHARED / "tagesschau-liveblog-2024-11-04.txt"
+
+
+@pytest.fixture
+async def devserver() -> AsyncIterator[DevServer]:
+    async with DevServer() as server:
+        yield server
+
+
+@pytest.fixture
+async def reader(devserver: DevServer) -> AsyncIterator[ChatDriver]:
+    async with ChatDriver(devserver.url) as driver:
+        yield driver
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2024, 11, 4, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def settings(devserver: DevServer, tmp_path: Path) -> Settings:
+    return Settings(
+        telegram=TelegramSettings(bot_token=SecretStr(TOKEN), api_url=devserver.api_url),
+        liveblog=LiveblogSettings(db=tmp_path / "bot.sqlite3", sources=[]),
+    )
+
+
+@pytest.fixture
+async def bot(settings: Settings, clock: FakeClock) -> AsyncIterator[object]:
+    async with running_bot(settings, clock) as app:
+        yield app

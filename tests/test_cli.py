@@ -1,0 +1,85 @@
+"""The console script as a user runs it: a real subprocess."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from bot.devserver import DevServer
+from bot.devserver.client import ChatDriver
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "LIVEBLOG_"))}
+    env.update(extra)
+    return env
+
+
+async def test_run_without_token_exits_2_with_one_line(tmp_path: Path) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=_env(TELEGRAM_BOT_TOKEN=""),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _out, err = await process.communicate()
+    assert process.returncode == 2
+    lines = err.decode().strip().splitlines()
+    assert len(lines) == 1
+    assert "TELEGRAM_BOT_TOKEN" in lines[0]
+
+
+async def test_run_against_the_stand_in_answers_start(tmp_path: Path) -> None:
+    token = "123:abc-secret-token"
+    async with DevServer() as server, ChatDriver(server.url) as reader:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=tmp_path,
+            env=_env(
+                TELEGRAM_BOT_TOKEN=token,
+                TELEGRAM_API_URL=server.api_url,
+                LIVEBLOG_DB=str(tmp_path / "x.sqlite3"),
+            ),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        try:
+            replies = await reader.ask(77, "/start", wait_s=30)
+        finally:
+            process.terminate()
+            out, _ = await process.communicate()
+    assert process.returncode is not None
+    assert replies, out.decode()[-2000:]
+    assert "Willkommen" in replies[0]["text"]
+    assert token not in out.decode()
+    assert (tmp_path / "x.sqlite3.heartbeat").exists(), out.decode()[-3000:]
+
+
+async def test_health_reads_the_heartbeat(tmp_path: Path) -> None:
+    async def health() -> int:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "health",
+            cwd=tmp_path,
+            env=_env(LIVEBLOG_DB=str(tmp_path / "h.sqlite3")),
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        return await process.wait()
+
+    assert await health() == 1
+    from datetime import UTC, datetime
+
+    (tmp_path / "h.sqlite3.heartbeat").write_text(datetime.now(UTC).isoformat())
+    assert await health() == 0
