@@ -92,12 +92,34 @@ def _health(args: argparse.Namespace) -> int:
     return 0
 
 
+def _match(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.matching.cli_match import run_match
+
+    return run_match(args.query, Path(args.file), args.lang)
+
+
+def _topics(args: argparse.Namespace) -> int:
+    from bot.matching.cli_match import run_topics
+
+    return run_topics(args.lang)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="liveblog-alerts", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="run the bot (long polling)").set_defaults(func=_run)
     sub.add_parser("demo", help="offline demo against the local stand-in").set_defaults(func=_demo)
     sub.add_parser("health", help="exit 0 when the running bot is alive").set_defaults(func=_health)
+    match = sub.add_parser("match", help="match a query against entries (JSON lines)")
+    match.add_argument("--query", required=True, help="a catalog topic or a free query")
+    match.add_argument("--lang", choices=["de", "en"], default="de")
+    match.add_argument("file", help="JSON lines with id, title, text")
+    match.set_defaults(func=_match)
+    topics = sub.add_parser("topics", help="list the topic catalog")
+    topics.add_argument("--lang", choices=["de", "en"], default="de")
+    topics.set_defaults(func=_topics)
     dev = sub.add_parser("devserver", help="run the local Bot API stand-in")
     dev.add_argument("--port", type=int, default=8081)
     dev.set_defaults(func=_devserver)

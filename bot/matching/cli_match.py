@@ -1,0 +1,64 @@
+"""`liveblog-alerts match` and `liveblog-alerts topics`: the matcher from the shell."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from bot.matching.index import TopicIndex
+from bot.matching.lexicon import default_lexicon
+from bot.matching.query import QueryError, default_resolver
+
+
+def read_items(path: Path) -> Iterator[dict[str, Any]]:
+    """JSON lines with id, title, text. Bad lines are reported and skipped."""
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                yield {
+                    "id": item["id"],
+                    "title": item.get("title"),
+                    "text": str(item.get("text") or ""),
+                }
+            except (ValueError, KeyError, TypeError) as exc:
+                print(f"{path}:{number}: skipped: {exc}", file=sys.stderr)
+
+
+def run_match(query: str, path: Path, language: str = "de") -> int:
+    try:
+        resolved = default_resolver().resolve(query)
+    except QueryError as exc:
+        print(f"error: cannot use the query: {exc}", file=sys.stderr)
+        return 2
+    index = TopicIndex.build([("q", resolved.expr)])
+    shown = resolved.display(language)
+    try:
+        items = list(read_items(path))
+    except OSError as exc:
+        print(f"error: cannot read {path}: {exc}", file=sys.stderr)
+        return 2
+    for item in items:
+        for match in index.match(item["title"], item["text"]):
+            spans = [
+                {"field": s.field, "start": s.start, "end": s.end, "term": s.term}
+                for s in match.spans
+            ]
+            print(
+                json.dumps({"id": item["id"], "spans": spans, "topic": shown}, ensure_ascii=False)
+            )
+    if resolved.unused:
+        print(f"note: not used: {', '.join(resolved.unused)}", file=sys.stderr)
+    return 0
+
+
+def run_topics(language: str = "de") -> int:
+    lexicon = default_lexicon()
+    for topic in lexicon.topics.values():
+        print(f"{topic.id:22} {topic.name(language):34} {topic.expr.display(language, False)}")
+    return 0

@@ -1,0 +1,67 @@
+"""What a topic looks for: OR of clauses; a clause is an AND of OR-groups of terms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.matching.patterns import Pattern
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A concept from the lexicon, or a keyword / phrase the lexicon does not know."""
+
+    key: str  # "c:kyiv", "k:*austausch", 'p:"kim jong un"' — identity for dedup
+    label_de: str  # what the reader is shown
+    label_en: str
+    patterns: tuple[Pattern, ...]
+    hint: tuple[str, ...] = ()  # a few aliases, to show what the concept covers
+
+    def label(self, language: str) -> str:
+        return self.label_en if language == "en" else self.label_de
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    required: tuple[tuple[Term, ...], ...]  # every group must hit; any term of a group will do
+    excluded: tuple[Term, ...] = ()  # none of these anywhere in the entry
+
+    def canonical(self) -> str:
+        groups = sorted("|".join(sorted(t.key for t in g)) for g in self.required)
+        excluded = sorted(t.key for t in self.excluded)
+        return "&".join(groups) + ("!" + "!".join(excluded) if excluded else "")
+
+
+@dataclass(frozen=True, slots=True)
+class TopicExpr:
+    clauses: tuple[Clause, ...]
+
+    def canonical(self) -> str:
+        """Equal for topics that match the same entries: the dedup key of the index."""
+        return " OR ".join(sorted({c.canonical() for c in self.clauses}))
+
+    def terms(self) -> set[Term]:
+        found: set[Term] = set()
+        for clause in self.clauses:
+            for group in clause.required:
+                found.update(group)
+            found.update(clause.excluded)
+        return found
+
+    def display(self, language: str = "de", with_hints: bool = True) -> str:
+        """ "Luftangriff + Kiew (Kyjiw, Kyiv …)" — what the bot will look for."""
+        without, either = ("without", "OR") if language == "en" else ("ohne", "ODER")
+
+        def term(t: Term) -> str:
+            if with_hints and t.hint:
+                return f"{t.label(language)} ({', '.join(t.hint)} …)"
+            return t.label(language)
+
+        parts = []
+        for clause in self.clauses:
+            groups = [" / ".join(term(t) for t in g) for g in clause.required]
+            text = " + ".join(groups)
+            if clause.excluded:
+                text += " " + " ".join(f"{without} {t.label(language)}" for t in clause.excluded)
+            parts.append(text)
+        return f" {either} ".join(parts)

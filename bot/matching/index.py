@@ -1,0 +1,220 @@
+"""One Aho-Corasick automaton over every alias and keyword of every active topic.
+
+Cost per entry grows with the hits, not with the number of subscriptions: the scan
+is one C call over the entry's folded words; each clause is registered under its
+rarest group of terms and is only evaluated when one of those terms was hit.
+Identical topics share one expression (deduplicated by canonical form).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from bot.matching.document import Document, prepare
+from bot.matching.expr import Clause, Term, TopicExpr
+from bot.matching.patterns import Pattern, tail_ok
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    field: str  # "title" or "text"
+    start: int
+    end: int
+    term: str  # the term's key, e.g. "c:kyiv"
+
+
+@dataclass(frozen=True, slots=True)
+class TopicMatch:
+    topic: Hashable
+    spans: tuple[Span, ...]
+
+
+@dataclass
+class _Clause:
+    expr: int
+    groups: tuple[frozenset[int], ...]
+    excluded: frozenset[int]
+
+
+Hit = tuple[int, int]  # first and last token index of one occurrence
+
+
+@dataclass
+class TopicIndex:
+    """Immutable once built; rebuild (off the event loop) and swap to change it."""
+
+    terms: list[Term] = field(default_factory=list)
+    term_ids: dict[str, int] = field(default_factory=dict)
+    patterns: list[tuple[int, Pattern]] = field(default_factory=list)
+    automaton: ahocorasick.Automaton | None = None
+    exprs: list[TopicExpr] = field(default_factory=list)
+    expr_ids: dict[str, int] = field(default_factory=dict)
+    expr_topics: list[list[Hashable]] = field(default_factory=list)
+    clauses: list[_Clause] = field(default_factory=list)
+    triggers: dict[int, list[int]] = field(default_factory=dict)
+    rarity: Mapping[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls,
+        topics: Iterable[tuple[Hashable, TopicExpr]],
+        rarity: Mapping[str, float] | None = None,
+    ) -> TopicIndex:
+        index = cls(rarity=rarity or {})
+        keys: dict[str, list[int]] = {}
+        for topic, expr in topics:
+            for term in expr.terms():
+                if term.key not in index.term_ids:
+                    term_id = len(index.terms)
+                    index.term_ids[term.key] = term_id
+                    index.terms.append(term)
+                    for pattern in term.patterns:
+                        keys.setdefault(pattern.key, []).append(len(index.patterns))
+                        index.patterns.append((term_id, pattern))
+            index._register(topic, expr)
+        automaton = ahocorasick.Automaton()
+        for key, pattern_ids in keys.items():
+            automaton.add_word(key, tuple(pattern_ids))
+        if keys:
+            automaton.make_automaton()
+            index.automaton = automaton
+        return index
+
+    def can_add(self, expr: TopicExpr) -> bool:
+        """True when every term is already in the automaton: add() needs no rebuild."""
+        return all(term.key in self.term_ids for term in expr.terms())
+
+    def add(self, topic: Hashable, expr: TopicExpr) -> None:
+        if not self.can_add(expr):
+            raise ValueError("new terms need a rebuild of the automaton")
+        self._register(topic, expr)
+
+    def _cost(self, group: frozenset[int]) -> float:
+        # Expected hits of a group: the sum over its terms. Unknown terms (keywords)
+        # count as rare; calibrated concepts carry their observed frequency.
+        return sum(self.rarity.get(self.terms[t].key, 0.01) for t in group)
+
+    def _register(self, topic: Hashable, expr: TopicExpr) -> None:
+        canonical = expr.canonical()
+        expr_id = self.expr_ids.get(canonical)
+        if expr_id is not None:
+            self.expr_topics[expr_id].append(topic)
+            return
+        expr_id = len(self.exprs)
+        self.expr_ids[canonical] = expr_id
+        self.exprs.append(expr)
+        self.expr_topics.append([topic])
+        for clause in expr.clauses:
+            self._register_clause(expr_id, clause)
+
+    def _register_clause(self, expr_id: int, clause: Clause) -> None:
+        groups = tuple(frozenset(self.term_ids[t.key] for t in g) for g in clause.required)
+        excluded = frozenset(self.term_ids[t.key] for t in clause.excluded)
+        clause_id = len(self.clauses)
+        self.clauses.append(_Clause(expr_id, groups, excluded))
+        rarest = min(groups, key=self._cost)
+        for term_id in rarest:
+            self.triggers.setdefault(term_id, []).append(clause_id)
+
+    # ------------------------------------------------------------------ matching
+    def scan(self, doc: Document) -> dict[int, list[Hit]]:
+        """Every occurrence of every term in the document."""
+        hits: dict[int, list[Hit]] = {}
+        if self.automaton is None or not doc.tokens:
+            return hits
+        tokens, offsets, patterns = doc.tokens, doc.token_offsets, self.patterns
+        for end, pattern_ids in self.automaton.iter(doc.scan):
+            k = doc.token_at(end)
+            if k < 0:
+                continue
+            remainder = tokens[k].folded[end - offsets[k] + 1 :]
+            for pattern_id in pattern_ids:
+                term_id, pattern = patterns[pattern_id]
+                last = _verify(pattern, doc, k, remainder)
+                if last >= 0:
+                    hits.setdefault(term_id, []).append((k, last))
+        return hits
+
+    def match_document(self, doc: Document) -> list[TopicMatch]:
+        hits = self.scan(doc)
+        candidates: set[int] = set()
+        for term_id in hits:
+            candidates.update(self.triggers.get(term_id, ()))
+        matched: dict[int, list[Span]] = {}
+        for clause_id in sorted(candidates):
+            clause = self.clauses[clause_id]
+            spans = _evaluate(clause, hits, doc, self.terms)
+            if spans is not None:
+                matched.setdefault(clause.expr, []).extend(spans)
+        results: list[TopicMatch] = []
+        for expr_id, spans in matched.items():
+            unique = tuple(sorted(set(spans), key=lambda s: (s.field != "title", s.start)))
+            results.extend(TopicMatch(topic, unique) for topic in self.expr_topics[expr_id])
+        return results
+
+    def match(self, title: str | None, text: str) -> list[TopicMatch]:
+        return self.match_document(prepare(title, text))
+
+
+def _verify(pattern: Pattern, doc: Document, k: int, remainder: str) -> int:
+    """The last token index of the occurrence starting at token k, or -1."""
+    if not tail_ok(pattern, 0, remainder):
+        return -1
+    words = pattern.words
+    if len(words) == 1:
+        return k
+    tokens = doc.tokens
+    if k + len(words) > len(tokens):
+        return -1
+    unit = tokens[k].unit
+    for j in range(1, len(words)):
+        token = tokens[k + j]
+        word = words[j]
+        if token.unit != unit or not token.folded.startswith(word):
+            return -1
+        if not tail_ok(pattern, j, token.folded[len(word) :]):
+            return -1
+    return k + len(words) - 1
+
+
+def _evaluate(
+    clause: _Clause, hits: dict[int, list[Hit]], doc: Document, terms: list[Term]
+) -> list[Span] | None:
+    """Spans proving the clause, or None. All groups must meet in one sentence, or in
+    the title plus one sentence; exclusions apply to the whole entry."""
+    if any(t in hits for t in clause.excluded):
+        return None
+    tokens = doc.tokens
+    group_units: list[dict[int, list[tuple[int, Hit]]]] = []
+    for group in clause.groups:
+        units: dict[int, list[tuple[int, Hit]]] = {}
+        for term_id in group:
+            for hit in hits.get(term_id, ()):
+                units.setdefault(tokens[hit[0]].unit, []).append((term_id, hit))
+        if not units:
+            return None
+        group_units.append(units)
+    proof: list[tuple[int, Hit]] = []
+    if len(group_units) == 1:
+        for found in group_units[0].values():
+            proof.extend(found)
+    else:
+        every_unit = set().union(*group_units)
+        for unit in sorted(every_unit):
+            if unit == 0:
+                ok = all(0 in g for g in group_units)
+            else:
+                ok = all(unit in g or 0 in g for g in group_units)
+            if ok:
+                for g in group_units:
+                    proof.extend(g[unit] if unit in g else g[0])
+        if not proof:
+            return None
+    spans = []
+    for term_id, (first, last) in proof:
+        a, b = tokens[first], tokens[last]
+        spans.append(Span(a.field, a.start, b.end, terms[term_id].key))
+    return spans

@@ -1,0 +1,142 @@
+"""The topic lexicon (seeds/topics.toml): concepts with aliases, and catalog topics."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from bot.matching.expr import Clause, Term, TopicExpr
+from bot.matching.normalize import fold
+from bot.matching.patterns import Pattern, parse_alias
+
+SOURCE_TREE_PATH = Path(__file__).resolve().parents[2] / "seeds" / "topics.toml"
+
+
+def default_path() -> Path:
+    """LIVEBLOG_LEXICON, else the source tree's seeds/, else ./seeds/ (the Docker image)."""
+    configured = os.environ.get("LIVEBLOG_LEXICON")
+    if configured:
+        return Path(configured)
+    if SOURCE_TREE_PATH.exists():
+        return SOURCE_TREE_PATH
+    return Path("seeds") / "topics.toml"
+
+
+class LexiconError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class CatalogTopic:
+    id: str
+    name_de: str
+    name_en: str
+    section: str
+    expr: TopicExpr
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" else self.name_de
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    concepts: dict[str, Term]
+    topics: dict[str, CatalogTopic]
+
+    def topic_by_name(self, name: str) -> CatalogTopic | None:
+        """A catalog topic by its id or its German or English name (case/accents folded)."""
+        wanted = _fold_phrase(name)
+        for topic in self.topics.values():
+            if wanted in {
+                _fold_phrase(topic.id),
+                _fold_phrase(topic.name_de),
+                _fold_phrase(topic.name_en),
+            }:
+                return topic
+        return None
+
+
+def _fold_phrase(text: str) -> str:
+    return " ".join(fold(part) for part in text.replace("-", " ").split())
+
+
+def _concept(concept_id: str, body: dict[str, Any]) -> Term:
+    aliases = body.get("aliases")
+    if not isinstance(aliases, list) or not aliases:
+        raise LexiconError(f"concept {concept_id!r} has no aliases")
+    patterns: list[Pattern] = []
+    for alias in aliases:
+        pattern = parse_alias(str(alias))
+        if pattern is None:
+            raise LexiconError(f"concept {concept_id!r}: alias {alias!r} has no words")
+        patterns.append(pattern)
+    label = str(body.get("de", concept_id))
+    shown = dict.fromkeys(str(a).strip("=*") for a in aliases)
+    hint = tuple(a for a in shown if a.casefold() != label.casefold())[:3]
+    return Term(
+        key=f"c:{concept_id}",
+        label_de=str(body.get("de", concept_id)),
+        label_en=str(body.get("en", body.get("de", concept_id))),
+        patterns=tuple(dict.fromkeys(patterns)),
+        hint=hint,
+    )
+
+
+def parse_clause(text: str, concepts: dict[str, Term], where: str) -> Clause:
+    """'a & b|c & !d' → all of a, (b or c); none of d."""
+    required: list[tuple[Term, ...]] = []
+    excluded: list[Term] = []
+
+    def lookup(name: str) -> Term:
+        term = concepts.get(name.strip())
+        if term is None:
+            raise LexiconError(f"{where}: unknown concept {name.strip()!r}")
+        return term
+
+    for part in text.split("&"):
+        part = part.strip()
+        if part.startswith("!"):
+            excluded.append(lookup(part[1:]))
+        elif part:
+            required.append(tuple(lookup(name) for name in part.split("|")))
+    if not required:
+        raise LexiconError(f"{where}: a clause needs at least one concept")
+    return Clause(tuple(required), tuple(excluded))
+
+
+def parse_lexicon(data: dict[str, Any]) -> Lexicon:
+    concepts = {cid: _concept(cid, body) for cid, body in data.get("concepts", {}).items()}
+    topics: dict[str, CatalogTopic] = {}
+    for topic_id, body in data.get("topics", {}).items():
+        clauses = body.get("match")
+        if not isinstance(clauses, list) or not clauses:
+            raise LexiconError(f"topic {topic_id!r} has no match")
+        expr = TopicExpr(
+            tuple(parse_clause(str(c), concepts, f"topic {topic_id!r}") for c in clauses)
+        )
+        topics[topic_id] = CatalogTopic(
+            id=topic_id,
+            name_de=str(body.get("de", topic_id)),
+            name_en=str(body.get("en", body.get("de", topic_id))),
+            section=str(body.get("section", "other")),
+            expr=expr,
+        )
+    return Lexicon(concepts, topics)
+
+
+def load_lexicon(path: Path | None = None) -> Lexicon:
+    target = path or default_path()
+    try:
+        data = tomllib.loads(target.read_text("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise LexiconError(f"cannot read the lexicon {target}: {exc}") from exc
+    return parse_lexicon(data)
+
+
+@cache
+def default_lexicon() -> Lexicon:
+    return load_lexicon()

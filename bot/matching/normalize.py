@@ -1,0 +1,116 @@
+"""Text folding and tokenising shared by both sides of matching (queries and entries).
+
+Folding: NFKC, case folding, diacritics stripped (ä→a, ß→ss). The same folding on
+both sides means "Pjöngjang" and "Pjongjang" meet, and German plural umlauts
+(Schlag → Schläge) reduce to a suffix the matcher already accepts.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# A word is a run of letters/digits; apostrophes and hyphens split words, so
+# "NASAMS-Luftabwehrsystem" yields both parts and "Korea's" yields "korea", "s".
+_WORD = re.compile(r"[^\W_]+")
+
+
+@lru_cache(maxsize=200_000)
+def fold(word: str) -> str:
+    text = unicodedata.normalize("NFKC", word).casefold()
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int  # offsets into the original string
+    end: int
+    folded: str
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    for match in _WORD.finditer(text):
+        folded = fold(match.group())
+        if folded:
+            tokens.append(Token(match.start(), match.end(), folded))
+    return tokens
+
+
+# Sentence ends: . ! ? (and … ) followed by space and an upper-case letter, a digit or
+# a quote. Abbreviations and ordinals ("Nr. 5", "4. November") are guarded below.
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'“”»«)]*\s+(?=[\"'„“»«(]?[A-ZÄÖÜ0-9])")
+_ABBREVIATIONS = frozenset(
+    {
+        "dr",
+        "nr",
+        "ca",
+        "bzw",
+        "vgl",
+        "z",
+        "b",
+        "u",
+        "a",
+        "st",
+        "mio",
+        "mrd",
+        "prof",
+        "gen",
+        "abs",
+        "inkl",
+        "ggf",
+        "evtl",
+        "sog",
+        "usw",
+        "etc",
+        "jan",
+        "feb",
+        "mrz",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "okt",
+        "nov",
+        "dez",
+        "mr",
+        "mrs",
+        "ms",
+        "no",
+        "vs",
+        "bzgl",
+    }
+)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of one paragraph."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        before = text[start : match.start()].rstrip()
+        last_word = before.rsplit(None, 1)[-1] if before else ""
+        last_word = last_word.lstrip("(\"'„“").lower()
+        if text[match.start()] == "." and (last_word in _ABBREVIATIONS or last_word.isdigit()):
+            continue
+        spans.append((start, match.end()))
+        start = match.end()
+    if start < len(text) and text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Character spans of the paragraphs (blank-line or line separated)."""
+    spans: list[tuple[int, int]] = []
+    for match in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text):
+        if match.group().strip():
+            spans.append((match.start(), match.end()))
+    return spans

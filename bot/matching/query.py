@@ -1,0 +1,223 @@
+"""Free queries: what a reader types, resolved into lexicon concepts and keywords.
+
+Luftangriffe auf Kiew      → Luftangriff + Kiew
+air raids on Kyiv          → Luftangriff + Kiew (the same topic)
+Gefangenenaustausch        → a concept where the lexicon knows it, else a keyword
+"exakte Phrase"            → an exact phrase
+-Ausschluss                → entries with it are left out
+Kiew OR Charkiw            → either (also ODER, |)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import Stemmer
+
+from bot.matching.document import Document, prepare
+from bot.matching.expr import Clause, Term, TopicExpr
+from bot.matching.index import TopicIndex
+from bot.matching.lexicon import Lexicon
+from bot.matching.normalize import tokenize
+from bot.matching.patterns import Pattern, Right, keyword_pattern, tail_ok
+from bot.matching.stopwords import ALL as STOPWORDS
+
+MAX_QUERY_CHARS = 500
+MAX_TERMS = 12
+MAX_ALTERNATIVES = 6
+_OR_WORDS = frozenset({"OR", "ODER", "|"})
+_CHUNK = re.compile(r'(-?)"([^"]*)(?:"|$)|(\S+)')
+
+
+class QueryError(ValueError):
+    """A query the bot cannot use; `code` picks the reader-facing message."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class ResolvedQuery:
+    text: str
+    expr: TopicExpr
+    catalog_id: str | None
+    unused: tuple[str, ...]  # words the bot could not use (stop words, symbols)
+
+    def display(self, language: str = "de") -> str:
+        return self.expr.display(language)
+
+
+@dataclass
+class _Alternative:
+    words: list[str]
+    phrases: list[str]
+    excluded_words: list[str]
+    excluded_phrases: list[str]
+
+
+class QueryResolver:
+    """Resolves queries against one lexicon; build once, reuse (it holds an index)."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        concept_topics = [
+            (key, TopicExpr((Clause(((term,),)),))) for key, term in lexicon.concepts.items()
+        ]
+        self._concepts = TopicIndex.build(concept_topics)
+        self._stems: dict[str, Term] = {}
+        german, english = Stemmer.Stemmer("german"), Stemmer.Stemmer("english")
+        for term in lexicon.concepts.values():
+            for pattern in term.patterns:
+                if len(pattern.words) == 1 and not pattern.left_any and len(pattern.words[0]) > 3:
+                    word = pattern.words[0]
+                    self._stems.setdefault("de:" + german.stemWord(word), term)
+                    self._stems.setdefault("en:" + english.stemWord(word), term)
+        self._german, self._english = german, english
+        self._catalog_by_canonical = {
+            topic.expr.canonical(): topic.id for topic in lexicon.topics.values()
+        }
+
+    def resolve(self, text: str) -> ResolvedQuery:
+        query = text.strip()
+        if not query:
+            raise QueryError("empty")
+        if len(query) > MAX_QUERY_CHARS:
+            raise QueryError("too_long", str(MAX_QUERY_CHARS))
+        catalog = self.lexicon.topic_by_name(query)
+        if catalog is not None:
+            return ResolvedQuery(query, catalog.expr, catalog.id, ())
+        unused: list[str] = []
+        alternatives = _split(query)
+        excluded: list[Term] = []
+        clauses: list[tuple[Term, ...]] = []
+        for alternative in alternatives:
+            excluded.extend(self._terms(alternative.excluded_words, unused))
+            excluded.extend(_phrase_term(p) for p in alternative.excluded_phrases if tokenize(p))
+            required = self._terms(alternative.words, unused)
+            required.extend(_phrase_term(p) for p in alternative.phrases if tokenize(p))
+            if required:
+                clauses.append(tuple(dict.fromkeys(required)))
+        if not clauses:
+            if unused:
+                raise QueryError("only_stopwords", " ".join(unused))
+            raise QueryError("no_words")
+        if len(clauses) > MAX_ALTERNATIVES or any(len(c) > MAX_TERMS for c in clauses):
+            raise QueryError("too_many_terms", str(MAX_TERMS))
+        expr = TopicExpr(
+            tuple(
+                Clause(tuple((t,) for t in clause), tuple(dict.fromkeys(excluded)))
+                for clause in clauses
+            )
+        )
+        catalog_id = self._catalog_by_canonical.get(expr.canonical())
+        return ResolvedQuery(query, expr, catalog_id, tuple(dict.fromkeys(unused)))
+
+    def _terms(self, words: list[str], unused: list[str]) -> list[Term]:
+        """Concepts where the lexicon knows the words, keywords where it does not."""
+        if not words:
+            return []
+        doc = prepare(None, " ".join(words))
+        hits = self._concepts.scan(doc)
+        spans = [
+            (first, last, term_id)
+            for term_id, occurrences in hits.items()
+            for first, last in occurrences
+        ]
+        # Drop a concept hit that lies inside a longer hit of another concept
+        # ("Volksrepublik Korea" inside "Demokratische Volksrepublik Korea").
+        kept = [
+            (first, last, term_id)
+            for first, last, term_id in spans
+            if not any(
+                f <= first and last <= l and (l - f) > (last - first) and t != term_id
+                for f, l, t in spans
+            )
+        ]
+        # Where one concept names the whole word ("Waffenlieferungen") and others only
+        # a part of it (waffe*, *lieferung), the whole-word concept is what was meant.
+        whole = {
+            (first, last)
+            for first, last, term_id in kept
+            if _names_whole_words(self._concepts.terms[term_id], doc, first, last)
+        }
+        kept = [
+            (first, last, term_id)
+            for first, last, term_id in kept
+            if (first, last) not in whole
+            or _names_whole_words(self._concepts.terms[term_id], doc, first, last)
+        ]
+        covered: dict[int, list[Term]] = {}
+        for first, last, term_id in sorted(kept):
+            for k in range(first, last + 1):
+                covered.setdefault(k, []).append(self._concepts.terms[term_id])
+        terms: list[Term] = []
+        for k, token in enumerate(doc.tokens):
+            if k in covered:
+                terms.extend(covered[k])
+                continue
+            word = token.folded
+            original = " ".join(words)[token.start : token.end]
+            if word in STOPWORDS or len(word) < 2 or (word.isdigit() and len(word) < 3):
+                unused.append(original)
+                continue
+            stemmed = self._stems.get("de:" + self._german.stemWord(word)) or self._stems.get(
+                "en:" + self._english.stemWord(word)
+            )
+            if stemmed is not None:
+                terms.append(stemmed)
+                continue
+            pattern = keyword_pattern(word)
+            terms.append(Term(f"k:{pattern.display()}", original, original, (pattern,)))
+        return list(dict.fromkeys(terms))
+
+
+def _names_whole_words(term: Term, doc: Document, first: int, last: int) -> bool:
+    """Whether one of the term's word-start, word-end patterns covers exactly these tokens."""
+    for pattern in term.patterns:
+        if pattern.left_any or pattern.right is Right.ANY:
+            continue
+        if len(pattern.words) != last - first + 1:
+            continue
+        if all(
+            doc.tokens[first + j].folded.startswith(word)
+            and tail_ok(pattern, j, doc.tokens[first + j].folded[len(word) :])
+            for j, word in enumerate(pattern.words)
+        ):
+            return True
+    return False
+
+
+def _phrase_term(phrase: str) -> Term:
+    words = tuple(tok.folded for tok in tokenize(phrase))
+    pattern = Pattern(words, False, Right.EXACT)
+    shown = f'"{phrase.strip()}"'
+    return Term(f"p:{pattern.display()}", shown, shown, (pattern,))
+
+
+def _split(query: str) -> list[_Alternative]:
+    alternatives = [_Alternative([], [], [], [])]
+    for match in _CHUNK.finditer(query):
+        negated, phrase, chunk = match.group(1), match.group(2), match.group(3)
+        current = alternatives[-1]
+        if phrase is not None:
+            (current.excluded_phrases if negated else current.phrases).append(phrase)
+        elif chunk in _OR_WORDS:
+            alternatives.append(_Alternative([], [], [], []))
+        elif chunk.startswith("-") and len(chunk) > 1:
+            current.excluded_words.append(chunk[1:])
+        else:
+            current.words.append(chunk)
+    return [
+        a for a in alternatives if a.words or a.phrases or a.excluded_words or a.excluded_phrases
+    ]
+
+
+@cache
+def default_resolver() -> QueryResolver:
+    from bot.matching.lexicon import default_lexicon
+
+    return QueryResolver(default_lexicon())
