@@ -58,8 +58,8 @@ def _tokens_of(field: str, text: str, first_unit: int) -> tuple[list[DocToken], 
 def prepare(title: str | None, text: str) -> Document:
     tokens: list[DocToken] = []
     if title:
-        for tok in tokenize(title[:1000]):
-            tokens.append(DocToken(TITLE, tok.start, tok.end, tok.folded, 0, -1))
+        for word in tokenize(title[:1000]):
+            tokens.append(DocToken(TITLE, word.start, word.end, word.folded, 0, -1))
     body, units = _tokens_of(TEXT, text[:MAX_CHARS], 1)
     tokens.extend(body)
     offsets: list[int] = []

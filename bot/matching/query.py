@@ -133,8 +133,8 @@ class QueryResolver:
             (first, last, term_id)
             for first, last, term_id in spans
             if not any(
-                f <= first and last <= l and (l - f) > (last - first) and t != term_id
-                for f, l, t in spans
+                lo <= first and last <= hi and (hi - lo) > (last - first) and t != term_id
+                for lo, hi, t in spans
             )
         ]
         # Where one concept names the whole word ("Waffenlieferungen") and others only
