@@ -26,10 +26,39 @@ class Span:
     term: str  # the term's key, e.g. "c:kyiv"
 
 
-@dataclass(frozen=True, slots=True)
+Proof = list[tuple[int, "Hit"]]  # (term id, occurrence) pairs that satisfied a clause
+
+
 class TopicMatch:
-    topic: Hashable
-    spans: tuple[Span, ...]
+    """One matched topic expression and every subscription (topic key) that shares it.
+
+    Spans are computed on first use: most matches of a large index are never shown.
+    """
+
+    __slots__ = ("_doc", "_proof", "_spans", "_terms", "expr", "topics")
+
+    def __init__(
+        self, expr: int, topics: list[Hashable], proof: Proof, doc: Document, terms: list[Term]
+    ) -> None:
+        self.expr, self.topics = expr, topics
+        self._proof, self._doc, self._terms = proof, doc, terms
+        self._spans: tuple[Span, ...] | None = None
+
+    @property
+    def spans(self) -> tuple[Span, ...]:
+        if self._spans is None:
+            tokens = self._doc.tokens
+            found = {
+                Span(
+                    tokens[first].field,
+                    tokens[first].start,
+                    tokens[last].end,
+                    self._terms[term_id].key,
+                )
+                for term_id, (first, last) in self._proof
+            }
+            self._spans = tuple(sorted(found, key=lambda s: (s.field != "title", s.start)))
+        return self._spans
 
 
 @dataclass
@@ -55,6 +84,9 @@ class TopicIndex:
     expr_topics: list[list[Hashable]] = field(default_factory=list)
     clauses: list[_Clause] = field(default_factory=list)
     triggers: dict[int, list[int]] = field(default_factory=dict)
+    # Clauses of two or more groups, keyed by the rarest group's terms and then by the
+    # second rarest's: a candidate needs both hit, found by one C-level set intersection.
+    pair_triggers: dict[int, dict[int, list[int]]] = field(default_factory=dict)
     rarity: Mapping[str, float] = field(default_factory=dict)
 
     @classmethod
@@ -115,9 +147,15 @@ class TopicIndex:
         excluded = frozenset(self.term_ids[t.key] for t in clause.excluded)
         clause_id = len(self.clauses)
         self.clauses.append(_Clause(expr_id, groups, excluded))
-        rarest = min(groups, key=self._cost)
-        for term_id in rarest:
-            self.triggers.setdefault(term_id, []).append(clause_id)
+        ranked = sorted(groups, key=self._cost)
+        if len(ranked) == 1:
+            for term_id in ranked[0]:
+                self.triggers.setdefault(term_id, []).append(clause_id)
+            return
+        for term_id in ranked[0]:
+            seconds = self.pair_triggers.setdefault(term_id, {})
+            for second in ranked[1]:
+                seconds.setdefault(second, []).append(clause_id)
 
     # ------------------------------------------------------------------ matching
     def scan(self, doc: Document) -> dict[int, list[Hit]]:
@@ -141,19 +179,30 @@ class TopicIndex:
     def match_document(self, doc: Document) -> list[TopicMatch]:
         hits = self.scan(doc)
         candidates: set[int] = set()
+        hit_set = set(hits)
+        triggers, pair_triggers = self.triggers, self.pair_triggers
         for term_id in hits:
-            candidates.update(self.triggers.get(term_id, ()))
-        matched: dict[int, list[Span]] = {}
-        for clause_id in sorted(candidates):
-            clause = self.clauses[clause_id]
-            spans = _evaluate(clause, hits, doc, self.terms)
-            if spans is not None:
-                matched.setdefault(clause.expr, []).extend(spans)
-        results: list[TopicMatch] = []
-        for expr_id, spans in matched.items():
-            unique = tuple(sorted(set(spans), key=lambda s: (s.field != "title", s.start)))
-            results.extend(TopicMatch(topic, unique) for topic in self.expr_topics[expr_id])
-        return results
+            single = triggers.get(term_id)
+            if single:
+                candidates.update(single)
+            pairs = pair_triggers.get(term_id)
+            if pairs:
+                for second in pairs.keys() & hit_set:
+                    candidates.update(pairs[second])
+        proofs: dict[int, Proof] = {}
+        clauses = self.clauses
+        for clause_id in candidates:
+            clause = clauses[clause_id]
+            # Cheap rejection first: a candidate may still miss a third group.
+            if len(clause.groups) > 2 and any(g.isdisjoint(hit_set) for g in clause.groups):
+                continue
+            proof = _evaluate(clause, hits, doc)
+            if proof is not None:
+                proofs.setdefault(clause.expr, []).extend(proof)
+        return [
+            TopicMatch(expr_id, self.expr_topics[expr_id], proof, doc, self.terms)
+            for expr_id, proof in proofs.items()
+        ]
 
     def match(self, title: str | None, text: str) -> list[TopicMatch]:
         return self.match_document(prepare(title, text))
@@ -180,41 +229,33 @@ def _verify(pattern: Pattern, doc: Document, k: int, remainder: str) -> int:
     return k + len(words) - 1
 
 
-def _evaluate(
-    clause: _Clause, hits: dict[int, list[Hit]], doc: Document, terms: list[Term]
-) -> list[Span] | None:
-    """Spans proving the clause, or None. All groups must meet in one sentence, or in
-    the title plus one sentence; exclusions apply to the whole entry."""
-    if any(t in hits for t in clause.excluded):
-        return None
+def _evaluate(clause: _Clause, hits: dict[int, list[Hit]], doc: Document) -> Proof | None:
+    """The occurrences proving the clause, or None. All groups must meet in one sentence,
+    or in the title plus one sentence; exclusions apply to the whole entry."""
+    for term_id in clause.excluded:
+        if term_id in hits:
+            return None
+    groups = clause.groups
+    if len(groups) == 1:  # the common case: no sentence bookkeeping needed
+        proof = [(t, hit) for t in groups[0] if t in hits for hit in hits[t]]
+        return proof or None
     tokens = doc.tokens
-    group_units: list[dict[int, list[tuple[int, Hit]]]] = []
-    for group in clause.groups:
-        units: dict[int, list[tuple[int, Hit]]] = {}
+    group_units: list[dict[int, Proof]] = []
+    for group in groups:
+        units: dict[int, Proof] = {}
         for term_id in group:
             for hit in hits.get(term_id, ()):
                 units.setdefault(tokens[hit[0]].unit, []).append((term_id, hit))
         if not units:
             return None
         group_units.append(units)
-    proof: list[tuple[int, Hit]] = []
-    if len(group_units) == 1:
-        for found in group_units[0].values():
-            proof.extend(found)
-    else:
-        every_unit = set().union(*group_units)
-        for unit in sorted(every_unit):
-            if unit == 0:
-                ok = all(0 in g for g in group_units)
-            else:
-                ok = all(unit in g or 0 in g for g in group_units)
-            if ok:
-                for g in group_units:
-                    proof.extend(g[unit] if unit in g else g[0])
-        if not proof:
-            return None
-    spans = []
-    for term_id, (first, last) in proof:
-        a, b = tokens[first], tokens[last]
-        spans.append(Span(a.field, a.start, b.end, terms[term_id].key))
-    return spans
+    proof = []
+    for unit in sorted(set().union(*group_units)):
+        if unit == 0:
+            ok = all(0 in g for g in group_units)
+        else:
+            ok = all(unit in g or 0 in g for g in group_units)
+        if ok:
+            for g in group_units:
+                proof.extend(g[unit] if unit in g else g[0])
+    return proof or None

@@ -47,8 +47,8 @@ class ResolvedQuery:
     catalog_id: str | None
     unused: tuple[str, ...]  # words the bot could not use (stop words, symbols)
 
-    def display(self, language: str = "de") -> str:
-        return self.expr.display(language)
+    def display(self, language: str = "de", with_hints: bool = True) -> str:
+        return self.expr.display(language, with_hints)
 
 
 @dataclass

@@ -1,0 +1,48 @@
+"""The live index: cheap in-place additions, full rebuilds off the event loop, then swap."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping
+
+from bot.matching.expr import TopicExpr
+from bot.matching.index import TopicIndex
+
+TopicSource = Callable[[], Awaitable[Iterable[tuple[Hashable, TopicExpr]]]]
+
+
+class IndexHolder:
+    """Readers use `.index`; writers call add() or refresh().
+
+    add() is instant when the automaton already knows every term (catalog topics,
+    known keywords); otherwise, and after removals, refresh() reloads all topics and
+    builds the new index in a worker thread. Requests that arrive during a build are
+    coalesced into one more build, so the last change always lands.
+    """
+
+    def __init__(self, load: TopicSource, rarity: Mapping[str, float] | None = None) -> None:
+        self._load = load
+        self._rarity = rarity or {}
+        self.index = TopicIndex.build([], self._rarity)
+        self._lock = asyncio.Lock()
+        self._wanted = 0
+        self._built = 0
+        self.builds = 0
+
+    async def add(self, topic: Hashable, expr: TopicExpr) -> None:
+        if self.index.can_add(expr):
+            self.index.add(topic, expr)
+        else:
+            await self.refresh()
+
+    async def refresh(self) -> None:
+        self._wanted += 1
+        wanted = self._wanted
+        async with self._lock:
+            if self._built >= wanted:  # a build that started after our request covered it
+                return
+            target = self._wanted
+            topics = list(await self._load())
+            self.index = await asyncio.to_thread(TopicIndex.build, topics, self._rarity)
+            self._built = target
+            self.builds += 1

@@ -1,0 +1,1 @@
+"""Liveblog sources: fetching politely and parsing every format into entries."""

@@ -1,0 +1,82 @@
+"""HTML fragments to plain paragraphs: scripts and styles dropped, entities decoded."""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+_BLOCKS = frozenset(
+    {
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "section",
+        "article",
+        "figure",
+        "figcaption",
+        "table",
+        "tr",
+        "pre",
+        "header",
+        "footer",
+    }
+)
+_DROP = frozenset({"script", "style", "noscript", "template", "iframe", "object", "svg", "form"})
+_SPACES = re.compile(r"[ \t\u00a0\u200b\r\f\v]+")
+
+
+def clean_inline(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def element_text(element: etree._Element) -> str:
+    """The readable text of an element, block boundaries as newlines, scripts dropped."""
+    parts: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag.lower() in _DROP:
+            if node.tail:
+                parts.append(node.tail)
+            return
+        block = tag.lower() in _BLOCKS
+        if block:
+            parts.append("\n")
+        if node.text and tag:
+            parts.append(node.text)
+        for child in node:
+            walk(child)
+        if block:
+            parts.append("\n")
+        if node.tail:
+            parts.append(node.tail)
+
+    text = element.text or ""
+    parts.append(text)
+    for child in element:
+        walk(child)
+    lines = [clean_inline(line) for line in "".join(parts).split("\n")]
+    return "\n\n".join(line for line in lines if line)
+
+
+def html_to_text(fragment: str) -> str:
+    """An HTML snippet (a feed's content, a JSON-LD articleBody) as plain paragraphs."""
+    if "<" not in fragment and "&" not in fragment:
+        return "\n\n".join(clean_inline(p) for p in fragment.split("\n\n") if p.strip())
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return clean_inline(re.sub(r"<[^>]*>", " ", fragment))
+    return element_text(root)

@@ -1,0 +1,120 @@
+"""Pages carrying schema.org LiveBlogPosting JSON-LD (ZDFheute, CNN and others).
+
+`liveBlogUpdate` is a list or a single BlogPosting; the LiveBlogPosting may sit in
+`@graph` or in a list, and `@type` may be a list. An update's stable id is the anchor
+of its `url` or `@id` (`<page>#<anchor>`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urldefrag, urljoin
+
+from bot.sources.htmltext import clean_inline, html_to_text
+from bot.sources.model import Entry, Kind, ParseError, ParseResult
+from bot.sources.tagesschau import liveblog_links, parse_document
+from bot.sources.textexport import is_notice_title
+from bot.sources.times import parse_iso
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    value = node.get("@type")
+    items = value if isinstance(value, list) else [value]
+    return {str(item).rsplit("/", 1)[-1] for item in items if item}
+
+
+def _walk(node: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    if depth > 20:
+        return
+    if isinstance(node, list):
+        for item in node:
+            yield from _walk(item, depth + 1)
+    elif isinstance(node, dict):
+        yield node
+        for key in ("@graph", "mainEntity", "mainEntityOfPage"):
+            if key in node:
+                yield from _walk(node[key], depth + 1)
+
+
+def find_liveblogs(root: Any) -> list[dict[str, Any]]:
+    return [node for node in _walk(root) if "LiveBlogPosting" in _types(node)]
+
+
+def json_ld_blocks(document: Any) -> list[Any]:
+    blocks = []
+    for script in document.iter("script"):
+        if str(script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        try:
+            blocks.append(json.loads(script.text or ""))
+        except ValueError:
+            continue
+    return blocks
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        value = "\n\n".join(str(v) for v in value if isinstance(v, str))
+    return html_to_text(value) if isinstance(value, str) else ""
+
+
+def _entry(update: dict[str, Any], page_url: str) -> Entry | None:
+    link = update.get("url") or update.get("@id")
+    link = urljoin(page_url, link) if isinstance(link, str) and link.strip() else None
+    title = update.get("headline") or update.get("name")
+    title = clean_inline(str(title)) if isinstance(title, str) and title.strip() else None
+    text = _text(update.get("articleBody") or update.get("text") or update.get("description"))
+    if link and urldefrag(link)[1]:
+        key = urldefrag(link)[1]
+    elif link and link != page_url:
+        key = link
+    else:
+        basis = f"{update.get('datePublished')}|{title}|{text[:200]}"
+        key = "j" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:15]
+    if not link:
+        link = f"{urldefrag(page_url)[0]}#{key}"
+    kind = Kind.NOTICE if is_notice_title(title) else Kind.NEWS
+    return Entry(
+        key,
+        parse_iso(update.get("datePublished")),
+        parse_iso(update.get("dateModified")),
+        title,
+        text,
+        link,
+        kind,
+    )
+
+
+def parse_liveblog_json(data: Any, url: str, result: ParseResult) -> None:
+    seen: set[str] = set()
+    for blog in find_liveblogs(data):
+        if result.page_title is None and isinstance(blog.get("headline"), str):
+            result.page_title = clean_inline(blog["headline"])
+        updates = blog.get("liveBlogUpdate")
+        if isinstance(updates, dict):
+            updates = [updates]
+        if not isinstance(updates, list):
+            continue
+        for update in updates:
+            if isinstance(update, dict):
+                entry = _entry(update, url)
+                if entry is not None:
+                    result.add(entry, seen)
+
+
+def parse_jsonld(data: bytes, url: str, charset: str | None = None) -> ParseResult:
+    document = parse_document(data, charset)
+    blocks = json_ld_blocks(document)
+    result = ParseResult("jsonld", links=liveblog_links(document, url))
+    if not any(find_liveblogs(block) for block in blocks):
+        raise ParseError("no schema.org LiveBlogPosting in the page's JSON-LD")
+    for block in blocks:
+        parse_liveblog_json(block, url, result)
+    return result
+
+
+def has_liveblog_jsonld(data: bytes) -> bool:
+    return b"LiveBlogPosting" in data and b"application/ld+json" in data.lower()

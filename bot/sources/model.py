@@ -1,0 +1,58 @@
+"""What every format adapter produces: entries, plus the page's links and problems."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    NEWS = "news"
+    NOTICE = "notice"  # "Ende des Liveblogs", source disclaimers: stored, never matched
+
+
+class ParseError(ValueError):
+    """The payload cannot be read as the format at all (nothing is stored)."""
+
+
+def content_hash(title: str | None, text: str) -> str:
+    normal = re.sub(r"\s+", " ", f"{title or ''}\n{text}").strip()
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    key: str
+    published: datetime | None
+    updated: datetime | None
+    title: str | None
+    text: str
+    url: str | None
+    kind: Kind = Kind.NEWS
+
+    @property
+    def hash(self) -> str:
+        return content_hash(self.title, self.text)
+
+
+@dataclass
+class ParseResult:
+    format: str
+    entries: list[Entry] = field(default_factory=list)
+    page_title: str | None = None
+    links: list[str] = field(default_factory=list)  # other liveblog pages (previous/next day)
+    problems: list[str] = field(default_factory=list)  # recoverable oddities, for the log
+
+    def add(self, entry: Entry, seen: set[str]) -> None:
+        """Keep the first entry of a key: a page repeating an id must not flip-flop."""
+        if not entry.text.strip() and not (entry.title or "").strip():
+            self.problems.append(f"entry {entry.key!r} is empty: skipped")
+            return
+        if entry.key in seen:
+            self.problems.append(f"duplicate entry id {entry.key!r}: kept the first")
+            return
+        seen.add(entry.key)
+        self.entries.append(entry)
