@@ -106,6 +106,19 @@ def _topics(args: argparse.Namespace) -> int:
     return run_topics(args.lang)
 
 
+def _ingest(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.config import LiveblogSettings
+    from bot.sources.cli_ingest import run_ingest
+
+    settings = LiveblogSettings()
+    db = Path(args.db) if args.db else settings.db
+    return asyncio.run(
+        run_ingest(args.source, args.format, db, settings.zone(), settings.poll_seconds)
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="liveblog-alerts", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -117,6 +130,13 @@ def build_parser() -> argparse.ArgumentParser:
     match.add_argument("--lang", choices=["de", "en"], default="de")
     match.add_argument("file", help="JSON lines with id, title, text")
     match.set_defaults(func=_match)
+    from bot.sources.detect import FORMATS
+
+    ingest = sub.add_parser("ingest", help="fetch a source once, store it, print new entries")
+    ingest.add_argument("source", help="a URL or a file path")
+    ingest.add_argument("--format", choices=FORMATS, default=None)
+    ingest.add_argument("--db", default=None, help="database file (default: LIVEBLOG_DB)")
+    ingest.set_defaults(func=_ingest)
     topics = sub.add_parser("topics", help="list the topic catalog")
     topics.add_argument("--lang", choices=["de", "en"], default="de")
     topics.set_defaults(func=_topics)

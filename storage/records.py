@@ -34,6 +34,9 @@ class SourceRecord:
     last_error_at: datetime | None
     consecutive_failures: int
     next_poll_at: datetime | None
+    follow_pattern: str | None = None
+    parent_id: int | None = None
+    retire_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,27 @@ def read_items(path: Path) -> Iterator[dict[str, Any]]:
                 print(f"{path}:{number}: skipped: {exc}", file=sys.stderr)
 
 
+def looks_like_json_lines(path: Path) -> bool:
+    with path.open("rb") as handle:
+        for line in handle:
+            if line.strip():
+                return line.lstrip().startswith(b"{")
+    return False
+
+
+def read_source(path: Path) -> list[dict[str, Any]]:
+    """Any liveblog file the ingestion layer reads; notices are left out of matching."""
+    from bot.sources.detect import parse_payload
+    from bot.sources.model import Kind
+
+    parsed = parse_payload(path.read_bytes(), path.resolve().as_uri())
+    return [
+        {"id": e.key, "title": e.title, "text": e.text}
+        for e in parsed.entries
+        if e.kind is Kind.NEWS
+    ]
+
+
 def run_match(query: str, path: Path, language: str = "de") -> int:
     try:
         resolved = default_resolver().resolve(query)
@@ -38,9 +59,11 @@ def run_match(query: str, path: Path, language: str = "de") -> int:
         return 2
     index = TopicIndex.build([("q", resolved.expr)])
     shown = resolved.display(language)
+    from bot.sources.model import ParseError
+
     try:
-        items = list(read_items(path))
-    except OSError as exc:
+        items = list(read_items(path)) if looks_like_json_lines(path) else read_source(path)
+    except (OSError, ParseError) as exc:
         print(f"error: cannot read {path}: {exc}", file=sys.stderr)
         return 2
     for item in items:

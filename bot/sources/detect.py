@@ -64,3 +64,31 @@ def parse_payload(
     if adapter is None:
         raise ParseError(f"unknown format {chosen!r}; one of {', '.join(FORMATS)}")
     return adapter(data, url, charset)
+
+
+def parse_links(data: bytes, url: str, content_type: str | None = None) -> ParseResult:
+    """An overview page or feed read only for its links (for following daily liveblogs)."""
+    import re
+    from urllib.parse import urldefrag, urljoin
+
+    check_payload(data)
+    result = ParseResult("links")
+    if detect_format_loose(data, content_type) == "feed":
+        feed = parse_feed(data, url)
+        result.links = [e.url for e in feed.entries if e.url]
+        return result
+    for match in re.finditer(rb"""href\s*=\s*["']([^"'#>]+)""", data[:MAX_LINK_SCAN]):
+        link = urldefrag(urljoin(url, match.group(1).decode("utf-8", "replace").strip()))[0]
+        if link not in result.links:
+            result.links.append(link)
+    return result
+
+
+MAX_LINK_SCAN = 5 * 1024 * 1024
+
+
+def detect_format_loose(data: bytes, content_type: str | None) -> str:
+    try:
+        return detect_format(data, content_type)
+    except ParseError:
+        return "html"

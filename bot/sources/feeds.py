@@ -7,6 +7,7 @@ import json
 from calendar import timegm
 from datetime import UTC, datetime
 from typing import Any
+from xml.sax import SAXParseException
 
 import feedparser
 
@@ -15,6 +16,7 @@ from bot.sources.htmltext import clean_inline, html_to_text
 from bot.sources.model import Entry, Kind, ParseError, ParseResult
 from bot.sources.textexport import is_notice_title
 from bot.sources.times import parse_iso
+from bot.sources.xmlfeeds import NotSimpleFeed, parse_simple_feed
 
 
 def _when(struct: Any) -> datetime | None:
@@ -32,14 +34,22 @@ def _key(*parts: object) -> str:
 
 def parse_feed(data: bytes, url: str, charset: str | None = None) -> ParseResult:
     check_payload(data)
+    try:
+        return parse_simple_feed(data)
+    except NotSimpleFeed:
+        pass
     parsed = feedparser.parse(
         data,
         response_headers={"content-location": url}
         if not charset
         else {"content-location": url, "content-type": f"text/xml; charset={charset}"},
     )
+    reason = parsed.get("bozo_exception")
+    if isinstance(reason, SAXParseException):
+        # Broken XML (a truncated download, say): storing what feedparser salvaged
+        # would store cut-off entries. Refuse the whole payload; the next poll retries.
+        raise ParseError(f"not well-formed XML: {reason}")
     if not parsed.entries:
-        reason = parsed.get("bozo_exception")
         if parsed.get("bozo") and reason is not None:
             raise ParseError(f"not a readable RSS/Atom feed: {type(reason).__name__}: {reason}")
         if not parsed.get("feed"):
@@ -54,11 +64,12 @@ def parse_feed(data: bytes, url: str, charset: str | None = None) -> ParseResult
         body = contents[0].get("value", "") if contents else item.get("summary", "")
         title = clean_inline(html_to_text(item.get("title", ""))) or None
         link = item.get("link")
-        key = item.get("id") or link or _key(title, item.get("published"), body[:200])
+        key = item.get("id") or link or _key(title, dict.get(item, "published"), body[:200])
         entry = Entry(
             str(key),
-            _when(item.get("published_parsed")) or _when(item.get("updated_parsed")),
-            _when(item.get("updated_parsed")),
+            # dict.get: feedparser's own get() maps updated<->published with a warning.
+            _when(dict.get(item, "published_parsed")) or _when(dict.get(item, "updated_parsed")),
+            _when(dict.get(item, "updated_parsed")),
             title,
             html_to_text(body),
             link,

@@ -29,7 +29,7 @@ _FOOTER = re.compile(r"^(Dieses Thema im Programm|Über dieses Thema berichtete)
 
 
 def _text_of(node: etree._Element) -> str:
-    return clean_inline("".join(node.itertext()))
+    return clean_inline("".join(str(t) for t in node.itertext()))
 
 
 def _classes(node: etree._Element) -> set[str]:
@@ -46,6 +46,13 @@ class _Draft:
 
 def parse_document(data: bytes, charset: str | None) -> etree._Element:
     check_payload(data)
+    if not charset and b"charset" not in data[:4096].lower():
+        # No declaration at all: libxml2 would assume Latin-1; the web today is UTF-8.
+        try:
+            data.decode("utf-8")
+            charset = "utf-8"
+        except UnicodeDecodeError:
+            charset = "cp1252"
     try:
         if charset:
             return lxml.html.document_fromstring(

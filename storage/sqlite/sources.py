@@ -12,7 +12,8 @@ from storage.timeutil import from_db, to_db
 
 _COLUMNS = (
     "source_id, url, format, name, etag, last_modified, interval_s, active, first_polled_at,"
-    " last_success_at, last_error, last_error_at, consecutive_failures, next_poll_at"
+    " last_success_at, last_error, last_error_at, consecutive_failures, next_poll_at,"
+    " follow_pattern, parent_id, retire_at"
 )
 
 
@@ -32,6 +33,9 @@ def _source(row: Sequence[Any]) -> SourceRecord:
         last_error_at=from_db(row[11]),
         consecutive_failures=int(row[12]),
         next_poll_at=from_db(row[13]),
+        follow_pattern=row[14],
+        parent_id=row[15],
+        retire_at=from_db(row[16]),
     )
 
 
@@ -54,6 +58,54 @@ class SqliteSourceRepository:
             row = await cursor.fetchone()
         assert row is not None  # inserted or already there
         return _source(row)
+
+    async def set_follow(self, source_id: int, pattern: str | None) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE sources SET follow_pattern = ? WHERE source_id = ?", (pattern, source_id)
+            )
+
+    async def add_child(
+        self, parent_id: int, url: str, fmt: str | None, interval_s: int, now: datetime
+    ) -> SourceRecord:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO sources (url, format, interval_s, parent_id, created_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET active = 1,"
+                " retire_at = NULL, parent_id = excluded.parent_id",
+                (url, fmt, interval_s, parent_id, to_db(now)),
+            )
+        async with self._db.conn.execute(
+            f"SELECT {_COLUMNS} FROM sources WHERE url = ?", (url,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        assert row is not None  # inserted or already there
+        return _source(row)
+
+    async def children(self, parent_id: int) -> Sequence[SourceRecord]:
+        async with self._db.conn.execute(
+            f"SELECT {_COLUMNS} FROM sources WHERE parent_id = ? ORDER BY source_id",
+            (parent_id,),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [_source(row) for row in rows]
+
+    async def set_retire_at(self, source_id: int, retire_at: datetime | None) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE sources SET retire_at = ? WHERE source_id = ?",
+                (to_db(retire_at), source_id),
+            )
+
+    async def retire_due(self, now: datetime) -> int:
+        """Deactivate children whose grace period has ended; returns how many."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE sources SET active = 0 WHERE active = 1 AND retire_at IS NOT NULL"
+                " AND retire_at <= ?",
+                (to_db(now),),
+            )
+            return int(cursor.rowcount or 0)
 
     async def get(self, source_id: int) -> SourceRecord | None:
         async with self._db.conn.execute(

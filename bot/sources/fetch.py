@@ -1,0 +1,132 @@
+"""Polite fetching: conditional GET, timeouts, a size cap, few redirects, a real UA."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+
+from bot import __version__
+
+USER_AGENT = (
+    f"liveblog-alerts/{__version__} (+https://github.com/liveblog-alerts; Telegram news bot)"
+)
+MAX_BYTES = 5 * 1024 * 1024
+TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+MAX_REDIRECTS = 5
+
+
+class FetchError(Exception):
+    """The source could not be fetched; the message is safe for logs and health."""
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    url: str  # after redirects
+    status: int  # 200, or 304 for "not modified"
+    body: bytes
+    content_type: str | None
+    charset: str | None
+    etag: str | None
+    last_modified: str | None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+def is_local_path(source: str) -> bool:
+    return urlparse(source).scheme in ("", "file")
+
+
+def new_client() -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        timeout=TIMEOUT,
+        follow_redirects=True,
+        max_redirects=MAX_REDIRECTS,
+        headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
+    )
+
+
+class Fetcher:
+    """One shared httpx client for every source (connection reuse, one pool)."""
+
+    def __init__(self, client: httpx.AsyncClient | None = None, max_bytes: int = MAX_BYTES):
+        self._client = client or new_client()
+        self._owns_client = client is None
+        self.max_bytes = max_bytes
+
+    async def close(self) -> None:
+        if self._owns_client:
+            await self._client.aclose()
+
+    async def fetch(
+        self, source: str, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
+        if is_local_path(source):
+            return await self._read_file(source)
+        headers: dict[str, str] = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        try:
+            async with self._client.stream("GET", source, headers=headers) as response:
+                if response.status_code == 304:
+                    return self._result(response, b"")
+                if response.status_code >= 400:
+                    raise FetchError(f"HTTP {response.status_code} from {_host(response.url)}")
+                declared = response.headers.get("Content-Length", "")
+                if declared.isdigit() and int(declared) > self.max_bytes:
+                    raise FetchError(
+                        f"response of {int(declared)} bytes exceeds the {self.max_bytes} cap"
+                    )
+                chunks: list[bytes] = []
+                size = 0
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > self.max_bytes:  # abort the stream: never buffer a huge page
+                        raise FetchError(f"response exceeds the {self.max_bytes} byte cap")
+                    chunks.append(chunk)
+                return self._result(response, b"".join(chunks))
+        except httpx.TooManyRedirects as exc:
+            raise FetchError(f"more than {MAX_REDIRECTS} redirects") from exc
+        except httpx.TimeoutException as exc:
+            raise FetchError(f"timed out ({type(exc).__name__})") from exc
+        except httpx.HTTPError as exc:
+            raise FetchError(f"network error: {type(exc).__name__}: {exc}") from exc
+
+    def _result(self, response: httpx.Response, body: bytes) -> FetchResult:
+        content_type = response.headers.get("Content-Type")
+        return FetchResult(
+            url=str(response.url),
+            status=response.status_code,
+            body=body,
+            content_type=content_type,
+            charset=response.charset_encoding,
+            etag=response.headers.get("ETag"),
+            last_modified=response.headers.get("Last-Modified"),
+        )
+
+    async def _read_file(self, source: str) -> FetchResult:
+        path = Path(urlparse(source).path if source.startswith("file:") else source)
+        try:
+            body = await asyncio.to_thread(_read_capped, path, self.max_bytes)
+        except OSError as exc:
+            raise FetchError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        return FetchResult(str(path), 200, body, None, None, None, None)
+
+
+def _read_capped(path: Path, cap: int) -> bytes:
+    with path.open("rb") as handle:
+        body = handle.read(cap + 1)
+    if len(body) > cap:
+        raise FetchError(f"file exceeds the {cap} byte cap")
+    return body
+
+
+def _host(url: httpx.URL) -> str:
+    return url.host or "source"

@@ -1,0 +1,61 @@
+"""From a fetched payload to stored entries: parse, sanity-check, upsert in one go."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from bot.clock import Clock
+from bot.sources.detect import parse_payload
+from bot.sources.fetch import FetchResult
+from bot.sources.model import Entry, ParseResult
+from bot.sources.times import plausible
+from storage.interfaces import Storage
+from storage.records import NewEntry, SourceRecord, UpsertResult, UpsertStatus
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestReport:
+    source: SourceRecord
+    parsed: ParseResult | None
+    results: list[UpsertResult] = field(default_factory=list)
+    first_poll: bool = False  # the source's first successful poll: delivery pushes nothing
+
+    @property
+    def changed(self) -> list[UpsertResult]:
+        return [r for r in self.results if r.status is not UpsertStatus.UNCHANGED]
+
+
+def to_new_entry(entry: Entry, clock: Clock, problems: list[str]) -> NewEntry:
+    published = plausible(entry.published, clock.now())
+    if entry.published is not None and published is None:
+        problems.append(f"entry {entry.key!r}: implausible time {entry.published.isoformat()}")
+    return NewEntry(
+        key=entry.key[:500],
+        published_at=published,
+        modified_at=plausible(entry.updated, clock.now()),
+        title=entry.title[:1000] if entry.title else None,
+        body=entry.text[:100_000],
+        url=entry.url[:2000] if entry.url else None,
+        kind=entry.kind.value,
+        content_hash=entry.hash,
+    )
+
+
+async def store_payload(
+    storage: Storage, clock: Clock, source: SourceRecord, fetched: FetchResult
+) -> IngestReport:
+    """Parse and store one fetch. Raises ParseError before anything is written."""
+    parsed = parse_payload(
+        fetched.body, fetched.url, fetched.content_type, source.format, fetched.charset
+    )
+    problems = parsed.problems
+    new_entries = [to_new_entry(entry, clock, problems) for entry in parsed.entries]
+    results = await storage.entries.upsert_many(source.source_id, new_entries, clock.now())
+    for problem in problems[:20]:
+        log.warning("source %s: %s", source.url, problem)
+    if parsed.page_title and not source.name:
+        await storage.sources.set_name(source.source_id, parsed.page_title)
+    return IngestReport(source, parsed, results, first_poll=source.first_polled_at is None)

@@ -1,0 +1,169 @@
+"""Poll every due source on its own schedule; one slow or broken source never delays others.
+
+Each due source is polled in a task of its own (never twice at once). Success resets
+the failure count; a failure backs off exponentially with jitter, up to 30 minutes,
+and is kept in the source's health. A following source (an overview page or feed
+with a URL pattern) discovers the newest liveblog page and polls it as a child; the
+previous child is polled for a grace period for late entries, then retired.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import re
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from bot.clock import Clock
+from bot.sources.detect import parse_links
+from bot.sources.fetch import Fetcher, FetchError
+from bot.sources.ingest import IngestReport, store_payload
+from bot.sources.model import ParseError, ParseResult
+from storage.interfaces import Storage
+from storage.records import SourceRecord
+
+log = logging.getLogger(__name__)
+
+MIN_INTERVAL_S = 15
+MAX_BACKOFF_S = 30 * 60
+RETIRE_GRACE = timedelta(hours=3)
+POLL_DEADLINE_S = 60.0  # a whole poll (fetch + parse + store) never takes longer
+
+OnReport = Callable[[IngestReport], Awaitable[None]]
+
+
+def backoff_seconds(interval_s: int, failures: int, rng: random.Random) -> float:
+    """interval · 2^failures, capped at 30 min, with "equal jitter" (half fixed, half random)."""
+    ceiling = float(min(MAX_BACKOFF_S, max(interval_s, MIN_INTERVAL_S) * 2 ** min(failures, 16)))
+    return ceiling / 2 + rng.uniform(0, ceiling / 2)
+
+
+def newest_link(parsed: ParseResult, pattern: str) -> str | None:
+    """The first link matching the pattern: feeds and overviews list the newest first."""
+    regex = re.compile(pattern)
+    candidates = [e.url for e in parsed.entries if e.url] + parsed.links
+    return next((url for url in candidates if regex.search(url)), None)
+
+
+class Poller:
+    def __init__(
+        self,
+        storage: Storage,
+        fetcher: Fetcher,
+        clock: Clock,
+        on_report: OnReport | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.storage, self.fetcher, self.clock = storage, fetcher, clock
+        self.on_report = on_report
+        self.rng = rng or random.Random()
+        self._running: dict[int, asyncio.Task[IngestReport | None]] = {}
+
+    async def tick(self) -> list[asyncio.Task[IngestReport | None]]:
+        """Start a poll for every due source that is not already being polled."""
+        now = self.clock.now()
+        await self.storage.sources.retire_due(now)
+        started = []
+        for source in await self.storage.sources.list_active():
+            if source.source_id in self._running:
+                continue
+            if source.next_poll_at is not None and source.next_poll_at > now:
+                continue
+            task = asyncio.create_task(self._guarded(source), name=f"poll:{source.source_id}")
+            self._running[source.source_id] = task
+            task.add_done_callback(self._forget(source.source_id))
+            started.append(task)
+        return started
+
+    def _forget(self, source_id: int) -> Callable[[asyncio.Task[IngestReport | None]], None]:
+        def done(_task: asyncio.Task[IngestReport | None]) -> None:
+            self._running.pop(source_id, None)
+
+        return done
+
+    async def wait_idle(self) -> None:
+        """Wait for the polls in flight (tests, shutdown)."""
+        while self._running:
+            await asyncio.gather(*self._running.values(), return_exceptions=True)
+
+    async def _guarded(self, source: SourceRecord) -> IngestReport | None:
+        try:
+            return await asyncio.wait_for(self.poll(source), POLL_DEADLINE_S)
+        except TimeoutError:
+            await self._failed(source, f"poll took longer than {POLL_DEADLINE_S:.0f} s")
+        except Exception as exc:  # one broken source must not take the poller down
+            log.exception("source %s: unexpected failure", source.url)
+            await self._failed(source, f"internal error: {type(exc).__name__}")
+        return None
+
+    async def poll(self, source: SourceRecord) -> IngestReport | None:
+        now = self.clock.now()
+        try:
+            fetched = await self.fetcher.fetch(source.url, source.etag, source.last_modified)
+            if fetched.not_modified:
+                report = IngestReport(source, None, [], first_poll=source.first_polled_at is None)
+            elif source.follow_pattern:
+                links = parse_links(fetched.body, fetched.url, fetched.content_type)
+                report = IngestReport(source, links, [], first_poll=source.first_polled_at is None)
+            else:
+                report = await store_payload(self.storage, self.clock, source, fetched)
+        except (FetchError, ParseError) as exc:
+            await self._failed(source, str(exc))
+            return None
+        next_at = now + timedelta(seconds=max(source.interval_s, MIN_INTERVAL_S))
+        etag = fetched.etag or (source.etag if fetched.not_modified else None)
+        modified = fetched.last_modified or (source.last_modified if fetched.not_modified else None)
+        await self.storage.sources.record_success(source.source_id, etag, modified, now, next_at)
+        if source.follow_pattern and report.parsed is not None:
+            await self._follow(source, report.parsed)
+        if report.changed:
+            log.info("source %s: %d new or edited entries", source.url, len(report.changed))
+        if self.on_report is not None:
+            await self.on_report(report)
+        return report
+
+    async def _failed(self, source: SourceRecord, error: str) -> None:
+        now = self.clock.now()
+        delay = backoff_seconds(source.interval_s, source.consecutive_failures + 1, self.rng)
+        failures = await self.storage.sources.record_failure(
+            source.source_id, error, now, now + timedelta(seconds=delay)
+        )
+        log.warning(
+            "source %s failed (%d in a row, next try in %.0f s): %s",
+            source.url,
+            failures,
+            delay,
+            error,
+        )
+
+    async def _follow(self, parent: SourceRecord, parsed: ParseResult) -> None:
+        assert parent.follow_pattern is not None
+        newest = newest_link(parsed, parent.follow_pattern)
+        if newest is None:
+            return
+        children = await self.storage.sources.children(parent.source_id)
+        if any(
+            child.url == newest and child.active and child.retire_at is None for child in children
+        ):
+            return
+        now = self.clock.now()
+        child = await self.storage.sources.add_child(
+            parent.source_id, newest, None, parent.interval_s, now
+        )
+        log.info("source %s: now following %s", parent.url, newest)
+        for old in children:
+            if old.source_id != child.source_id and old.active and old.retire_at is None:
+                await self.storage.sources.set_retire_at(old.source_id, now + RETIRE_GRACE)
+
+
+async def add_sources(storage: Storage, urls: list[str], interval_s: int, now: datetime) -> None:
+    """Register configured sources; `follow:<overview URL>|<regex>` follows daily pages."""
+    for spec in urls:
+        if spec.startswith("follow:"):
+            url, _, pattern = spec.removeprefix("follow:").partition("|")
+            source = await storage.sources.ensure(url, None, interval_s, now)
+            await storage.sources.set_follow(source.source_id, pattern or r"liveblog-ukraine")
+        else:
+            await storage.sources.ensure(spec, None, interval_s, now)

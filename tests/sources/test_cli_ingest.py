@@ -1,0 +1,59 @@
+"""`liveblog-alerts ingest` as a user runs it: twice, the second time printing nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+from tests.sources import fixtures
+from tests.sources.server import source_server
+
+
+async def ingest(*args: str, cwd: Path) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "ingest",
+        *args,
+        cwd=cwd,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_ingest_the_sample_twice(tmp_path: Path) -> None:
+    db = str(tmp_path / "x.sqlite3")
+    code, out, _ = await ingest(str(fixtures.SAMPLE), "--db", db, cwd=tmp_path)
+    assert code == 0
+    lines = [json.loads(line) for line in out.splitlines()]
+    drone = next(e for e in lines if e["title"] == "Kiew erneut mit Drohnen attackiert")
+    assert drone["published"] == "2024-11-04T01:26:00+01:00"
+    assert drone["status"] == "new"
+    assert drone["kind"] == "news"
+    assert {e["kind"] for e in lines if e["title"] == "Konfliktparteien als Quelle"} == {"notice"}
+    assert set(lines[0]) >= {"key", "published", "title", "text", "url", "kind", "status"}
+    code, out, _ = await ingest(str(fixtures.SAMPLE), "--db", db, cwd=tmp_path)
+    assert (code, out) == (0, "")
+
+
+async def test_ingest_a_url_with_format_override_and_a_broken_one(tmp_path: Path) -> None:
+    db = str(tmp_path / "y.sqlite3")
+    async with source_server() as server:
+        url = server.set("/feed", fixtures.rss(fixtures.sample_entries()[:3]), "text/plain")
+        code, out, _ = await ingest(url, "--format", "feed", "--db", db, cwd=tmp_path)
+        assert code == 0
+        assert len(out.splitlines()) == 3
+        code, out, _ = await ingest(url, "--format", "feed", "--db", db, cwd=tmp_path)
+        assert (code, out) == (0, "")
+        assert server.hits["/feed"] == 2  # the second was a conditional GET answered 304
+        broken = server.set("/broken", b"<html><body>nothing</body></html>")
+        code, out, err = await ingest(broken, "--db", db, cwd=tmp_path)
+    assert code == 1
+    assert out == ""
+    assert err.startswith("error:")
