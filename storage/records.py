@@ -16,6 +16,19 @@ class ChatRecord:
     timezone: str | None
     active: bool
     created_at: datetime
+    mode: str = "instant"
+    quiet_start: str | None = None  # "23:00", local to the chat's time zone
+    quiet_end: str | None = None
+    paused_until: datetime | None = None
+    digest_time: str | None = None  # "20:00" local, or None for no daily digest
+    next_digest_at: datetime | None = None
+    last_digest_at: datetime | None = None
+    last_batch_at: datetime | None = None
+    language_fixed: bool = False  # set by /lang: no longer follows the client's language
+
+    @property
+    def is_private(self) -> bool:
+        return self.chat_type == "private"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,4 +94,62 @@ class UpsertStatus(StrEnum):
 @dataclass(frozen=True, slots=True)
 class UpsertResult:
     status: UpsertStatus
+    entry: EntryRecord
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionRecord:
+    sub_id: int
+    chat_id: int
+    query: str
+    catalog_id: str | None
+    canonical: str
+    display: str
+    mode: str | None  # None: the chat's mode
+    urgent: bool
+    created_at: datetime
+
+
+class AlertStatus(StrEnum):
+    PENDING = "pending"  # waiting for its chat's next delivery (mode, quiet hours, pause)
+    SENDING = "sending"  # claimed by a delivery; back to pending if the process died
+    SENT = "sent"
+    DIGESTED = "digested"  # delivered as part of a digest only
+    FAILED = "failed"  # given up, with the reason in last_error
+    CANCELLED = "cancelled"  # the chat blocked the bot or left
+
+
+@dataclass(frozen=True, slots=True)
+class NewAlert:
+    chat_id: int
+    entry_id: int
+    sub_ids: tuple[int, ...]
+    spans: tuple[tuple[str, int, int], ...]  # (field, start, end) to highlight
+    urgent: bool
+    due_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRecord:
+    alert_id: int
+    chat_id: int
+    entry_id: int
+    sub_ids: tuple[int, ...]
+    spans: tuple[tuple[str, int, int], ...]
+    urgent: bool
+    status: AlertStatus
+    due_at: datetime
+    attempts: int
+    last_error: str | None
+    message_id: int | None
+    sent_at: datetime | None
+    sent_hash: str | None
+    edit_pending: bool
+    digested_at: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AlertWithEntry:
+    alert: AlertRecord
     entry: EntryRecord

@@ -1,4 +1,4 @@
-"""Chats: who the bot talks to, in which language, and whether they still listen."""
+"""Chats: who the bot talks to, in which language, and how they want to hear."""
 
 from __future__ import annotations
 
@@ -8,9 +8,13 @@ from typing import Any
 
 from storage.records import ChatRecord
 from storage.sqlite.database import SqliteDatabase
-from storage.timeutil import from_db_required, to_db
+from storage.timeutil import from_db, from_db_required, to_db
 
-_COLUMNS = "chat_id, chat_type, title, language, timezone, active, created_at"
+_COLUMNS = (
+    "chat_id, chat_type, title, language, timezone, active, created_at, mode, quiet_start,"
+    " quiet_end, paused_until, digest_time, next_digest_at, last_digest_at, last_batch_at,"
+    " language_fixed"
+)
 
 
 def _chat(row: Sequence[Any]) -> ChatRecord:
@@ -22,12 +26,29 @@ def _chat(row: Sequence[Any]) -> ChatRecord:
         timezone=row[4],
         active=bool(row[5]),
         created_at=from_db_required(row[6]),
+        mode=str(row[7]),
+        quiet_start=row[8],
+        quiet_end=row[9],
+        paused_until=from_db(row[10]),
+        digest_time=row[11],
+        next_digest_at=from_db(row[12]),
+        last_digest_at=from_db(row[13]),
+        last_batch_at=from_db(row[14]),
+        language_fixed=bool(row[15]),
     )
 
 
 class SqliteChatRepository:
     def __init__(self, db: SqliteDatabase) -> None:
         self._db = db
+
+    async def _update(self, chat_id: int, now: datetime, assignments: str, *values: Any) -> None:
+        # `assignments` is always a constant from this module, never user input.
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                f"UPDATE chats SET {assignments}, updated_at = ? WHERE chat_id = ?",
+                (*values, to_db(now), chat_id),
+            )
 
     async def upsert(
         self, chat_id: int, chat_type: str, title: str | None, language: str, now: datetime
@@ -52,16 +73,92 @@ class SqliteChatRepository:
             row = await cursor.fetchone()
         return _chat(row) if row else None
 
-    async def set_language(self, chat_id: int, language: str, now: datetime) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE chats SET language = ?, updated_at = ? WHERE chat_id = ?",
-                (language, to_db(now), chat_id),
-            )
+    async def get_many(self, chat_ids: Sequence[int]) -> dict[int, ChatRecord]:
+        found: dict[int, ChatRecord] = {}
+        ids = list(dict.fromkeys(chat_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            async with self._db.conn.execute(
+                f"SELECT {_COLUMNS} FROM chats WHERE chat_id IN ({marks})", chunk
+            ) as cursor:
+                for row in await cursor.fetchall():
+                    chat = _chat(row)
+                    found[chat.chat_id] = chat
+        return found
+
+    async def set_language(
+        self, chat_id: int, language: str, now: datetime, fixed: bool = True
+    ) -> None:
+        await self._update(chat_id, now, "language = ?, language_fixed = ?", language, int(fixed))
+
+    async def set_mode(self, chat_id: int, mode: str, now: datetime) -> None:
+        await self._update(chat_id, now, "mode = ?", mode)
+
+    async def set_quiet(
+        self, chat_id: int, start: str | None, end: str | None, now: datetime
+    ) -> None:
+        await self._update(chat_id, now, "quiet_start = ?, quiet_end = ?", start, end)
+
+    async def set_paused_until(self, chat_id: int, until: datetime | None, now: datetime) -> None:
+        await self._update(chat_id, now, "paused_until = ?", to_db(until))
+
+    async def set_timezone(self, chat_id: int, timezone: str, now: datetime) -> None:
+        await self._update(chat_id, now, "timezone = ?", timezone)
+
+    async def set_digest(
+        self, chat_id: int, digest_time: str | None, next_at: datetime | None, now: datetime
+    ) -> None:
+        await self._update(
+            chat_id, now, "digest_time = ?, next_digest_at = ?", digest_time, to_db(next_at)
+        )
+
+    async def digest_sent(
+        self, chat_id: int, sent_at: datetime, next_at: datetime | None, now: datetime
+    ) -> None:
+        await self._update(
+            chat_id, now, "last_digest_at = ?, next_digest_at = ?", to_db(sent_at), to_db(next_at)
+        )
+
+    async def set_last_batch(self, chat_id: int, at: datetime) -> None:
+        await self._update(chat_id, at, "last_batch_at = ?", to_db(at))
+
+    async def due_digests(self, now: datetime, limit: int = 1000) -> list[ChatRecord]:
+        async with self._db.conn.execute(
+            f"SELECT {_COLUMNS} FROM chats WHERE active = 1 AND next_digest_at IS NOT NULL"
+            " AND next_digest_at <= ? ORDER BY next_digest_at LIMIT ?",
+            (to_db(now), limit),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [_chat(row) for row in rows]
 
     async def deactivate(self, chat_id: int, now: datetime) -> None:
+        await self._update(chat_id, now, "active = 0")
+
+    async def migrate(self, old_id: int, new_id: int, now: datetime) -> None:
+        """A group became a supergroup: move everything to the new id."""
         async with self._db.transaction() as conn:
+            async with conn.execute("SELECT 1 FROM chats WHERE chat_id = ?", (new_id,)) as cursor:
+                exists = await cursor.fetchone() is not None
+            if not exists:
+                # ON UPDATE CASCADE carries subscriptions and alerts along.
+                await conn.execute(
+                    "UPDATE chats SET chat_id = ?, chat_type = 'supergroup', updated_at = ?"
+                    " WHERE chat_id = ?",
+                    (new_id, to_db(now), old_id),
+                )
+                return
             await conn.execute(
-                "UPDATE chats SET active = 0, updated_at = ? WHERE chat_id = ?",
-                (to_db(now), chat_id),
+                "UPDATE OR IGNORE subscriptions SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
             )
+            await conn.execute(
+                "UPDATE OR IGNORE alerts SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
+            )
+            await conn.execute("DELETE FROM chats WHERE chat_id = ?", (old_id,))
+
+    async def delete(self, chat_id: int) -> None:
+        """Forget the chat entirely (/stop): subscriptions and alerts go with it."""
+        async with self._db.transaction() as conn:
+            await conn.execute("DELETE FROM alerts WHERE chat_id = ?", (chat_id,))
+            await conn.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,))
+            await conn.execute("DELETE FROM chats WHERE chat_id = ?", (chat_id,))

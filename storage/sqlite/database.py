@@ -34,14 +34,18 @@ class SqliteDatabase:
 
 class SqliteStorage:
     def __init__(self, db: SqliteDatabase) -> None:
+        from storage.sqlite.alerts import SqliteAlertRepository
         from storage.sqlite.chats import SqliteChatRepository
         from storage.sqlite.entries import SqliteEntryRepository
         from storage.sqlite.sources import SqliteSourceRepository
+        from storage.sqlite.subscriptions import SqliteSubscriptionRepository
 
         self._db = db
         self.chats = SqliteChatRepository(db)
         self.sources = SqliteSourceRepository(db)
         self.entries = SqliteEntryRepository(db)
+        self.subscriptions = SqliteSubscriptionRepository(db)
+        self.alerts = SqliteAlertRepository(db)
 
     @classmethod
     async def open(cls, path: str) -> SqliteStorage:

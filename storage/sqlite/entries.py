@@ -136,3 +136,27 @@ class SqliteEntryRepository:
         ) as cursor:
             rows = await cursor.fetchall()
         return [_entry(row) for row in rows]
+
+    async def get_many(self, entry_ids: Sequence[int]) -> dict[int, EntryRecord]:
+        found: dict[int, EntryRecord] = {}
+        ids = list(dict.fromkeys(entry_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            async with self._db.conn.execute(
+                f"SELECT {_COLUMNS} FROM entries WHERE entry_id IN ({marks})", chunk
+            ) as cursor:
+                for row in await cursor.fetchall():
+                    entry = _entry(row)
+                    found[entry.entry_id] = entry
+        return found
+
+    async def recent_news(self, since: datetime, limit: int = 2000) -> list[EntryRecord]:
+        """News entries first seen since a moment, newest first (previews, counts)."""
+        async with self._db.conn.execute(
+            f"SELECT {_COLUMNS} FROM entries WHERE kind = 'news' AND first_seen_at >= ?"
+            " ORDER BY COALESCE(published_at, first_seen_at) DESC, entry_id DESC LIMIT ?",
+            (to_db(since), max(1, min(limit, 10_000))),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [_entry(row) for row in rows]

@@ -1,0 +1,1 @@
+"""Getting alerts to readers: outbox pipeline, rendering, pacing, sending, edits."""

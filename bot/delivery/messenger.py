@@ -1,0 +1,71 @@
+"""What delivery needs from a chat platform, in domain terms (no `telegram` here).
+
+The Telegram implementation (handlers/telegram_io.py) translates PTB's exceptions
+into these errors, so the delivery rules can be read and tested on their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Button:
+    text: str
+    data: str  # callback data, at most 64 bytes (buttons.py signs and checks it)
+
+
+Keyboard = tuple[tuple[Button, ...], ...]
+
+
+class SendError(Exception):
+    """Base of everything a send can run into."""
+
+
+class RetryLater(SendError):
+    """Flood control: wait exactly this long, then send again (nothing is dropped)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"flood control: retry after {seconds:g} s")
+        self.seconds = seconds
+
+
+class ChatGone(SendError):
+    """The reader blocked the bot, or it was removed from the group."""
+
+
+class ChatMoved(SendError):
+    """The group became a supergroup with a new id."""
+
+    def __init__(self, new_chat_id: int) -> None:
+        super().__init__(f"chat migrated to {new_chat_id}")
+        self.new_chat_id = new_chat_id
+
+
+class BadMarkup(SendError):
+    """Telegram could not parse our HTML: resend once as plain text."""
+
+
+class Rejected(SendError):
+    """A permanent refusal for this message (too long, not found …): do not retry it."""
+
+
+class Transient(SendError):
+    """5xx, timeouts, network trouble: retry later with backoff."""
+
+
+class NotModified(SendError):
+    """An edit that changes nothing."""
+
+
+class Messenger(Protocol):
+    async def send(
+        self, chat_id: int, html: str | None, text: str, keyboard: Keyboard | None = None
+    ) -> int:
+        """Send `html` (or, when None, the plain `text`); returns the message id."""
+        ...
+
+    async def edit(
+        self, chat_id: int, message_id: int, html: str, keyboard: Keyboard | None = None
+    ) -> None: ...

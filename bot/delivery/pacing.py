@@ -1,0 +1,68 @@
+"""Telegram's send limits on our side, so the bot never earns a 429 in the first place.
+
+A strict sliding window overall (30 in any second, like Telegram counts) and a
+minimum gap per chat (1 s in private chats, 3 s in groups: 20 a minute).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Callable
+
+PRIVATE_GAP_S = 1.0
+GROUP_GAP_S = 3.0
+
+
+class SlidingWindow:
+    """At most `limit` acquisitions in any `span` seconds."""
+
+    def __init__(
+        self, limit: int, span: float = 1.0, now: Callable[[], float] | None = None
+    ) -> None:
+        self.limit, self.span = limit, span
+        self._now = now or (lambda: asyncio.get_running_loop().time())
+        self._stamps: deque[float] = deque()
+        self._lock = asyncio.Lock()
+
+    async def acquire(self) -> None:
+        async with self._lock:
+            while True:
+                now = self._now()
+                while self._stamps and now - self._stamps[0] >= self.span:
+                    self._stamps.popleft()
+                if len(self._stamps) < self.limit:
+                    self._stamps.append(now)
+                    return
+                await asyncio.sleep(self.span - (now - self._stamps[0]) + 0.001)
+
+
+class ChatPacer:
+    """A minimum gap between two messages to the same chat; also honours pauses."""
+
+    def __init__(
+        self,
+        private_gap: float = PRIVATE_GAP_S,
+        group_gap: float = GROUP_GAP_S,
+        now: Callable[[], float] | None = None,
+    ) -> None:
+        self.private_gap, self.group_gap = private_gap, group_gap
+        self._now = now or (lambda: asyncio.get_running_loop().time())
+        self._next: dict[int, float] = {}
+
+    def gap(self, private: bool) -> float:
+        return self.private_gap if private else self.group_gap
+
+    async def wait(self, chat_id: int, private: bool) -> None:
+        ready = self._next.get(chat_id, 0.0)
+        delay = ready - self._now()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        self._next[chat_id] = max(ready, self._now()) + self.gap(private)
+
+    def hold(self, chat_id: int, seconds: float) -> None:
+        """Nothing more to this chat for `seconds` (flood control asked for it)."""
+        self._next[chat_id] = max(self._next.get(chat_id, 0.0), self._now() + seconds)
+
+    def forget(self, chat_id: int) -> None:
+        self._next.pop(chat_id, None)

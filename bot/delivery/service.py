@@ -1,0 +1,329 @@
+"""The delivery tick: send what is due, paced to Telegram's limits, surviving failures.
+
+Every send is recorded before and after it happens (claim → sent), so a crash can
+duplicate at most the one message that was in flight for a chat. Failures are
+classified: flood control waits exactly as asked; a blocked chat is retired; a
+migrated group moves; broken HTML is resent once as plain text; network trouble is
+retried with backoff; anything permanent fails that alert alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.clock import Clock
+from bot.delivery.buttons import ButtonCodec
+from bot.delivery.messenger import (
+    BadMarkup,
+    Button,
+    ChatGone,
+    ChatMoved,
+    Keyboard,
+    Messenger,
+    NotModified,
+    Rejected,
+    RetryLater,
+    SendError,
+)
+from bot.delivery.pacing import ChatPacer, SlidingWindow
+from bot.delivery.pipeline import EDIT_WINDOW
+from bot.delivery.policy import plan_delivery
+from bot.delivery.render import AlertView, render_alert, render_batch, to_plain
+from bot.subscriptions import SubscriptionService
+from storage.interfaces import Storage
+from storage.records import AlertRecord, ChatRecord, EntryRecord, SubscriptionRecord
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+GLOBAL_PER_SECOND = 29  # Telegram allows 30; one spare absorbs clock skew
+
+
+@dataclass
+class DeliveryStats:
+    sent_messages: int = 0
+    alerts_sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    edits: int = 0
+    chats: set[int] = field(default_factory=set)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    return timedelta(seconds=min(15 * 60, 5 * 2 ** max(0, attempts - 1)))
+
+
+class DeliveryService:
+    def __init__(
+        self,
+        storage: Storage,
+        messenger: Messenger,
+        subscriptions: SubscriptionService,
+        clock: Clock,
+        codec: ButtonCodec,
+        default_zone: ZoneInfo,
+        pacer: ChatPacer | None = None,
+        window: SlidingWindow | None = None,
+        concurrency: int = 64,
+        source_names: dict[int, str] | None = None,
+    ) -> None:
+        self.storage, self.messenger, self.subscriptions = storage, messenger, subscriptions
+        self.clock, self.codec, self.default_zone = clock, codec, default_zone
+        self.pacer = pacer or ChatPacer()
+        self.window = window or SlidingWindow(GLOBAL_PER_SECOND)
+        self._slots = asyncio.Semaphore(concurrency)
+        self.source_names = source_names if source_names is not None else {}
+        self._busy: set[int] = set()
+
+    def zone(self, chat: ChatRecord) -> ZoneInfo:
+        try:
+            return ZoneInfo(chat.timezone) if chat.timezone else self.default_zone
+        except (ValueError, KeyError):
+            return self.default_zone
+
+    async def tick(self) -> DeliveryStats:
+        stats = DeliveryStats()
+        now = self.clock.now()
+        chat_ids = [c for c in await self.storage.alerts.due_chat_ids(now) if c not in self._busy]
+        chats = await self.storage.chats.get_many(chat_ids)
+        await asyncio.gather(*(self._guarded(chats[c], stats) for c in chat_ids if c in chats))
+        await self.process_edits(stats)
+        return stats
+
+    async def _guarded(self, chat: ChatRecord, stats: DeliveryStats) -> None:
+        self._busy.add(chat.chat_id)
+        try:
+            async with self._slots:
+                await self.deliver_chat(chat, stats)
+        except Exception:  # one chat's trouble must never stop the others
+            log.exception("delivery to chat %s failed", chat.chat_id)
+        finally:
+            self._busy.discard(chat.chat_id)
+
+    async def deliver_chat(self, chat: ChatRecord, stats: DeliveryStats) -> None:
+        now = self.clock.now()
+        alerts = await self.storage.alerts.pending_for_chat(chat.chat_id, now)
+        if not alerts:
+            return
+        subs = {s.sub_id: s for s in await self.storage.subscriptions.for_chat(chat.chat_id)}
+        zone = self.zone(chat)
+        plan = plan_delivery(chat, alerts, subs, zone, now)
+        for until, held in plan.hold.items():
+            await self.storage.alerts.reschedule([a.alert_id for a in held], until, None)
+        entries = await self.storage.entries.get_many([a.entry_id for a in alerts])
+        if plan.batch:
+            await self._send_batch(chat, plan.batch, entries, subs, zone, stats)
+            if any(
+                (subs.get(s) and (subs[s].mode or chat.mode) == "hourly")
+                for a in plan.batch
+                for s in a.sub_ids
+            ):
+                await self.storage.chats.set_last_batch(chat.chat_id, self.clock.now())
+        for alert in plan.singles:
+            entry = entries.get(alert.entry_id)
+            if entry is None:
+                await self.storage.alerts.fail([alert.alert_id], "entry vanished")
+                continue
+            if not await self._send_single(chat, alert, entry, subs, zone, stats):
+                break  # the chat is gone or flood-controlled: the rest waits
+
+    # ------------------------------------------------------------------ views
+    def view(
+        self,
+        alert: AlertRecord,
+        entry: EntryRecord,
+        subs: dict[int, SubscriptionRecord],
+        language: str,
+    ) -> AlertView:
+        names = []
+        for sub_id in alert.sub_ids:
+            sub = self.subscriptions.by_id.get(sub_id) or subs.get(sub_id)
+            if sub is not None:
+                names.append(self.subscriptions.topic_name(sub, language))
+        return AlertView(
+            entry_id=entry.entry_id,
+            title=entry.title,
+            text=entry.body,
+            url=entry.url,
+            published=entry.published_at or entry.first_seen_at,
+            topics=tuple(names or ["?"]),
+            spans=alert.spans,
+            source_name=self.source_names.get(entry.source_id, "Liveblog"),
+        )
+
+    def keyboard(self, chat_id: int, alert: AlertRecord, language: str) -> Keyboard:
+        unsubscribe = to_plain(texts.text(language, "button_unsubscribe"))
+        mute = to_plain(texts.text(language, "button_mute"))
+        first = alert.sub_ids[0] if alert.sub_ids else 0
+        return (
+            (
+                Button(unsubscribe, self.codec.encode(chat_id, "unsub", str(first))),
+                Button(mute, self.codec.encode(chat_id, "mute", "60")),
+            ),
+        )
+
+    # ------------------------------------------------------------------ sending
+    async def _send(self, chat: ChatRecord, html: str, keyboard: Keyboard | None) -> int:
+        """One message, paced; on broken markup, once more as plain text."""
+        await self.pacer.wait(chat.chat_id, chat.is_private)
+        await self.window.acquire()
+        try:
+            return await self.messenger.send(chat.chat_id, html, to_plain(html), keyboard)
+        except BadMarkup:
+            log.warning(
+                "chat %s: Telegram rejected our HTML; resending as plain text", chat.chat_id
+            )
+            await self.window.acquire()
+            try:
+                return await self.messenger.send(chat.chat_id, None, to_plain(html), keyboard)
+            except BadMarkup as exc:
+                raise Rejected(f"unparseable even as plain text: {exc}") from exc
+
+    async def _send_single(
+        self,
+        chat: ChatRecord,
+        alert: AlertRecord,
+        entry: EntryRecord,
+        subs: dict[int, SubscriptionRecord],
+        zone: ZoneInfo,
+        stats: DeliveryStats,
+    ) -> bool:
+        html = render_alert(self.view(alert, entry, subs, chat.language), zone, chat.language)
+        await self.storage.alerts.claim([alert.alert_id])
+        try:
+            message_id = await self._send(
+                chat, html, self.keyboard(chat.chat_id, alert, chat.language)
+            )
+        except SendError as exc:
+            return await self._failed(chat, [alert], exc, stats)
+        await self.storage.alerts.mark_sent(
+            [(alert.alert_id, entry.content_hash)], message_id, self.clock.now()
+        )
+        stats.sent_messages += 1
+        stats.alerts_sent += 1
+        stats.chats.add(chat.chat_id)
+        return True
+
+    async def _send_batch(
+        self,
+        chat: ChatRecord,
+        alerts: list[AlertRecord],
+        entries: dict[int, EntryRecord],
+        subs: dict[int, SubscriptionRecord],
+        zone: ZoneInfo,
+        stats: DeliveryStats,
+    ) -> None:
+        present = [a for a in alerts if a.entry_id in entries]
+        views = [self.view(a, entries[a.entry_id], subs, chat.language) for a in present]
+        views.sort(key=lambda v: v.published or self.clock.now())
+        ids = [a.alert_id for a in present]
+        await self.storage.alerts.claim(ids)
+        for message in render_batch(views, zone, chat.language):
+            try:
+                await self._send(chat, message, None)
+            except SendError as exc:
+                await self._failed(chat, present, exc, stats)
+                return
+            stats.sent_messages += 1
+        # Batched alerts keep no message id: a batch is not edited in place.
+        await self.storage.alerts.mark_sent(
+            [(a.alert_id, entries[a.entry_id].content_hash) for a in present],
+            None,
+            self.clock.now(),
+        )
+        stats.alerts_sent += len(present)
+        stats.chats.add(chat.chat_id)
+
+    async def _failed(
+        self, chat: ChatRecord, alerts: Sequence[AlertRecord], exc: SendError, stats: DeliveryStats
+    ) -> bool:
+        """Record a failed send; True when the chat's later alerts may still go now."""
+        ids = [a.alert_id for a in alerts]
+        now = self.clock.now()
+        if isinstance(exc, RetryLater):
+            self.pacer.hold(chat.chat_id, exc.seconds)
+            await self.storage.alerts.reschedule(
+                ids, now + timedelta(seconds=exc.seconds), str(exc)
+            )
+            stats.retried += len(ids)
+            return False
+        if isinstance(exc, ChatGone):
+            log.info("chat %s is gone (%s): retiring it", chat.chat_id, exc)
+            await self.storage.alerts.cancel_chat(chat.chat_id, str(exc))
+            await self.storage.chats.deactivate(chat.chat_id, now)
+            await self.subscriptions.holder.refresh()
+            return False
+        if isinstance(exc, ChatMoved):
+            log.info("chat %s moved to %s", chat.chat_id, exc.new_chat_id)
+            await self.storage.chats.migrate(chat.chat_id, exc.new_chat_id, now)
+            await self.storage.alerts.reschedule(ids, now, "chat migrated: resending")
+            await self.subscriptions.holder.refresh()
+            return False
+        if isinstance(exc, Rejected):
+            log.warning("chat %s: alert(s) %s rejected: %s", chat.chat_id, ids, exc)
+            await self.storage.alerts.fail(ids, str(exc))
+            stats.failed += len(ids)
+            return True  # a poison alert never blocks the chat's later alerts
+        attempts = max((a.attempts for a in alerts), default=0) + 1
+        if attempts >= MAX_ATTEMPTS:
+            await self.storage.alerts.fail(ids, f"gave up after {attempts} attempts: {exc}")
+            stats.failed += len(ids)
+            return True
+        await self.storage.alerts.reschedule(ids, now + retry_delay(attempts), str(exc))
+        stats.retried += len(ids)
+        return False
+
+    # ------------------------------------------------------------------ edits
+    async def process_edits(self, stats: DeliveryStats) -> None:
+        pending = await self.storage.alerts.edits_pending()
+        if not pending:
+            return
+        entries = await self.storage.entries.get_many([a.entry_id for a in pending])
+        chats = await self.storage.chats.get_many([a.chat_id for a in pending])
+        for alert in pending:
+            entry, chat = entries.get(alert.entry_id), chats.get(alert.chat_id)
+            if (
+                entry is None
+                or chat is None
+                or not chat.active
+                or alert.message_id is None
+                or alert.sent_at is None
+                or self.clock.now() - alert.sent_at > EDIT_WINDOW
+            ):
+                await self.storage.alerts.mark_edited(alert.alert_id, None, "edit skipped")
+                continue
+            subs = {s.sub_id: s for s in await self.storage.subscriptions.for_chat(chat.chat_id)}
+            html = render_alert(
+                self.view(alert, entry, subs, chat.language),
+                self.zone(chat),
+                chat.language,
+                edited=True,
+            )
+            await self.window.acquire()
+            try:
+                await self.messenger.edit(
+                    chat.chat_id,
+                    alert.message_id,
+                    html,
+                    self.keyboard(chat.chat_id, alert, chat.language),
+                )
+            except NotModified:
+                pass
+            except RetryLater as exc:
+                self.pacer.hold(chat.chat_id, exc.seconds)
+                continue  # stays pending: tried again next tick
+            except SendError as exc:
+                await self.storage.alerts.mark_edited(alert.alert_id, None, f"edit failed: {exc}")
+                continue
+            await self.storage.alerts.mark_edited(alert.alert_id, entry.content_hash, None)
+            stats.edits += 1
+
+    async def recover(self) -> int:
+        """At start-up: alerts claimed by a process that died go out again."""
+        return await self.storage.alerts.reset_in_flight()

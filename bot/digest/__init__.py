@@ -1,0 +1,1 @@
+"""The daily digest: on request and on a schedule, grouped by topic."""

@@ -1,0 +1,129 @@
+"""A digest message: the day's matches grouped by topic, newest first, <= 4096 chars.
+
+An entry matching several topics is listed under the first of them and referenced
+under the others ("→ siehe Kiew"), not repeated. When any listed entry is a report
+of a party to the conflict, a footer says such claims cannot be verified.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.delivery.render import (
+    _link,
+    cut_at_sentence,
+    esc,
+    matched_paragraph,
+    opening_words,
+    split_messages,
+)
+
+LINE_CHARS = 220
+
+# Wording that marks a report as a claim of a party to the conflict.
+PARTY_CLAIMS = (
+    "nach ukrainischen angaben",
+    "nach russischen angaben",
+    "ukrainischen angaben",
+    "russischen angaben",
+    "verteidigungsministerium",
+    "generalstab",
+    "militärverwaltung",
+    "teilte mit",
+    "meldet",
+    "gab an",
+    "according to",
+    "claimed",
+    "ministry of defence",
+)
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    entry_id: int
+    topics: tuple[str, ...]  # in the chat's subscription order
+    title: str | None
+    text: str
+    url: str | None
+    published: datetime | None
+    spans: tuple[tuple[str, int, int], ...]
+
+
+def _t(language: str, key: str, **values: object) -> str:
+    """Catalogue texts: the values are escaped there, the result is HTML."""
+    return texts.text(language, f"digest_{key}", **values)
+
+
+def mentions_party_claim(text: str) -> bool:
+    lowered = text.casefold()
+    return any(marker in lowered for marker in PARTY_CLAIMS)
+
+
+def _line(item: DigestItem, zone: ZoneInfo, language: str) -> str:
+    when = item.published.astimezone(zone).strftime("%H:%M") if item.published else "–"
+    heading = item.title or opening_words(item.text, 8)
+    paragraph, _spans = matched_paragraph(item.text, item.spans)
+    snippet = cut_at_sentence(paragraph.split("\n")[0], LINE_CHARS)
+    link = _link(item.url, _t(language, "open"))
+    return f"• {when} <b>{esc(heading)}</b>\n{esc(snippet)}" + (f" {link}" if link else "")
+
+
+def build_digest(
+    items: Sequence[DigestItem],
+    topic_order: Sequence[str],
+    zone: ZoneInfo,
+    language: str,
+    now: datetime,
+    since: datetime,
+) -> list[str]:
+    if not items:
+        return [_t(language, "empty", since=since.astimezone(zone).strftime("%d.%m. %H:%M"))]
+    order = {name: i for i, name in enumerate(topic_order)}
+    sections: dict[str, list[DigestItem]] = {}
+    references: dict[str, list[tuple[DigestItem, str]]] = {}
+    for item in sorted(items, key=lambda i: i.published or now, reverse=True):
+        topics = sorted(item.topics, key=lambda t: order.get(t, len(order)))
+        home = topics[0]
+        sections.setdefault(home, []).append(item)
+        for other in topics[1:]:
+            references.setdefault(other, []).append((item, home))
+    names = sorted(set(sections) | set(references), key=lambda t: order.get(t, len(order)))
+    counts = " · ".join(
+        f"{esc(name)} {len(sections.get(name, [])) + len(references.get(name, []))}"
+        for name in names
+    )
+    header = (
+        _t(language, "header", date=now.astimezone(zone).strftime("%d.%m.%Y"))
+        + "\n"
+        + _t(language, "counts", n=len(items))
+        + ": "
+        + counts
+    )
+    blocks: list[str] = []
+    for name in names:
+        lines = [f"<b>🏷 {esc(name)}</b>"]
+        for item in sections.get(name, []):
+            lines.append(_line(item, zone, language))
+        for item, home in references.get(name, []):
+            heading = item.title or opening_words(item.text, 6)
+            lines.append(f"• <i>{esc(heading)}</i> {_t(language, 'see', topic=home)}")
+        # A topic section is one block; a huge one is split into entry-sized blocks.
+        block = "\n".join(lines)
+        if len(block) <= 3500:
+            blocks.append(block)
+        else:
+            blocks.append(lines[0])
+            blocks.extend(lines[1:])
+    if any(mentions_party_claim(f"{i.title or ''} {i.text}") for i in items):
+        blocks.append(_t(language, "footer"))
+    messages = split_messages(header, blocks, continued="🗞 …")
+    if len(messages) > 1:
+        messages = [
+            m.replace("🗞 …", _t(language, "more", part=i + 1, parts=len(messages)), 1) if i else m
+            for i, m in enumerate(messages)
+        ]
+    return messages

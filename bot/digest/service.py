@@ -1,0 +1,169 @@
+"""Sending digests: on request, and from the minute tick for chats that are due."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock
+from bot.delivery.messenger import ChatGone, ChatMoved, Messenger, RetryLater, SendError
+from bot.delivery.pacing import ChatPacer, SlidingWindow
+from bot.delivery.render import to_plain
+from bot.digest.build import DigestItem, build_digest
+from bot.digest.schedule import next_digest_at
+from bot.subscriptions import SubscriptionService
+from storage.interfaces import Storage
+from storage.records import AlertRecord, ChatRecord, EntryRecord, SubscriptionRecord
+
+log = logging.getLogger(__name__)
+
+WINDOW = timedelta(hours=24)
+RETRY = timedelta(minutes=5)
+
+
+@dataclass
+class BuiltDigest:
+    chat: ChatRecord
+    messages: list[str]
+    alert_ids: list[int]
+
+
+class DigestService:
+    def __init__(
+        self,
+        storage: Storage,
+        messenger: Messenger,
+        subscriptions: SubscriptionService,
+        clock: Clock,
+        default_zone: ZoneInfo,
+        pacer: ChatPacer | None = None,
+        window: SlidingWindow | None = None,
+    ) -> None:
+        self.storage, self.messenger, self.subscriptions = storage, messenger, subscriptions
+        self.clock, self.default_zone = clock, default_zone
+        self.pacer = pacer or ChatPacer()
+        self.window = window or SlidingWindow(29)
+
+    def zone(self, chat: ChatRecord) -> ZoneInfo:
+        try:
+            return ZoneInfo(chat.timezone) if chat.timezone else self.default_zone
+        except (ValueError, KeyError):
+            return self.default_zone
+
+    def since(self, chat: ChatRecord, now: datetime) -> datetime:
+        floor = now - WINDOW
+        return max(chat.last_digest_at, floor) if chat.last_digest_at else floor
+
+    async def build_many(self, chats: Sequence[ChatRecord], now: datetime) -> list[BuiltDigest]:
+        """Digests for many chats from three bulk queries: no query per entry or per chat."""
+        if not chats:
+            return []
+        wanted = {c.chat_id for c in chats}
+        earliest = min(self.since(c, now) for c in chats)
+        alerts = [
+            a for a in await self.storage.alerts.created_since(earliest) if a.chat_id in wanted
+        ]
+        entries = await self.storage.entries.get_many([a.entry_id for a in alerts])
+        subs_by_chat: dict[int, list[SubscriptionRecord]] = {}
+        for sub in await self.storage.subscriptions.active():
+            if sub.chat_id in wanted:
+                subs_by_chat.setdefault(sub.chat_id, []).append(sub)
+        by_chat: dict[int, list[AlertRecord]] = {}
+        for alert in alerts:
+            by_chat.setdefault(alert.chat_id, []).append(alert)
+        return [
+            self._build(
+                chat,
+                by_chat.get(chat.chat_id, []),
+                entries,
+                subs_by_chat.get(chat.chat_id, []),
+                now,
+            )
+            for chat in chats
+        ]
+
+    def _build(
+        self,
+        chat: ChatRecord,
+        alerts: list[AlertRecord],
+        entries: dict[int, EntryRecord],
+        subs: list[SubscriptionRecord],
+        now: datetime,
+    ) -> BuiltDigest:
+        since = self.since(chat, now)
+        names = {s.sub_id: self.subscriptions.topic_name(s, chat.language) for s in subs}
+        items: list[DigestItem] = []
+        used: list[int] = []
+        for alert in alerts:
+            entry = entries.get(alert.entry_id)
+            if entry is None or alert.created_at <= since:
+                continue
+            topics = tuple(dict.fromkeys(names[s] for s in alert.sub_ids if s in names))
+            if not topics:
+                continue
+            items.append(
+                DigestItem(
+                    entry.entry_id,
+                    topics,
+                    entry.title,
+                    entry.body,
+                    entry.url,
+                    entry.published_at or entry.first_seen_at,
+                    alert.spans,
+                )
+            )
+            used.append(alert.alert_id)
+        order = [names[s.sub_id] for s in subs]
+        messages = build_digest(items, order, self.zone(chat), chat.language, now, since)
+        return BuiltDigest(chat, messages, used)
+
+    async def send(self, built: BuiltDigest) -> bool:
+        """Send a built digest; True when it went out (alerts marked, schedule moved on)."""
+        chat = built.chat
+        now = self.clock.now()
+        try:
+            for message in built.messages:
+                await self.pacer.wait(chat.chat_id, chat.is_private)
+                await self.window.acquire()
+                await self.messenger.send(chat.chat_id, message, to_plain(message))
+        except ChatGone:
+            await self.storage.alerts.cancel_chat(chat.chat_id, "chat gone")
+            await self.storage.chats.deactivate(chat.chat_id, now)
+            return False
+        except (RetryLater, ChatMoved, SendError) as exc:
+            if isinstance(exc, ChatMoved):
+                await self.storage.chats.migrate(chat.chat_id, exc.new_chat_id, now)
+            log.warning("digest for chat %s failed: %s; retrying later", chat.chat_id, exc)
+            if chat.digest_time and not isinstance(exc, ChatMoved):
+                await self.storage.chats.set_digest(
+                    chat.chat_id, chat.digest_time, now + RETRY, now
+                )
+            return False
+        await self.storage.alerts.mark_digested(built.alert_ids, now)
+        following = (
+            next_digest_at(chat.digest_time, self.zone(chat), now) if chat.digest_time else None
+        )
+        await self.storage.chats.digest_sent(chat.chat_id, now, following, now)
+        return True
+
+    async def on_request(self, chat_id: int) -> bool:
+        chat = await self.storage.chats.get(chat_id)
+        if chat is None:
+            return False
+        [built] = await self.build_many([chat], self.clock.now())
+        return await self.send(built)
+
+    async def tick(self) -> int:
+        """Send every digest that is due; returns how many went out."""
+        now = self.clock.now()
+        due = await self.storage.chats.due_digests(now)
+        sent = 0
+        for built in await self.build_many(due, now):
+            try:
+                sent += await self.send(built)
+            except Exception:  # one chat's digest must not stop the others
+                log.exception("digest for chat %s failed", built.chat.chat_id)
+        return sent

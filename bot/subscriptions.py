@@ -1,0 +1,220 @@
+"""Subscribing, listing, unsubscribing and previewing: the domain behind the chat."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import cached_property
+
+from rapidfuzz import fuzz, process
+
+from bot.clock import Clock
+from bot.matching.expr import TopicExpr
+from bot.matching.holder import IndexHolder
+from bot.matching.index import Span, TopicIndex
+from bot.matching.lexicon import Lexicon
+from bot.matching.normalize import fold
+from bot.matching.query import QueryError, QueryResolver, ResolvedQuery
+from storage.interfaces import Storage
+from storage.records import EntryRecord, SubscriptionRecord
+
+MAX_QUERY_CHARS = 100
+RECENT_WINDOW = timedelta(days=7)
+
+
+@dataclass
+class SubscribeOutcome:
+    status: str  # "added" | "exists" | "error" | "limit" | "confirm"
+    resolved: ResolvedQuery | None = None
+    subscription: SubscriptionRecord | None = None
+    recent_matches: int = 0
+    suggestions: list[str] = field(default_factory=list)
+    error: str | None = None  # a QueryError code
+    error_detail: str = ""
+
+
+@dataclass(frozen=True)
+class PreviewItem:
+    entry: EntryRecord
+    spans: tuple[Span, ...]
+
+
+class SubscriptionService:
+    def __init__(
+        self,
+        storage: Storage,
+        resolver: QueryResolver,
+        holder: IndexHolder,
+        clock: Clock,
+        max_per_chat: int = 25,
+    ) -> None:
+        self.storage, self.resolver, self.holder, self.clock = storage, resolver, holder, clock
+        self.max_per_chat = max_per_chat
+        self.by_id: dict[int, SubscriptionRecord] = {}
+        self._exprs: dict[tuple[str, str | None], TopicExpr] = {}
+
+    @property
+    def lexicon(self) -> Lexicon:
+        return self.resolver.lexicon
+
+    # ---------------------------------------------------------------- resolving
+    def resolve(self, text: str) -> ResolvedQuery:
+        query = " ".join(text.split())
+        if len(query) > MAX_QUERY_CHARS:
+            raise QueryError("too_long", str(MAX_QUERY_CHARS))
+        return self.resolver.resolve(query)
+
+    def expr_of(self, sub: SubscriptionRecord) -> TopicExpr | None:
+        key = (sub.query, sub.catalog_id)
+        if key not in self._exprs:
+            topic = self.lexicon.topics.get(sub.catalog_id) if sub.catalog_id else None
+            if topic is not None:
+                self._exprs[key] = topic.expr
+            else:
+                try:
+                    self._exprs[key] = self.resolver.resolve(sub.query).expr
+                except QueryError:
+                    return None  # the lexicon changed under an old query: skip it
+        return self._exprs[key]
+
+    async def index_topics(self) -> Iterable[tuple[Hashable, TopicExpr]]:
+        """Every active subscription as (sub_id, expression): the holder's loader."""
+        subs = await self.storage.subscriptions.active()
+        self.by_id = {sub.sub_id: sub for sub in subs}
+        pairs: list[tuple[Hashable, TopicExpr]] = []
+        for sub in subs:
+            expr = self.expr_of(sub)
+            if expr is not None:
+                pairs.append((sub.sub_id, expr))
+        return pairs
+
+    @cached_property
+    def _names(self) -> dict[str, str]:
+        """Folded catalog names and concept labels → how to show them, for suggestions."""
+        names: dict[str, str] = {}
+        for topic in self.lexicon.topics.values():
+            names[fold(topic.name_de)] = topic.name_de
+            names[fold(topic.name_en)] = topic.name_en
+        for term in self.lexicon.concepts.values():
+            for pattern in term.patterns:
+                text = " ".join(pattern.words)
+                names.setdefault(text, term.label_de)
+        return names
+
+    def suggestions(self, resolved: ResolvedQuery) -> list[str]:
+        """Close lexicon names for the query's unknown words (misspellings)."""
+        keywords = [t for t in resolved.expr.terms() if t.key.startswith("k:")]
+        found: list[str] = []
+        for term in keywords:
+            for choice, _score, _index in process.extract(
+                fold(term.label_de),
+                self._names.keys(),
+                scorer=fuzz.ratio,
+                limit=3,
+                score_cutoff=75,
+            ):
+                shown = self._names[choice]
+                if shown not in found:
+                    found.append(shown)
+        return found[:4]
+
+    # ---------------------------------------------------------------- actions
+    async def subscribe(self, chat_id: int, text: str, confirmed: bool = False) -> SubscribeOutcome:
+        try:
+            resolved = self.resolve(text)
+        except QueryError as exc:
+            return SubscribeOutcome("error", error=exc.code, error_detail=exc.detail)
+        if await self.storage.subscriptions.count(chat_id) >= self.max_per_chat:
+            return SubscribeOutcome("limit", resolved)
+        recent = await self.count_recent(resolved.expr)
+        only_keywords = all(t.key.startswith("k:") for t in resolved.expr.terms())
+        if only_keywords and recent == 0 and not confirmed:
+            hints = self.suggestions(resolved)
+            if hints:
+                return SubscribeOutcome("confirm", resolved, suggestions=hints)
+        sub, created = await self.storage.subscriptions.add(
+            chat_id,
+            resolved.text,
+            resolved.catalog_id,
+            resolved.expr.canonical(),
+            self.display_name(resolved),
+            self.clock.now(),
+        )
+        self.by_id[sub.sub_id] = sub
+        if created:
+            await self.holder.add(sub.sub_id, resolved.expr)
+        return SubscribeOutcome("added" if created else "exists", resolved, sub, recent)
+
+    def display_name(self, resolved: ResolvedQuery, language: str = "de") -> str:
+        if resolved.catalog_id:
+            return self.lexicon.topics[resolved.catalog_id].name(language)
+        return resolved.display(language, with_hints=False)[:200]
+
+    def topic_name(self, sub: SubscriptionRecord, language: str) -> str:
+        topic = self.lexicon.topics.get(sub.catalog_id) if sub.catalog_id else None
+        return topic.name(language) if topic is not None else sub.display
+
+    async def unsubscribe(self, chat_id: int, reference: str) -> SubscriptionRecord | None:
+        """By its number in /list, or by (a close match of) its name or query."""
+        subs = await self.storage.subscriptions.for_chat(chat_id)
+        chosen: SubscriptionRecord | None = None
+        ref = reference.strip()
+        if ref.isdigit() and 1 <= int(ref) <= len(subs):
+            chosen = subs[int(ref) - 1]
+        else:
+            wanted = fold(ref)
+            for sub in subs:
+                names = {fold(sub.query), fold(sub.display)}
+                topic = self.lexicon.topics.get(sub.catalog_id) if sub.catalog_id else None
+                if topic is not None:
+                    names |= {fold(topic.name_de), fold(topic.name_en), topic.id}
+                if wanted in names:
+                    chosen = sub
+                    break
+        if chosen is None:
+            return None
+        return chosen if await self.remove(chat_id, chosen.sub_id) else None
+
+    async def remove(self, chat_id: int, sub_id: int) -> bool:
+        removed = await self.storage.subscriptions.remove(chat_id, sub_id)
+        if removed:
+            self.by_id.pop(sub_id, None)
+            await self.holder.refresh()
+        return removed
+
+    async def toggle_catalog(self, chat_id: int, topic_id: str) -> bool | None:
+        """Subscribe to a catalog topic, or unsubscribe when on; None when unknown/limit."""
+        topic = self.lexicon.topics.get(topic_id)
+        if topic is None:
+            return None
+        for sub in await self.storage.subscriptions.for_chat(chat_id):
+            if sub.catalog_id == topic_id or sub.canonical == topic.expr.canonical():
+                await self.remove(chat_id, sub.sub_id)
+                return False
+        outcome = await self.subscribe(chat_id, topic.name_de)
+        return True if outcome.status in {"added", "exists"} else None
+
+    async def catalog_state(self, chat_id: int) -> set[str]:
+        subs = await self.storage.subscriptions.for_chat(chat_id)
+        canon = {s.canonical for s in subs}
+        return {t.id for t in self.lexicon.topics.values() if t.expr.canonical() in canon}
+
+    # ---------------------------------------------------------------- previews
+    async def _recent_entries(self) -> list[EntryRecord]:
+        return await self.storage.entries.recent_news(self.clock.now() - RECENT_WINDOW, 2000)
+
+    async def count_recent(self, expr: TopicExpr) -> int:
+        index = TopicIndex.build([("q", expr)])
+        return sum(1 for e in await self._recent_entries() if index.match(e.title, e.body))
+
+    async def preview(self, text: str, limit: int = 5) -> tuple[ResolvedQuery, list[PreviewItem]]:
+        resolved = self.resolve(text)
+        index = TopicIndex.build([("q", resolved.expr)])
+        items: list[PreviewItem] = []
+        for entry in await self._recent_entries():
+            for match in index.match(entry.title, entry.body):
+                items.append(PreviewItem(entry, match.spans))
+            if len(items) >= limit:
+                break
+        return resolved, items

@@ -1,0 +1,203 @@
+"""The alert outbox: one row per (chat, entry), moved through its delivery states."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from storage.records import AlertRecord, AlertStatus, NewAlert
+from storage.sqlite.database import SqliteDatabase
+from storage.timeutil import from_db, from_db_required, to_db
+
+_COLUMNS = (
+    "alert_id, chat_id, entry_id, sub_ids, spans, urgent, status, due_at, attempts, last_error,"
+    " message_id, sent_at, sent_hash, edit_pending, digested_at, created_at"
+)
+_CHUNK = 500
+
+
+def _alert(row: Sequence[Any]) -> AlertRecord:
+    return AlertRecord(
+        alert_id=int(row[0]),
+        chat_id=int(row[1]),
+        entry_id=int(row[2]),
+        sub_ids=tuple(int(s) for s in json.loads(row[3])),
+        spans=tuple((str(f), int(a), int(b)) for f, a, b in json.loads(row[4])),
+        urgent=bool(row[5]),
+        status=AlertStatus(row[6]),
+        due_at=from_db_required(row[7]),
+        attempts=int(row[8]),
+        last_error=row[9],
+        message_id=row[10],
+        sent_at=from_db(row[11]),
+        sent_hash=row[12],
+        edit_pending=bool(row[13]),
+        digested_at=from_db(row[14]),
+        created_at=from_db_required(row[15]),
+    )
+
+
+def _marks(count: int) -> str:
+    return ",".join("?" * count)
+
+
+class SqliteAlertRepository:
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
+
+    async def _select(self, where: str, params: Sequence[Any]) -> list[AlertRecord]:
+        async with self._db.conn.execute(
+            f"SELECT {_COLUMNS} FROM alerts WHERE {where}", params
+        ) as c:
+            return [_alert(row) for row in await c.fetchall()]
+
+    async def _set_many(self, ids: Sequence[int], assignments: str, *values: Any) -> int:
+        # `assignments` is always a constant from this module, never user input.
+        changed = 0
+        async with self._db.transaction() as conn:
+            for start in range(0, len(ids), _CHUNK):
+                chunk = list(ids[start : start + _CHUNK])
+                cursor = await conn.execute(
+                    f"UPDATE alerts SET {assignments} WHERE alert_id IN ({_marks(len(chunk))})",
+                    (*values, *chunk),
+                )
+                changed += cursor.rowcount or 0
+        return changed
+
+    async def create_many(self, alerts: Sequence[NewAlert], now: datetime) -> list[int]:
+        """Insert; an alert for a (chat, entry) that already has one is skipped."""
+        created: list[int] = []
+        async with self._db.transaction() as conn:
+            for alert in alerts:
+                cursor = await conn.execute(
+                    "INSERT INTO alerts (chat_id, entry_id, sub_ids, spans, urgent, status,"
+                    " due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (chat_id, entry_id) DO NOTHING",
+                    (
+                        alert.chat_id,
+                        alert.entry_id,
+                        json.dumps(list(alert.sub_ids)),
+                        json.dumps([list(s) for s in alert.spans]),
+                        int(alert.urgent),
+                        AlertStatus.PENDING.value,
+                        to_db(alert.due_at),
+                        to_db(now),
+                    ),
+                )
+                if cursor.rowcount and cursor.lastrowid is not None:
+                    created.append(int(cursor.lastrowid))
+        return created
+
+    async def get(self, alert_id: int) -> AlertRecord | None:
+        found = await self._select("alert_id = ?", (alert_id,))
+        return found[0] if found else None
+
+    async def due_chat_ids(self, now: datetime) -> list[int]:
+        async with self._db.conn.execute(
+            "SELECT DISTINCT a.chat_id FROM alerts a JOIN chats c ON c.chat_id = a.chat_id"
+            " WHERE a.status = 'pending' AND a.due_at <= ? AND c.active = 1",
+            (to_db(now),),
+        ) as cursor:
+            return [int(row[0]) for row in await cursor.fetchall()]
+
+    async def pending_for_chat(
+        self, chat_id: int, now: datetime, limit: int = 1000
+    ) -> list[AlertRecord]:
+        return await self._select(
+            "chat_id = ? AND status = 'pending' AND due_at <= ? ORDER BY created_at, alert_id"
+            " LIMIT ?",
+            (chat_id, to_db(now), limit),
+        )
+
+    async def claim(self, alert_ids: Sequence[int]) -> None:
+        await self._set_many(alert_ids, "status = 'sending', attempts = attempts + 1")
+
+    async def mark_sent(
+        self, sent: Sequence[tuple[int, str]], message_id: int | None, now: datetime
+    ) -> None:
+        async with self._db.transaction() as conn:
+            for alert_id, sent_hash in sent:
+                await conn.execute(
+                    "UPDATE alerts SET status = 'sent', message_id = ?, sent_at = ?, sent_hash = ?,"
+                    " last_error = NULL WHERE alert_id = ?",
+                    (message_id, to_db(now), sent_hash, alert_id),
+                )
+
+    async def reschedule(
+        self, alert_ids: Sequence[int], due_at: datetime, error: str | None
+    ) -> None:
+        await self._set_many(
+            alert_ids, "status = 'pending', due_at = ?, last_error = ?", to_db(due_at), error
+        )
+
+    async def fail(self, alert_ids: Sequence[int], error: str) -> None:
+        await self._set_many(alert_ids, "status = 'failed', last_error = ?", error[:500])
+
+    async def cancel_chat(self, chat_id: int, reason: str) -> int:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE alerts SET status = 'cancelled', last_error = ? WHERE chat_id = ?"
+                " AND status IN ('pending', 'sending')",
+                (reason[:500], chat_id),
+            )
+            return cursor.rowcount or 0
+
+    async def reset_in_flight(self) -> int:
+        """After a crash: sends that never confirmed go again (at most one per chat)."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE alerts SET status = 'pending' WHERE status = 'sending'"
+            )
+            return cursor.rowcount or 0
+
+    async def sent_for_entry(self, entry_id: int, since: datetime) -> list[AlertRecord]:
+        return await self._select(
+            "entry_id = ? AND status = 'sent' AND message_id IS NOT NULL AND sent_at >= ?",
+            (entry_id, to_db(since)),
+        )
+
+    async def chats_with_alert_for_entry(self, entry_id: int) -> set[int]:
+        async with self._db.conn.execute(
+            "SELECT chat_id FROM alerts WHERE entry_id = ?", (entry_id,)
+        ) as cursor:
+            return {int(row[0]) for row in await cursor.fetchall()}
+
+    async def set_edit_pending(self, alert_ids: Sequence[int], pending: bool = True) -> None:
+        await self._set_many(alert_ids, "edit_pending = ?", int(pending))
+
+    async def edits_pending(self, limit: int = 200) -> list[AlertRecord]:
+        return await self._select("edit_pending = 1 ORDER BY alert_id LIMIT ?", (limit,))
+
+    async def mark_edited(self, alert_id: int, sent_hash: str | None, error: str | None) -> None:
+        await self._set_many(
+            [alert_id],
+            "edit_pending = 0, sent_hash = COALESCE(?, sent_hash), last_error = ?",
+            sent_hash,
+            error,
+        )
+
+    async def created_since(self, since: datetime, chat_id: int | None = None) -> list[AlertRecord]:
+        """Matches since a moment (digests), oldest first; failed and cancelled left out."""
+        where = "created_at > ? AND status NOT IN ('failed', 'cancelled')"
+        params: list[Any] = [to_db(since)]
+        if chat_id is not None:
+            where += " AND chat_id = ?"
+            params.append(chat_id)
+        return await self._select(where + " ORDER BY chat_id, created_at, alert_id", params)
+
+    async def mark_digested(self, alert_ids: Sequence[int], now: datetime) -> None:
+        """Delivered with a digest: held ones count as delivered, sent ones just remember it."""
+        await self._set_many(
+            alert_ids,
+            "digested_at = ?, status = CASE WHEN status IN ('pending', 'sending')"
+            " THEN 'digested' ELSE status END",
+            to_db(now),
+        )
+
+    async def status_counts(self) -> dict[str, int]:
+        async with self._db.conn.execute(
+            "SELECT status, COUNT(*) FROM alerts GROUP BY status"
+        ) as cursor:
+            return {str(row[0]): int(row[1]) for row in await cursor.fetchall()}

@@ -1,0 +1,112 @@
+"""Subscriptions: what each chat follows, as typed, with its resolved canonical form."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from storage.records import SubscriptionRecord
+from storage.sqlite.database import SqliteDatabase
+from storage.timeutil import from_db_required, to_db
+
+_COLUMNS = "sub_id, chat_id, query, catalog_id, canonical, display, mode, urgent, created_at"
+
+
+def _sub(row: Sequence[Any]) -> SubscriptionRecord:
+    return SubscriptionRecord(
+        sub_id=int(row[0]),
+        chat_id=int(row[1]),
+        query=str(row[2]),
+        catalog_id=row[3],
+        canonical=str(row[4]),
+        display=str(row[5]),
+        mode=row[6],
+        urgent=bool(row[7]),
+        created_at=from_db_required(row[8]),
+    )
+
+
+class SqliteSubscriptionRepository:
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
+
+    async def add(
+        self,
+        chat_id: int,
+        query: str,
+        catalog_id: str | None,
+        canonical: str,
+        display: str,
+        now: datetime,
+    ) -> tuple[SubscriptionRecord, bool]:
+        """The subscription and whether it is new (the same topic twice is one)."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO subscriptions (chat_id, query, catalog_id, canonical, display,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (chat_id, canonical) DO NOTHING",
+                (chat_id, query, catalog_id, canonical, display, to_db(now)),
+            )
+            created = (cursor.rowcount or 0) > 0
+            async with conn.execute(
+                f"SELECT {_COLUMNS} FROM subscriptions WHERE chat_id = ? AND canonical = ?",
+                (chat_id, canonical),
+            ) as rows:
+                row = await rows.fetchone()
+        assert row is not None  # inserted or already there
+        return _sub(row), created
+
+    async def get(self, sub_id: int) -> SubscriptionRecord | None:
+        async with self._db.conn.execute(
+            f"SELECT {_COLUMNS} FROM subscriptions WHERE sub_id = ?", (sub_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _sub(row) if row else None
+
+    async def for_chat(self, chat_id: int) -> list[SubscriptionRecord]:
+        async with self._db.conn.execute(
+            f"SELECT {_COLUMNS} FROM subscriptions WHERE chat_id = ? ORDER BY sub_id", (chat_id,)
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [_sub(row) for row in rows]
+
+    async def count(self, chat_id: int) -> int:
+        async with self._db.conn.execute(
+            "SELECT COUNT(*) FROM subscriptions WHERE chat_id = ?", (chat_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def active(self) -> list[SubscriptionRecord]:
+        """Every subscription of every active chat: what the topic index is built from."""
+        async with self._db.conn.execute(
+            f"SELECT {', '.join('s.' + c.strip() for c in _COLUMNS.split(','))}"
+            " FROM subscriptions s JOIN chats c ON c.chat_id = s.chat_id WHERE c.active = 1"
+            " ORDER BY s.sub_id"
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [_sub(row) for row in rows]
+
+    async def remove(self, chat_id: int, sub_id: int) -> bool:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM subscriptions WHERE chat_id = ? AND sub_id = ?", (chat_id, sub_id)
+            )
+            return (cursor.rowcount or 0) > 0
+
+    async def set_mode(self, chat_id: int, sub_id: int, mode: str | None) -> bool:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE subscriptions SET mode = ? WHERE chat_id = ? AND sub_id = ?",
+                (mode, chat_id, sub_id),
+            )
+            return (cursor.rowcount or 0) > 0
+
+    async def set_urgent(self, chat_id: int, sub_id: int, urgent: bool) -> bool:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE subscriptions SET urgent = ? WHERE chat_id = ? AND sub_id = ?",
+                (int(urgent), chat_id, sub_id),
+            )
+            return (cursor.rowcount or 0) > 0
