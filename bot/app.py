@@ -1,10 +1,15 @@
-"""Wiring: the one place where settings, storage, handlers and jobs meet PTB."""
+"""Wiring: the one place where settings, storage, services, handlers and jobs meet PTB."""
 
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
+
+# Opt in to PTB 22's timedelta values (RetryAfter.retry_after) and skip its warning.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from telegram import BotCommand, BotCommandScopeDefault
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
@@ -12,22 +17,35 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from bot import texts
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.delivery.buttons import ButtonCodec, secret_from
+from bot.delivery.pacing import ChatPacer
+from bot.delivery.pipeline import AlertPipeline
+from bot.delivery.service import DeliveryService
+from bot.digest.service import DigestService
+from bot.matching.holder import IndexHolder
+from bot.matching.lexicon import default_lexicon
+from bot.matching.query import QueryResolver
 from bot.services import Services
+from bot.sources.fetch import Fetcher
+from bot.sources.ingest import IngestReport
+from bot.sources.poller import Poller, add_sources
+from bot.subscriptions import SubscriptionService
 from handlers import register_all
 from handlers.context import CONTEXT_TYPES, BotData
+from handlers.telegram_io import TelegramMessenger
 from storage import open_storage
 
 log = logging.getLogger(__name__)
 
 AppType = Application[Any, Any, Any, Any, BotData, Any]
+POLL_TICK_S = 5.0
+DIGEST_TICK_S = 60.0
 
 
 async def set_command_menus(app: AppType) -> None:
     """German menu for German clients, English for the rest (Telegram picks by language)."""
     for language in texts.LANGUAGES:
-        commands = [
-            BotCommand(name, desc) for name, desc in texts.command_descriptions(language).items()
-        ]
+        commands = [BotCommand(n, d) for n, d in texts.command_descriptions(language).items()]
         await app.bot.set_my_commands(
             commands, scope=BotCommandScopeDefault(), language_code=language
         )
@@ -35,9 +53,8 @@ async def set_command_menus(app: AppType) -> None:
     await app.bot.set_my_commands([BotCommand(n, d) for n, d in english.items()])
 
 
-async def write_heartbeat(context: Any) -> None:
-    """Touch the heartbeat file that `liveblog-alerts health` (the Docker HEALTHCHECK) reads."""
-    touch_heartbeat(context.application.bot_data.services)
+def heartbeat_path(settings: Settings) -> Path:
+    return settings.liveblog.db.with_name(settings.liveblog.db.name + ".heartbeat")
 
 
 def touch_heartbeat(services: Services | None) -> None:
@@ -46,26 +63,134 @@ def touch_heartbeat(services: Services | None) -> None:
         heartbeat_path(services.settings).write_text(SystemClock().now().isoformat())
 
 
-def heartbeat_path(settings: Settings) -> Path:
-    return settings.liveblog.db.with_name(settings.liveblog.db.name + ".heartbeat")
+def source_label(name: str | None, url: str) -> str:
+    if name:
+        return name[:60]
+    host = urlparse(url).hostname
+    return host.removeprefix("www.") if host else "Liveblog"
 
 
-def build_application(settings: Settings, clock: Clock | None = None) -> AppType:
+async def build_services(app: AppType, settings: Settings, clock: Clock) -> Services:
+    storage = await open_storage(settings.liveblog.db)
+    resolver = QueryResolver(default_lexicon())
+    subscriptions_ref: list[SubscriptionService] = []
+
+    async def load_topics() -> Any:
+        return await subscriptions_ref[0].index_topics()
+
+    holder = IndexHolder(load_topics)
+    subscriptions = SubscriptionService(
+        storage, resolver, holder, clock, settings.liveblog.max_subscriptions
+    )
+    subscriptions_ref.append(subscriptions)
+    await holder.refresh()
+    secret = settings.liveblog.button_secret
+    codec = ButtonCodec(
+        secret_from(
+            settings.telegram.bot_token.get_secret_value(),
+            secret.get_secret_value() if secret else None,
+        )
+    )
+    zone = settings.liveblog.zone()
+    messenger = TelegramMessenger(app.bot)
+    pacer = ChatPacer(settings.liveblog.private_gap_seconds, settings.liveblog.group_gap_seconds)
+    names: dict[int, str] = {}
+    for source in await storage.sources.list_active():
+        names[source.source_id] = source_label(source.name, source.url)
+    delivery = DeliveryService(
+        storage, messenger, subscriptions, clock, codec, zone, pacer=pacer, source_names=names
+    )
+    digests = DigestService(
+        storage, messenger, subscriptions, clock, zone, pacer=pacer, window=delivery.window
+    )
+    pipeline = AlertPipeline(storage, subscriptions, clock)
+
+    async def on_report(report: IngestReport) -> None:
+        names[report.source.source_id] = source_label(
+            report.parsed.page_title if report.parsed else report.source.name, report.source.url
+        )
+        await pipeline.on_report(report)
+
+    fetcher = Fetcher()
+    poller = Poller(storage, fetcher, clock, on_report)
+    await add_sources(
+        storage, settings.liveblog.sources, settings.liveblog.poll_seconds, clock.now()
+    )
+    recovered = await delivery.recover()
+    if recovered:
+        log.info("re-queued %d alerts that were in flight at the last stop", recovered)
+    return Services(
+        settings=settings,
+        storage=storage,
+        clock=clock,
+        subscriptions=subscriptions,
+        codec=codec,
+        zone=zone,
+        pipeline=pipeline,
+        delivery=delivery,
+        digests=digests,
+        poller=poller,
+        fetcher=fetcher,
+    )
+
+
+def schedule_jobs(app: AppType, services: Services, delivery_s: float) -> None:
+    """The JobQueue's work. Each tick starts its work as a task and returns, so a long
+    delivery never makes APScheduler skip (and warn about) the next run."""
+    assert app.job_queue is not None  # the job-queue extra is a dependency
+    running: dict[str, Any] = {}
+
+    def spawn(name: str, work: Any) -> None:
+        task = running.get(name)
+        if task is not None and not task.done():
+            return
+        running[name] = app.create_task(work(), name=name)
+
+    async def poll(_context: Any) -> None:
+        if services.poller is not None:
+            spawn("poll", services.poller.tick)
+
+    async def deliver(_context: Any) -> None:
+        if services.delivery is not None:
+            spawn("deliver", services.delivery.tick)
+
+    async def digest(_context: Any) -> None:
+        if services.digests is not None:
+            spawn("digest", services.digests.tick)
+
+    async def heartbeat(_context: Any) -> None:
+        touch_heartbeat(services)
+
+    jq = app.job_queue
+    jq.run_repeating(poll, interval=POLL_TICK_S, first=1, name="poll")
+    jq.run_repeating(deliver, interval=delivery_s, first=2, name="deliver")
+    jq.run_repeating(digest, interval=DIGEST_TICK_S, first=5, name="digest")
+    jq.run_repeating(heartbeat, interval=30, first=30, name="heartbeat")
+
+
+def build_application(
+    settings: Settings, clock: Clock | None = None, with_jobs: bool = True
+) -> AppType:
     """The bot, ready for run_polling() or the manual start used by tests and the demo."""
     the_clock = clock or SystemClock()
 
     async def post_init(app: AppType) -> None:
-        storage = await open_storage(settings.liveblog.db)
-        app.bot_data.services = Services(settings=settings, storage=storage, clock=the_clock)
+        services = await build_services(app, settings, the_clock)
+        app.bot_data.services = services
         await set_command_menus(app)
-        touch_heartbeat(app.bot_data.services)
-        if app.job_queue is not None:
-            app.job_queue.run_repeating(write_heartbeat, interval=30, first=30, name="heartbeat")
+        touch_heartbeat(services)
+        if with_jobs:
+            schedule_jobs(app, services, settings.liveblog.delivery_seconds)
         log.info("bot ready as @%s", app.bot.username)
 
     async def post_shutdown(app: AppType) -> None:
-        if app.bot_data.services is not None:
-            await app.bot_data.services.storage.close()
+        services = app.bot_data.services
+        if services is not None:
+            if services.poller is not None:
+                await services.poller.wait_idle()
+            if services.fetcher is not None:
+                await services.fetcher.close()
+            await services.storage.close()
             app.bot_data.services = None
 
     app: AppType = (
@@ -73,7 +198,9 @@ def build_application(settings: Settings, clock: Clock | None = None) -> AppType
         .token(settings.telegram.bot_token.get_secret_value())
         .base_url(settings.telegram.base_url())
         .context_types(CONTEXT_TYPES)
-        .rate_limiter(AIORateLimiter(max_retries=0))
+        # Replies to commands wait out flood control (up to 3 times); alert delivery
+        # opts out per call and reschedules instead (handlers/telegram_io.py).
+        .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()

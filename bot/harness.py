@@ -13,8 +13,11 @@ from bot.config import Settings
 
 
 @asynccontextmanager
-async def running_bot(settings: Settings, clock: Clock | None = None) -> AsyncIterator[AppType]:
-    app = build_application(settings, clock)
+async def running_bot(
+    settings: Settings, clock: Clock | None = None, with_jobs: bool = False
+) -> AsyncIterator[AppType]:
+    """Without jobs, tests and the demo drive polling, delivery and digests themselves."""
+    app = build_application(settings, clock, with_jobs)
     async with app:
         # The manual flow does not call post_init (run_polling does): do it here.
         if app.post_init is not None:

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.delivery.buttons import ButtonCodec
+from bot.delivery.pipeline import AlertPipeline
+from bot.delivery.service import DeliveryService
+from bot.digest.service import DigestService
+from bot.sources.fetch import Fetcher
+from bot.sources.poller import Poller
+from bot.subscriptions import SubscriptionService
 from storage.interfaces import Storage
 
 
@@ -14,3 +22,11 @@ class Services:
     settings: Settings
     storage: Storage
     clock: Clock
+    subscriptions: SubscriptionService
+    codec: ButtonCodec
+    zone: ZoneInfo
+    pipeline: AlertPipeline | None = None
+    delivery: DeliveryService | None = None
+    digests: DigestService | None = None
+    poller: Poller | None = None
+    fetcher: Fetcher | None = None

@@ -29,10 +29,13 @@ def format_event(event: dict[str, Any], width: int = 88) -> str:
             lines.extend(f"    {line}" for line in wrapped)
         lines.extend(f"    {row}" for row in _buttons(event.get("data", {}).get("reply_markup")))
         return "\n".join(lines)
+    if kind == "callback_answer":
+        return f"    💬 {event['text']}" if event["text"] else ""
     if kind == "error":
         return f"⚠️  Telegram answered an error: {event['text']}"
     return f"({kind}) {event['text']}"
 
 
 def format_transcript(events: list[dict[str, Any]]) -> str:
-    return "\n".join(format_event(e) for e in events if e["kind"] != "bot_markup")
+    shown = (format_event(e) for e in events if e["kind"] != "bot_markup")
+    return "\n".join(line for line in shown if line)

@@ -2,10 +2,22 @@
 
 from telegram.ext import Application
 
-from handlers import errors, start
+from handlers import (
+    buttons,
+    digest,
+    errors,
+    membership,
+    preview,
+    settings,
+    start,
+    stop,
+    subscribe,
+    topics,
+)
 
 
 def register_all(app: Application) -> None:  # type: ignore[type-arg]  # PTB's generics
-    """Every handler module registers itself; order matters only for the fallbacks."""
-    start.register(app)
+    """Every feature module registers itself; the fallbacks (errors) come last."""
+    for module in (start, topics, subscribe, preview, settings, digest, stop, membership, buttons):
+        module.register(app)
     errors.register(app)

@@ -1,14 +1,20 @@
-"""Small helpers every handler uses: who is talking, in which language, replying safely."""
+"""Helpers every handler uses: language, replies, admin and rate-limit guards."""
 
 from __future__ import annotations
 
-from telegram import LinkPreviewOptions, Update
-from telegram.constants import ParseMode
+import time
+from collections import deque
+
+from telegram import Update
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 
 from bot import texts
+from bot.delivery.messenger import Keyboard
 from handlers.context import Context, services
+from handlers.telegram_io import NO_PREVIEW, markup
 
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+COMMANDS_PER_MINUTE = 20
+ADMIN_CACHE_S = 300.0
 
 
 async def chat_language(update: Update, context: Context) -> str:
@@ -22,12 +28,83 @@ async def chat_language(update: Update, context: Context) -> str:
     return texts.pick_language(user.language_code if user else None)
 
 
-async def reply(update: Update, html_text: str) -> None:
+async def reply(update: Update, html_text: str, keyboard: Keyboard | None = None) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
     message = update.effective_message
-    if message is not None:
-        await message.reply_text(
-            html_text,
-            parse_mode=ParseMode.HTML,
-            link_preview_options=NO_PREVIEW,
-            do_quote=False,
-        )
+    bot = message.get_bot() if message is not None else None
+    if bot is None:
+        return
+    await bot.send_message(
+        chat.id,
+        html_text,
+        parse_mode=ParseMode.HTML,
+        link_preview_options=NO_PREVIEW,
+        reply_markup=markup(keyboard),
+    )
+
+
+def args_text(context: Context) -> str:
+    return " ".join(context.args or []).strip()
+
+
+def _rate_ok(context: Context, user_id: int) -> bool:
+    """At most COMMANDS_PER_MINUTE per user (monotonic time: this is about load, not dates)."""
+    windows: dict[int, deque[float]] = context.bot_data.rate_windows
+    now = time.monotonic()
+    stamps = windows.setdefault(user_id, deque())
+    while stamps and now - stamps[0] > 60:
+        stamps.popleft()
+    if len(stamps) >= COMMANDS_PER_MINUTE:
+        return False
+    stamps.append(now)
+    return True
+
+
+async def is_admin(update: Update, context: Context) -> bool:
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return True
+    if (
+        message is not None
+        and message.sender_chat is not None
+        and message.sender_chat.id == chat.id
+    ):
+        return True  # an anonymous group admin posts as the group itself
+    if user is None:
+        return False
+    cache = context.bot_data.admin_cache
+    key = (chat.id, user.id)
+    cached = cache.get(key)
+    now = time.monotonic()
+    if cached is not None and now - cached[1] < ADMIN_CACHE_S:
+        return cached[0]
+    member = await context.bot.get_chat_member(chat.id, user.id)
+    allowed = member.status in {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
+    cache[key] = (allowed, now)
+    return allowed
+
+
+async def guard(update: Update, context: Context, admin: bool = False) -> str | None:
+    """The chat's language when the command may run; None after a polite refusal."""
+    language = await chat_language(update, context)
+    user = update.effective_user
+    if user is not None and not _rate_ok(context, user.id):
+        await reply(update, texts.text(language, "rate_limited"))
+        return None
+    if admin and not await is_admin(update, context):
+        await reply(update, texts.text(language, "admins_only"))
+        return None
+    return language
+
+
+async def ensure_chat(update: Update, context: Context) -> None:
+    """Register the chat on first contact (any command may be the first)."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None:
+        return
+    svc = services(context)
+    if await svc.storage.chats.get(chat.id) is None:
+        language = texts.pick_language(user.language_code if user else None)
+        await svc.storage.chats.upsert(chat.id, chat.type, chat.title, language, svc.clock.now())

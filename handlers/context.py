@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Any
 
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
@@ -12,7 +13,13 @@ from bot.services import Services
 class BotData:
     """PTB creates this empty; post_init fills in the services."""
 
-    services: Services | None = None
+    def __init__(self) -> None:
+        self.services: Services | None = None
+        self.rate_windows: dict[int, deque[float]] = {}
+        self.admin_cache: dict[tuple[int, int], tuple[bool, float]] = {}
+        # Queries waiting for "subscribe anyway" (short token → (chat, query)); in memory
+        # on purpose: after a restart the button says it expired.
+        self.pending_queries: dict[str, tuple[int, str]] = {}
 
     def require(self) -> Services:
         if self.services is None:

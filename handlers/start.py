@@ -1,4 +1,4 @@
-"""/start and /help (German aliases /hilfe): greet, explain, register the chat."""
+"""/start and /help (German alias /hilfe): greet, explain, show the catalog."""
 
 from __future__ import annotations
 
@@ -6,14 +6,15 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler
 
 from bot import texts
-from handlers.chat import chat_language, reply
+from handlers.chat import chat_language, guard, reply
 from handlers.context import Context, services
+from handlers.topics import catalog_keyboard
 
 
 async def start(update: Update, context: Context) -> None:
-    """Greet the reader, register (or reactivate) the chat."""
+    """Greet the reader, register (or reactivate) the chat, offer the catalog."""
     chat, user = update.effective_chat, update.effective_user
-    if chat is None:
+    if chat is None or await guard(update, context) is None:
         return
     svc = services(context)
     known = await svc.storage.chats.get(chat.id)
@@ -21,13 +22,18 @@ async def start(update: Update, context: Context) -> None:
         known.language if known else texts.pick_language(user.language_code if user else None)
     )
     await svc.storage.chats.upsert(chat.id, chat.type, chat.title, language, svc.clock.now())
+    if known is not None and not known.active:
+        await svc.subscriptions.holder.refresh()  # a returning chat's topics count again
     name = (user.first_name if user else None) or chat.title or ""
-    key = "start_again" if known is not None and known.active else "start"
-    await reply(update, texts.text(language, key, name=name))
+    key = "start_again" if known is not None else "start"
+    _header, keyboard = await catalog_keyboard(context, chat.id, language, 0)
+    await reply(update, texts.text(language, key, name=name), keyboard)
 
 
 async def help_command(update: Update, context: Context) -> None:
     """List every command with a one-line explanation."""
+    if await guard(update, context) is None:
+        return
     await reply(update, texts.text(await chat_language(update, context), "help"))
 
 

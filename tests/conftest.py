@@ -22,7 +22,7 @@ SAMPLE = SHARED / "tagesschau-liveblog-2024-11-04.txt"
 
 @pytest.fixture
 async def devserver() -> AsyncIterator[DevServer]:
-    async with DevServer() as server:
+    async with DevServer(max_long_poll_s=0.2) as server:
         yield server
 
 

@@ -161,7 +161,8 @@ def render_batch_item(view: AlertView, zone: ZoneInfo, language: str = "de") -> 
     head = f"• {_clock(view.published, zone)} <b>{esc(_heading(view))}</b>"
     topics = esc(" · ".join(view.topics))
     link = _link(view.url, _label(language, "open"))
-    return f"{head}\n<i>{topics}</i>\n{highlight(snippet, kept)}" + (f"\n{link}" if link else "")
+    topic_line = f"\n<i>{topics}</i>" if topics else ""
+    return f"{head}{topic_line}\n{highlight(snippet, kept)}" + (f"\n{link}" if link else "")
 
 
 def split_messages(header: str, items: Sequence[str], continued: str = "") -> list[str]:

@@ -80,9 +80,12 @@ def _render(params: dict[str, Any]) -> tuple[str, str]:
 
 
 class BotApi:
-    def __init__(self, state: DevState, limiter: RateLimiter) -> None:
+    def __init__(
+        self, state: DevState, limiter: RateLimiter, max_long_poll_s: float = 50.0
+    ) -> None:
         self.state = state
         self.limiter = limiter
+        self.max_long_poll_s = max_long_poll_s
         self.methods: dict[str, Callable[[dict[str, Any]], Awaitable[Any]]] = {
             "getme": self.get_me,
             "getupdates": self.get_updates,
@@ -156,7 +159,7 @@ class BotApi:
     async def get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
         limit = max(1, min(int(params.get("limit") or 100), 100))
-        timeout = max(0.0, min(float(params.get("timeout") or 0), 50.0))
+        timeout = max(0.0, min(float(params.get("timeout") or 0), self.max_long_poll_s))
         state = self.state
         async with state.changed:
             state.updates = [u for u in state.updates if u["update_id"] >= offset]
@@ -253,6 +256,14 @@ class BotApi:
     async def answer_callback_query(self, params: dict[str, Any]) -> bool:
         query_id = str(params.get("callback_query_id", ""))
         self.state.answered_callbacks[query_id] = params
+        chat_id = self.state.callback_chats.get(query_id)
+        if chat_id is not None:
+            await self.state.add_event(
+                "callback_answer",
+                chat_id,
+                str(params.get("text") or ""),
+                data={"show_alert": bool(params.get("show_alert"))},
+            )
         return True
 
     def _command_scope_key(self, params: dict[str, Any]) -> str:

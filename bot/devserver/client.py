@@ -91,6 +91,24 @@ class ChatDriver:
             self.last_seq = max(self.last_seq, got[-1]["seq"])
         return got
 
+    async def click(
+        self,
+        chat_id: int,
+        message_id: int,
+        data: str,
+        replies: int = 1,
+        wait_s: float = 10.0,
+        **user: Any,
+    ) -> list[dict[str, Any]]:
+        """Press a button and wait for the bot's reactions (answer, edits, messages)."""
+        events = await self.events()
+        mark = events[-1]["seq"] if events else 0
+        await self.press(chat_id, message_id, data, **user)
+        got = await self.wait_for(chat_id, replies, after=mark, wait_s=wait_s)
+        if got:
+            self.last_seq = max(self.last_seq, got[-1]["seq"])
+        return got
+
     async def state(self) -> dict[str, Any]:
         response = await self._http.get("/control/state")
         response.raise_for_status()

@@ -67,6 +67,7 @@ class Control:
                 "text": "",
             }
         query_id = f"cq{chat_id}_{message_id}_{len(self.state.events)}"
+        self.state.callback_chats[query_id] = chat_id
         await self.state.add_event(
             "button", chat_id, str(body.get("data", "")), user_id=user["id"], message_id=message_id
         )

@@ -15,16 +15,23 @@ from bot.devserver.state import DevState
 
 log = logging.getLogger(__name__)
 _TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
-BOT_EVENT_KINDS = {"bot_message", "bot_edit", "bot_markup", "bot_delete"}
+BOT_EVENT_KINDS = {"bot_message", "bot_edit", "bot_markup", "bot_delete", "callback_answer"}
 
 
 class DevServer:
     """Start with `async with DevServer() as server:`; `server.api_url` is the base_url."""
 
-    def __init__(self, limits: RateLimits | None = None, host: str = "127.0.0.1", port: int = 0):
+    def __init__(
+        self,
+        limits: RateLimits | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        max_long_poll_s: float = 50.0,
+    ):
         self.state = DevState()
         self.limiter = RateLimiter(limits or RateLimits())
-        self.api = BotApi(self.state, self.limiter)
+        # Tests cap long polls so a stopping bot is not kept waiting for its last poll.
+        self.api = BotApi(self.state, self.limiter, max_long_poll_s)
         self.control = Control(self.state)
         self.host, self.port = host, port
         self._runner: web.AppRunner | None = None

@@ -74,6 +74,7 @@ class DevState:
         self.faults: list[Fault] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.answered_callbacks: dict[str, dict[str, Any]] = {}
+        self.callback_chats: dict[str, int] = {}
         self.stats: dict[str, int] = {"sent": 0, "rate_limited": 0}
         self._update_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count[int]] = {}

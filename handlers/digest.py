@@ -1,0 +1,58 @@
+"""/digest (/zusammenfassung): now, daily at a time, or off."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler
+
+from bot import texts
+from bot.chat_settings import SettingError, parse_clock
+from bot.digest.schedule import next_digest_at
+from bot.matching.normalize import fold
+from handlers.chat import args_text, ensure_chat, guard, reply
+from handlers.context import Context, services
+
+
+async def digest_command(update: Update, context: Context) -> None:
+    """Send the digest now, or schedule it daily (`/digest 20:00`), or stop it."""
+    text = args_text(context)
+    language = await guard(update, context, admin=bool(text))
+    chat = update.effective_chat
+    if language is None or chat is None:
+        return
+    await ensure_chat(update, context)
+    svc = services(context)
+    assert svc.digests is not None  # built in post_init
+    if not text:
+        await svc.digests.on_request(chat.id)
+        return
+    now = svc.clock.now()
+    if fold(text) in {"off", "aus", "stop", "stopp"}:
+        await svc.storage.chats.set_digest(chat.id, None, None, now)
+        await reply(update, texts.text(language, "digest_off"))
+        return
+    try:
+        at = parse_clock(text)
+    except SettingError:
+        await reply(update, texts.text(language, "digest_usage"))
+        return
+    record = await svc.storage.chats.get(chat.id)
+    zone = ZoneInfo(record.timezone) if record and record.timezone else svc.zone
+    following = next_digest_at(at, zone, now)
+    await svc.storage.chats.set_digest(chat.id, at, following, now)
+    await reply(
+        update,
+        texts.text(
+            language,
+            "digest_scheduled",
+            time=at,
+            zone=zone.key,
+            next=following.astimezone(zone).strftime("%d.%m. %H:%M"),
+        ),
+    )
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]  # PTB's generics
+    app.add_handler(CommandHandler(["digest", "zusammenfassung", "tagesbericht"], digest_command))

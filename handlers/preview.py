@@ -1,0 +1,92 @@
+"""/preview (/vorschau) and /latest (/neueste): look without subscribing."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler
+
+from bot import texts
+from bot.delivery.render import AlertView, render_batch_item, split_messages
+from bot.matching.query import QueryError
+from handlers.chat import args_text, guard, reply
+from handlers.context import Context, services
+
+
+async def _zone(context: Context, chat_id: int) -> ZoneInfo:
+    svc = services(context)
+    chat = await svc.storage.chats.get(chat_id)
+    return ZoneInfo(chat.timezone) if chat and chat.timezone else svc.zone
+
+
+async def preview_command(update: Update, context: Context) -> None:
+    """The last matching entries, matched words in bold, without subscribing."""
+    language = await guard(update, context)
+    chat = update.effective_chat
+    if language is None or chat is None:
+        return
+    text = args_text(context)
+    if not text:
+        await reply(update, texts.text(language, "preview_usage"))
+        return
+    try:
+        resolved, items = await services(context).subscriptions.preview(text)
+    except QueryError as exc:
+        await reply(update, texts.text(language, f"query_error_{exc.code}", detail=exc.detail))
+        return
+    form = resolved.display(language)
+    if not items:
+        await reply(update, texts.text(language, "preview_none", form=form))
+        return
+    zone = await _zone(context, chat.id)
+    rendered = [
+        render_batch_item(
+            AlertView(
+                i.entry.entry_id,
+                i.entry.title,
+                i.entry.body,
+                i.entry.url,
+                i.entry.published_at or i.entry.first_seen_at,
+                (),
+                tuple((s.field, s.start, s.end) for s in i.spans),
+                "",
+            ),
+            zone,
+            language,
+        )
+        for i in items
+    ]
+    for message in split_messages(texts.text(language, "preview_header", form=form), rendered):
+        await reply(update, message)
+
+
+async def latest_command(update: Update, context: Context) -> None:
+    """The newest entries of the followed liveblogs."""
+    language = await guard(update, context)
+    chat = update.effective_chat
+    if language is None or chat is None:
+        return
+    svc = services(context)
+    entries = [e for e in await svc.storage.entries.latest(20) if e.kind == "news"][:5]
+    if not entries:
+        await reply(update, texts.text(language, "latest_none"))
+        return
+    zone = await _zone(context, chat.id)
+    rendered = [
+        render_batch_item(
+            AlertView(
+                e.entry_id, e.title, e.body, e.url, e.published_at or e.first_seen_at, (), (), ""
+            ),
+            zone,
+            language,
+        )
+        for e in entries
+    ]
+    for message in split_messages(texts.text(language, "latest_header"), rendered):
+        await reply(update, message)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]  # PTB's generics
+    app.add_handler(CommandHandler(["preview", "vorschau"], preview_command))
+    app.add_handler(CommandHandler(["latest", "neueste", "neu"], latest_command))

@@ -1,0 +1,243 @@
+"""Delivery settings: /mode, /urgent, /quiet, /timezone, /pause, /resume, /lang, mute."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler
+
+from bot import texts
+from bot.chat_settings import (
+    SettingError,
+    parse_duration,
+    parse_mode,
+    parse_quiet,
+    parse_timezone,
+)
+from bot.delivery.render import to_plain
+from bot.digest.schedule import next_digest_at
+from handlers.buttons import route, toast
+from handlers.chat import args_text, ensure_chat, guard, reply
+from handlers.context import Context, services
+
+DEFAULT_DIGEST_TIME = "20:00"
+
+
+async def _chat_zone(context: Context, chat_id: int) -> ZoneInfo:
+    svc = services(context)
+    chat = await svc.storage.chats.get(chat_id)
+    return ZoneInfo(chat.timezone) if chat and chat.timezone else svc.zone
+
+
+def _local(moment: datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%d.%m. %H:%M")
+
+
+async def mode_command(update: Update, context: Context) -> None:
+    """/mode instant|hourly|daily for the chat, or /mode N MODE for subscription N."""
+    language = await guard(update, context, admin=True)
+    chat = update.effective_chat
+    if language is None or chat is None:
+        return
+    await ensure_chat(update, context)
+    svc = services(context)
+    args = context.args or []
+    try:
+        if len(args) == 2 and args[0].isdigit():
+            subs = await svc.storage.subscriptions.for_chat(chat.id)
+            number = int(args[0])
+            if not 1 <= number <= len(subs):
+                raise SettingError("bad_mode")
+            mode = parse_mode(args[1])
+            sub = subs[number - 1]
+            await svc.storage.subscriptions.set_mode(chat.id, sub.sub_id, mode)
+            await svc.subscriptions.holder.refresh()
+            name = svc.subscriptions.topic_name(sub, language)
+            message = texts.text(
+                language,
+                "mode_set_sub",
+                name=name,
+                mode=to_plain(texts.text(language, f"mode_{mode}")),
+            )
+        elif len(args) == 1:
+            mode = parse_mode(args[0])
+            await svc.storage.chats.set_mode(chat.id, mode, svc.clock.now())
+            message = texts.text(
+                language, "mode_set", mode=to_plain(texts.text(language, f"mode_{mode}"))
+            )
+        else:
+            raise SettingError("bad_mode")
+    except SettingError:
+        await reply(update, texts.text(language, "mode_usage"))
+        return
+    if mode == "daily":
+        record = await svc.storage.chats.get(chat.id)
+        if record is not None and not record.digest_time:
+            zone = await _chat_zone(context, chat.id)
+            now = svc.clock.now()
+            await svc.storage.chats.set_digest(
+                chat.id, DEFAULT_DIGEST_TIME, next_digest_at(DEFAULT_DIGEST_TIME, zone, now), now
+            )
+        digest_time = record.digest_time if record and record.digest_time else DEFAULT_DIGEST_TIME
+        message += "\n" + texts.text(language, "mode_daily_digest", time=digest_time)
+    await reply(update, message)
+
+
+async def urgent_command(update: Update, context: Context) -> None:
+    """Toggle whether subscription N may break through quiet hours."""
+    language = await guard(update, context, admin=True)
+    chat = update.effective_chat
+    if language is None or chat is None:
+        return
+    svc = services(context)
+    subs = await svc.storage.subscriptions.for_chat(chat.id)
+    number = args_text(context)
+    if not number.isdigit() or not 1 <= int(number) <= len(subs):
+        await reply(update, texts.text(language, "urgent_usage"))
+        return
+    sub = subs[int(number) - 1]
+    await svc.storage.subscriptions.set_urgent(chat.id, sub.sub_id, not sub.urgent)
+    await svc.subscriptions.holder.refresh()
+    key = "urgent_off" if sub.urgent else "urgent_on"
+    await reply(update, texts.text(language, key, name=svc.subscriptions.topic_name(sub, language)))
+
+
+async def quiet_command(update: Update, context: Context) -> None:
+    """/quiet 23:00-07:00 or /quiet off."""
+    language = await guard(update, context, admin=True)
+    chat = update.effective_chat
+    if language is None or chat is None:
+        return
+    await ensure_chat(update, context)
+    svc = services(context)
+    text = args_text(context)
+    try:
+        if not text:
+            raise SettingError("bad_quiet")
+        window = parse_quiet(text)
+    except SettingError:
+        await reply(update, texts.text(language, "quiet_usage"))
+        return
+    now = svc.clock.now()
+    if window is None:
+        await svc.storage.chats.set_quiet(chat.id, None, None, now)
+        await reply(update, texts.text(language, "quiet_off"))
+        return
+    await svc.storage.chats.set_quiet(chat.id, window[0], window[1], now)
+    zone = await _chat_zone(context, chat.id)
+    await reply(
+        update, texts.text(language, "quiet_set", start=window[0], end=window[1], zone=zone.key)
+    )
+
+
+async def timezone_command(update: Update, context: Context) -> None:
+    """/timezone Europe/Berlin (IANA names, validated, with suggestions)."""
+    language = await guard(update, context, admin=True)
+    chat = update.effective_chat
+    if language is None or chat is None:
+        return
+    await ensure_chat(update, context)
+    svc = services(context)
+    wanted = args_text(context)
+    if not wanted:
+        await reply(update, texts.text(language, "timezone_usage"))
+        return
+    try:
+        name = parse_timezone(wanted)
+    except SettingError as exc:
+        hint = texts.text(language, "timezone_hint", names=exc.detail) if exc.detail else ""
+        await reply(
+            update, texts.text(language, "timezone_unknown", zone=wanted[:64], hint="") + hint
+        )
+        return
+    now = svc.clock.now()
+    await svc.storage.chats.set_timezone(chat.id, name, now)
+    record = await svc.storage.chats.get(chat.id)
+    if record is not None and record.digest_time:
+        await svc.storage.chats.set_digest(
+            chat.id,
+            record.digest_time,
+            next_digest_at(record.digest_time, ZoneInfo(name), now),
+            now,
+        )
+    local = now.astimezone(ZoneInfo(name)).strftime("%H:%M")
+    await reply(update, texts.text(language, "timezone_set", zone=name, time=local))
+
+
+async def _pause(context: Context, chat_id: int, delta: timedelta) -> datetime:
+    svc = services(context)
+    until = svc.clock.now() + delta
+    await svc.storage.chats.set_paused_until(chat_id, until, svc.clock.now())
+    return until
+
+
+async def pause_command(update: Update, context: Context) -> None:
+    """/pause 2h: alerts wait (nothing is lost) until the time is up or /resume."""
+    language = await guard(update, context, admin=True)
+    chat = update.effective_chat
+    if language is None or chat is None:
+        return
+    await ensure_chat(update, context)
+    try:
+        delta = parse_duration(args_text(context) or "2h")
+    except SettingError:
+        await reply(update, texts.text(language, "pause_usage"))
+        return
+    until = await _pause(context, chat.id, delta)
+    zone = await _chat_zone(context, chat.id)
+    await reply(update, texts.text(language, "pause_set", until=_local(until, zone)))
+
+
+async def resume_command(update: Update, context: Context) -> None:
+    """End a pause (or a mute); waiting alerts go out at the next delivery tick."""
+    language = await guard(update, context, admin=True)
+    chat = update.effective_chat
+    if language is None or chat is None:
+        return
+    svc = services(context)
+    now = svc.clock.now()
+    await svc.storage.chats.set_paused_until(chat.id, None, now)
+    # Held alerts were rescheduled to the pause's end: make them due now.
+    pending = await svc.storage.alerts.created_since(now - timedelta(days=30), chat.id)
+    held = [a.alert_id for a in pending if a.status == "pending" and a.due_at > now]
+    if held:
+        await svc.storage.alerts.reschedule(held, now, None)
+    await reply(update, texts.text(language, "resumed"))
+
+
+async def lang_command(update: Update, context: Context) -> None:
+    """/lang de|en (also /sprache)."""
+    language = await guard(update, context, admin=True)
+    chat = update.effective_chat
+    if language is None or chat is None:
+        return
+    await ensure_chat(update, context)
+    wanted = args_text(context).lower()[:5]
+    if wanted not in texts.LANGUAGES:
+        await reply(update, texts.text(language, "lang_usage"))
+        return
+    svc = services(context)
+    await svc.storage.chats.set_language(chat.id, wanted, svc.clock.now())
+    await reply(update, texts.text(wanted, "lang_set"))
+
+
+@route("mute")
+async def mute_button(update: Update, context: Context, arg: str, language: str) -> str | None:
+    chat = update.effective_chat
+    if chat is None or not arg.isdigit() or not 1 <= int(arg) <= 24 * 60:
+        return toast(language, "button_expired")
+    until = await _pause(context, chat.id, timedelta(minutes=int(arg)))
+    zone = await _chat_zone(context, chat.id)
+    return toast(language, "muted", until=_local(until, zone))
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]  # PTB's generics
+    app.add_handler(CommandHandler(["mode", "modus"], mode_command))
+    app.add_handler(CommandHandler(["urgent", "dringend"], urgent_command))
+    app.add_handler(CommandHandler(["quiet", "ruhe", "ruhezeit"], quiet_command))
+    app.add_handler(CommandHandler(["timezone", "zeitzone"], timezone_command))
+    app.add_handler(CommandHandler(["pause"], pause_command))
+    app.add_handler(CommandHandler(["resume", "weiter"], resume_command))
+    app.add_handler(CommandHandler(["lang", "sprache", "language"], lang_command))

@@ -1,0 +1,230 @@
+"""/subscribe (/abo), /list (/abos), /unsubscribe (/abbestellen) and their buttons."""
+
+from __future__ import annotations
+
+import secrets
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler
+
+from bot import texts
+from bot.delivery.messenger import Button, Keyboard
+from bot.delivery.render import to_plain
+from bot.subscriptions import SubscribeOutcome
+from handlers.buttons import route, toast
+from handlers.chat import args_text, ensure_chat, guard, reply
+from handlers.context import Context, services
+from handlers.topics import catalog_keyboard
+
+MAX_PENDING = 1000
+
+
+def outcome_text(outcome: SubscribeOutcome, language: str, limit: int) -> str:
+    t = texts.text
+    if outcome.status == "error":
+        return t(language, f"query_error_{outcome.error}", detail=outcome.error_detail)
+    if outcome.status == "limit":
+        return t(language, "limit_reached", limit=limit)
+    assert outcome.resolved is not None
+    assert outcome.subscription is not None
+    name = outcome.subscription.display
+    lines = [
+        t(language, "subscribed" if outcome.status == "added" else "subscribed_exists", name=name)
+    ]
+    lines.append(t(language, "resolved", form=outcome.resolved.display(language)))
+    if outcome.resolved.unused:
+        lines.append(t(language, "unused_words", words=", ".join(outcome.resolved.unused)))
+    lines.append(t(language, "recent_count", count=outcome.recent_matches))
+    return "\n".join(lines)
+
+
+def _pending_token(context: Context, chat_id: int, query: str) -> str:
+    pending = context.bot_data.pending_queries
+    if len(pending) >= MAX_PENDING:
+        pending.pop(next(iter(pending)))
+    token = secrets.token_urlsafe(6)
+    pending[token] = (chat_id, query)
+    return token
+
+
+async def _answer(
+    update: Update, context: Context, chat_id: int, outcome: SubscribeOutcome, language: str
+) -> None:
+    svc = services(context)
+    if outcome.status != "confirm":
+        await reply(update, outcome_text(outcome, language, svc.subscriptions.max_per_chat))
+        return
+    assert outcome.resolved is not None
+    query = outcome.resolved.text
+    rows: list[tuple[Button, ...]] = [
+        (Button(name, svc.codec.encode(chat_id, "conf", _pending_token(context, chat_id, name))),)
+        for name in outcome.suggestions
+    ]
+    anyway = to_plain(texts.text(language, "confirm_anyway", query=query))
+    token = _pending_token(context, chat_id, "\x00" + query)  # \x00: subscribe as typed
+    rows.append((Button(anyway[:60], svc.codec.encode(chat_id, "conf", token)),))
+    await reply(update, texts.text(language, "confirm_unknown", query=query), tuple(rows))
+
+
+async def subscribe_command(update: Update, context: Context) -> None:
+    """Follow a catalog topic or a free query; show what the bot will look for."""
+    language = await guard(update, context, admin=True)
+    chat = update.effective_chat
+    if language is None or chat is None:
+        return
+    await ensure_chat(update, context)
+    text = args_text(context)
+    if not text:
+        _header, keyboard = await catalog_keyboard(context, chat.id, language, 0)
+        await reply(update, texts.text(language, "subscribe_usage"), keyboard)
+        return
+    outcome = await services(context).subscriptions.subscribe(chat.id, text)
+    await _answer(update, context, chat.id, outcome, language)
+
+
+@route("conf")
+async def confirm_button(update: Update, context: Context, arg: str, language: str) -> str | None:
+    chat = update.effective_chat
+    found = context.bot_data.pending_queries.pop(arg, None)
+    if chat is None or found is None or found[0] != chat.id:
+        return toast(language, "button_expired")
+    query = found[1]
+    confirmed = query.startswith("\x00")
+    outcome = await services(context).subscriptions.subscribe(
+        chat.id, query.lstrip("\x00"), confirmed=confirmed
+    )
+    await _answer(update, context, chat.id, outcome, language)
+    return None
+
+
+def _mode_name(language: str, mode: str) -> str:
+    return to_plain(texts.text(language, f"mode_{mode}"))
+
+
+async def list_text(context: Context, chat_id: int, language: str) -> tuple[str, Keyboard]:
+    svc = services(context)
+    subs = await svc.storage.subscriptions.for_chat(chat_id)
+    chat = await svc.storage.chats.get(chat_id)
+    t = texts.text
+    if not subs:
+        lines = [t(language, "list_empty")]
+    else:
+        lines = [t(language, "list_header")]
+        for number, sub in enumerate(subs, 1):
+            flags = ""
+            if sub.mode:
+                flags += t(language, "list_flag_mode", mode=_mode_name(language, sub.mode))
+            if sub.urgent:
+                flags += t(language, "list_flag_urgent")
+            lines.append(
+                t(
+                    language,
+                    "list_item",
+                    number=number,
+                    name=svc.subscriptions.topic_name(sub, language),
+                    flags="",
+                )
+                + flags
+            )
+    if chat is not None:
+        zone = chat.timezone or svc.settings.liveblog.tz
+        quiet = (
+            t(language, "list_quiet", start=chat.quiet_start, end=chat.quiet_end)
+            if chat.quiet_start
+            else ""
+        )
+        digest = t(language, "list_digest", time=chat.digest_time) if chat.digest_time else ""
+        paused = ""
+        if chat.paused_until and chat.paused_until > svc.clock.now():
+            local = chat.paused_until.astimezone(ZoneInfo(zone)).strftime("%d.%m. %H:%M")
+            paused = t(language, "list_paused", until=local)
+        lines.append("")
+        lines.append(
+            t(
+                language,
+                "list_settings",
+                mode=_mode_name(language, chat.mode),
+                zone=zone,
+                quiet="",
+                digest="",
+                paused="",
+            )
+            + quiet
+            + digest
+            + paused
+        )
+    keyboard = tuple(
+        (
+            Button(
+                to_plain(
+                    t(
+                        language,
+                        "remove_button",
+                        number=n,
+                        name=svc.subscriptions.topic_name(sub, language),
+                    )
+                )[:60],
+                svc.codec.encode(chat_id, "unsub", str(sub.sub_id)),
+            ),
+        )
+        for n, sub in enumerate(subs, 1)
+    )
+    return "\n".join(lines), keyboard
+
+
+async def list_command(update: Update, context: Context) -> None:
+    """The chat's subscriptions with their settings and remove buttons."""
+    language = await guard(update, context)
+    chat = update.effective_chat
+    if language is None or chat is None:
+        return
+    text, keyboard = await list_text(context, chat.id, language)
+    await reply(update, text, keyboard)
+
+
+async def unsubscribe_command(update: Update, context: Context) -> None:
+    """End a subscription by its number in /list or by its name."""
+    language = await guard(update, context, admin=True)
+    chat = update.effective_chat
+    if language is None or chat is None:
+        return
+    reference = args_text(context)
+    if not reference:
+        _text, keyboard = await list_text(context, chat.id, language)
+        await reply(update, texts.text(language, "unsubscribe_usage"), keyboard)
+        return
+    removed = await services(context).subscriptions.unsubscribe(chat.id, reference[:100])
+    if removed is None:
+        await reply(update, texts.text(language, "unsubscribe_unknown", ref=reference[:100]))
+        return
+    name = services(context).subscriptions.topic_name(removed, language)
+    await reply(update, texts.text(language, "unsubscribed", name=name))
+
+
+@route("unsub")
+async def unsubscribe_button(
+    update: Update, context: Context, arg: str, language: str
+) -> str | None:
+    chat = update.effective_chat
+    if chat is None or not arg.isdigit():
+        return toast(language, "button_expired")
+    svc = services(context)
+    sub = await svc.storage.subscriptions.get(int(arg))
+    if (
+        sub is None
+        or sub.chat_id != chat.id
+        or not await svc.subscriptions.remove(chat.id, sub.sub_id)
+    ):
+        return toast(language, "button_expired")
+    name = svc.subscriptions.topic_name(sub, language)
+    await reply(update, texts.text(language, "unsubscribed", name=name))
+    return toast(language, "unsubscribed", name=name)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]  # PTB's generics
+    app.add_handler(CommandHandler(["subscribe", "abo", "abonnieren"], subscribe_command))
+    app.add_handler(CommandHandler(["list", "abos", "liste"], list_command))
+    app.add_handler(
+        CommandHandler(["unsubscribe", "abbestellen", "kuendigen"], unsubscribe_command)
+    )
