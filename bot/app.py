@@ -198,9 +198,9 @@ def build_application(
         .token(settings.telegram.bot_token.get_secret_value())
         .base_url(settings.telegram.base_url())
         .context_types(CONTEXT_TYPES)
-        # Replies to commands wait out flood control (up to 3 times); alert delivery
-        # opts out per call and reschedules instead (handlers/telegram_io.py).
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        # No retries by default: delivery reschedules on flood control itself. Replies
+        # to commands ask for retries per call (handlers/chat.py, REPLY_RETRIES).
+        .rate_limiter(AIORateLimiter(max_retries=0))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()

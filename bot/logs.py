@@ -39,3 +39,6 @@ def setup_logging(level: int = logging.INFO, secrets: list[str] | None = None) -
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # It logs every flood-control answer as an error with a traceback; delivery
+    # reschedules those alerts and logs them itself.
+    logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)

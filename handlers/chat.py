@@ -14,6 +14,7 @@ from handlers.context import Context, services
 from handlers.telegram_io import NO_PREVIEW, markup
 
 COMMANDS_PER_MINUTE = 20
+REPLY_RETRIES = 3  # a reply waits out flood control (AIORateLimiter's rate_limit_args)
 ADMIN_CACHE_S = 300.0
 
 
@@ -28,21 +29,24 @@ async def chat_language(update: Update, context: Context) -> str:
     return texts.pick_language(user.language_code if user else None)
 
 
-async def reply(update: Update, html_text: str, keyboard: Keyboard | None = None) -> None:
+async def reply(
+    update: Update, context: Context, html_text: str, keyboard: Keyboard | None = None
+) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    message = update.effective_message
-    bot = message.get_bot() if message is not None else None
-    if bot is None:
-        return
-    await bot.send_message(
+    await context.bot.send_message(
         chat.id,
         html_text,
         parse_mode=ParseMode.HTML,
         link_preview_options=NO_PREVIEW,
         reply_markup=markup(keyboard),
+        rate_limit_args=REPLY_RETRIES,
     )
+    # Alerts to this chat keep their distance from the reply (1 msg/s per chat).
+    delivery = context.bot_data.services.delivery if context.bot_data.services else None
+    if delivery is not None:
+        delivery.pacer.note(chat.id, chat.type == ChatType.PRIVATE)
 
 
 def args_text(context: Context) -> str:
@@ -91,10 +95,10 @@ async def guard(update: Update, context: Context, admin: bool = False) -> str | 
     language = await chat_language(update, context)
     user = update.effective_user
     if user is not None and not _rate_ok(context, user.id):
-        await reply(update, texts.text(language, "rate_limited"))
+        await reply(update, context, texts.text(language, "rate_limited"))
         return None
     if admin and not await is_admin(update, context):
-        await reply(update, texts.text(language, "admins_only"))
+        await reply(update, context, texts.text(language, "admins_only"))
         return None
     return language
 

@@ -27,7 +27,7 @@ class BotData:
         return self.services
 
 
-Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
+Context = CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]
 CONTEXT_TYPES = ContextTypes(context=CallbackContext, bot_data=BotData)
 
 

@@ -31,12 +31,12 @@ async def digest_command(update: Update, context: Context) -> None:
     now = svc.clock.now()
     if fold(text) in {"off", "aus", "stop", "stopp"}:
         await svc.storage.chats.set_digest(chat.id, None, None, now)
-        await reply(update, texts.text(language, "digest_off"))
+        await reply(update, context, texts.text(language, "digest_off"))
         return
     try:
         at = parse_clock(text)
     except SettingError:
-        await reply(update, texts.text(language, "digest_usage"))
+        await reply(update, context, texts.text(language, "digest_usage"))
         return
     record = await svc.storage.chats.get(chat.id)
     zone = ZoneInfo(record.timezone) if record and record.timezone else svc.zone
@@ -44,6 +44,7 @@ async def digest_command(update: Update, context: Context) -> None:
     await svc.storage.chats.set_digest(chat.id, at, following, now)
     await reply(
         update,
+        context,
         texts.text(
             language,
             "digest_scheduled",

@@ -16,7 +16,9 @@ log = logging.getLogger(__name__)
 
 async def unknown_command(update: Update, context: Context) -> None:
     """Answer a command nobody handles instead of staying silent."""
-    await reply(update, texts.text(await chat_language(update, context), "unknown_command"))
+    await reply(
+        update, context, texts.text(await chat_language(update, context), "unknown_command")
+    )
 
 
 async def on_error(update: object, context: Context) -> None:
@@ -24,7 +26,7 @@ async def on_error(update: object, context: Context) -> None:
     log.error("handler failed: %s", type(context.error).__name__, exc_info=context.error)
     if isinstance(update, Update) and update.effective_message is not None:
         try:
-            await reply(update, texts.text(await chat_language(update, context), "error"))
+            await reply(update, context, texts.text(await chat_language(update, context), "error"))
         except Exception:  # the reply is a courtesy; a second failure must not escalate
             log.warning("could not tell the reader about the error", exc_info=True)
 

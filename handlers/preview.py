@@ -28,16 +28,18 @@ async def preview_command(update: Update, context: Context) -> None:
         return
     text = args_text(context)
     if not text:
-        await reply(update, texts.text(language, "preview_usage"))
+        await reply(update, context, texts.text(language, "preview_usage"))
         return
     try:
         resolved, items = await services(context).subscriptions.preview(text)
     except QueryError as exc:
-        await reply(update, texts.text(language, f"query_error_{exc.code}", detail=exc.detail))
+        await reply(
+            update, context, texts.text(language, f"query_error_{exc.code}", detail=exc.detail)
+        )
         return
     form = resolved.display(language)
     if not items:
-        await reply(update, texts.text(language, "preview_none", form=form))
+        await reply(update, context, texts.text(language, "preview_none", form=form))
         return
     zone = await _zone(context, chat.id)
     rendered = [
@@ -58,7 +60,7 @@ async def preview_command(update: Update, context: Context) -> None:
         for i in items
     ]
     for message in split_messages(texts.text(language, "preview_header", form=form), rendered):
-        await reply(update, message)
+        await reply(update, context, message)
 
 
 async def latest_command(update: Update, context: Context) -> None:
@@ -70,7 +72,7 @@ async def latest_command(update: Update, context: Context) -> None:
     svc = services(context)
     entries = [e for e in await svc.storage.entries.latest(20) if e.kind == "news"][:5]
     if not entries:
-        await reply(update, texts.text(language, "latest_none"))
+        await reply(update, context, texts.text(language, "latest_none"))
         return
     zone = await _zone(context, chat.id)
     rendered = [
@@ -84,7 +86,7 @@ async def latest_command(update: Update, context: Context) -> None:
         for e in entries
     ]
     for message in split_messages(texts.text(language, "latest_header"), rendered):
-        await reply(update, message)
+        await reply(update, context, message)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]  # PTB's generics

@@ -70,7 +70,7 @@ async def mode_command(update: Update, context: Context) -> None:
         else:
             raise SettingError("bad_mode")
     except SettingError:
-        await reply(update, texts.text(language, "mode_usage"))
+        await reply(update, context, texts.text(language, "mode_usage"))
         return
     if mode == "daily":
         record = await svc.storage.chats.get(chat.id)
@@ -82,7 +82,7 @@ async def mode_command(update: Update, context: Context) -> None:
             )
         digest_time = record.digest_time if record and record.digest_time else DEFAULT_DIGEST_TIME
         message += "\n" + texts.text(language, "mode_daily_digest", time=digest_time)
-    await reply(update, message)
+    await reply(update, context, message)
 
 
 async def urgent_command(update: Update, context: Context) -> None:
@@ -95,13 +95,15 @@ async def urgent_command(update: Update, context: Context) -> None:
     subs = await svc.storage.subscriptions.for_chat(chat.id)
     number = args_text(context)
     if not number.isdigit() or not 1 <= int(number) <= len(subs):
-        await reply(update, texts.text(language, "urgent_usage"))
+        await reply(update, context, texts.text(language, "urgent_usage"))
         return
     sub = subs[int(number) - 1]
     await svc.storage.subscriptions.set_urgent(chat.id, sub.sub_id, not sub.urgent)
     await svc.subscriptions.holder.refresh()
     key = "urgent_off" if sub.urgent else "urgent_on"
-    await reply(update, texts.text(language, key, name=svc.subscriptions.topic_name(sub, language)))
+    await reply(
+        update, context, texts.text(language, key, name=svc.subscriptions.topic_name(sub, language))
+    )
 
 
 async def quiet_command(update: Update, context: Context) -> None:
@@ -118,17 +120,19 @@ async def quiet_command(update: Update, context: Context) -> None:
             raise SettingError("bad_quiet")
         window = parse_quiet(text)
     except SettingError:
-        await reply(update, texts.text(language, "quiet_usage"))
+        await reply(update, context, texts.text(language, "quiet_usage"))
         return
     now = svc.clock.now()
     if window is None:
         await svc.storage.chats.set_quiet(chat.id, None, None, now)
-        await reply(update, texts.text(language, "quiet_off"))
+        await reply(update, context, texts.text(language, "quiet_off"))
         return
     await svc.storage.chats.set_quiet(chat.id, window[0], window[1], now)
     zone = await _chat_zone(context, chat.id)
     await reply(
-        update, texts.text(language, "quiet_set", start=window[0], end=window[1], zone=zone.key)
+        update,
+        context,
+        texts.text(language, "quiet_set", start=window[0], end=window[1], zone=zone.key),
     )
 
 
@@ -142,14 +146,16 @@ async def timezone_command(update: Update, context: Context) -> None:
     svc = services(context)
     wanted = args_text(context)
     if not wanted:
-        await reply(update, texts.text(language, "timezone_usage"))
+        await reply(update, context, texts.text(language, "timezone_usage"))
         return
     try:
         name = parse_timezone(wanted)
     except SettingError as exc:
         hint = texts.text(language, "timezone_hint", names=exc.detail) if exc.detail else ""
         await reply(
-            update, texts.text(language, "timezone_unknown", zone=wanted[:64], hint="") + hint
+            update,
+            context,
+            texts.text(language, "timezone_unknown", zone=wanted[:64], hint="") + hint,
         )
         return
     now = svc.clock.now()
@@ -163,7 +169,7 @@ async def timezone_command(update: Update, context: Context) -> None:
             now,
         )
     local = now.astimezone(ZoneInfo(name)).strftime("%H:%M")
-    await reply(update, texts.text(language, "timezone_set", zone=name, time=local))
+    await reply(update, context, texts.text(language, "timezone_set", zone=name, time=local))
 
 
 async def _pause(context: Context, chat_id: int, delta: timedelta) -> datetime:
@@ -183,11 +189,11 @@ async def pause_command(update: Update, context: Context) -> None:
     try:
         delta = parse_duration(args_text(context) or "2h")
     except SettingError:
-        await reply(update, texts.text(language, "pause_usage"))
+        await reply(update, context, texts.text(language, "pause_usage"))
         return
     until = await _pause(context, chat.id, delta)
     zone = await _chat_zone(context, chat.id)
-    await reply(update, texts.text(language, "pause_set", until=_local(until, zone)))
+    await reply(update, context, texts.text(language, "pause_set", until=_local(until, zone)))
 
 
 async def resume_command(update: Update, context: Context) -> None:
@@ -204,7 +210,7 @@ async def resume_command(update: Update, context: Context) -> None:
     held = [a.alert_id for a in pending if a.status == "pending" and a.due_at > now]
     if held:
         await svc.storage.alerts.reschedule(held, now, None)
-    await reply(update, texts.text(language, "resumed"))
+    await reply(update, context, texts.text(language, "resumed"))
 
 
 async def lang_command(update: Update, context: Context) -> None:
@@ -216,11 +222,11 @@ async def lang_command(update: Update, context: Context) -> None:
     await ensure_chat(update, context)
     wanted = args_text(context).lower()[:5]
     if wanted not in texts.LANGUAGES:
-        await reply(update, texts.text(language, "lang_usage"))
+        await reply(update, context, texts.text(language, "lang_usage"))
         return
     svc = services(context)
     await svc.storage.chats.set_language(chat.id, wanted, svc.clock.now())
-    await reply(update, texts.text(wanted, "lang_set"))
+    await reply(update, context, texts.text(wanted, "lang_set"))
 
 
 @route("mute")

@@ -27,14 +27,14 @@ async def start(update: Update, context: Context) -> None:
     name = (user.first_name if user else None) or chat.title or ""
     key = "start_again" if known is not None else "start"
     _header, keyboard = await catalog_keyboard(context, chat.id, language, 0)
-    await reply(update, texts.text(language, key, name=name), keyboard)
+    await reply(update, context, texts.text(language, key, name=name), keyboard)
 
 
 async def help_command(update: Update, context: Context) -> None:
     """List every command with a one-line explanation."""
     if await guard(update, context) is None:
         return
-    await reply(update, texts.text(await chat_language(update, context), "help"))
+    await reply(update, context, texts.text(await chat_language(update, context), "help"))
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]  # PTB's generics

@@ -26,7 +26,7 @@ async def stop_command(update: Update, context: Context) -> None:
             Button(to_plain(texts.text(language, "stop_no")), codec.encode(chat.id, "stop", "n")),
         ),
     )
-    await reply(update, texts.text(language, "stop_confirm"), keyboard)
+    await reply(update, context, texts.text(language, "stop_confirm"), keyboard)
 
 
 @route("stop")

@@ -53,7 +53,9 @@ async def _answer(
 ) -> None:
     svc = services(context)
     if outcome.status != "confirm":
-        await reply(update, outcome_text(outcome, language, svc.subscriptions.max_per_chat))
+        await reply(
+            update, context, outcome_text(outcome, language, svc.subscriptions.max_per_chat)
+        )
         return
     assert outcome.resolved is not None
     query = outcome.resolved.text
@@ -64,7 +66,7 @@ async def _answer(
     anyway = to_plain(texts.text(language, "confirm_anyway", query=query))
     token = _pending_token(context, chat_id, "\x00" + query)  # \x00: subscribe as typed
     rows.append((Button(anyway[:60], svc.codec.encode(chat_id, "conf", token)),))
-    await reply(update, texts.text(language, "confirm_unknown", query=query), tuple(rows))
+    await reply(update, context, texts.text(language, "confirm_unknown", query=query), tuple(rows))
 
 
 async def subscribe_command(update: Update, context: Context) -> None:
@@ -77,7 +79,7 @@ async def subscribe_command(update: Update, context: Context) -> None:
     text = args_text(context)
     if not text:
         _header, keyboard = await catalog_keyboard(context, chat.id, language, 0)
-        await reply(update, texts.text(language, "subscribe_usage"), keyboard)
+        await reply(update, context, texts.text(language, "subscribe_usage"), keyboard)
         return
     outcome = await services(context).subscriptions.subscribe(chat.id, text)
     await _answer(update, context, chat.id, outcome, language)
@@ -180,7 +182,7 @@ async def list_command(update: Update, context: Context) -> None:
     if language is None or chat is None:
         return
     text, keyboard = await list_text(context, chat.id, language)
-    await reply(update, text, keyboard)
+    await reply(update, context, text, keyboard)
 
 
 async def unsubscribe_command(update: Update, context: Context) -> None:
@@ -192,14 +194,16 @@ async def unsubscribe_command(update: Update, context: Context) -> None:
     reference = args_text(context)
     if not reference:
         _text, keyboard = await list_text(context, chat.id, language)
-        await reply(update, texts.text(language, "unsubscribe_usage"), keyboard)
+        await reply(update, context, texts.text(language, "unsubscribe_usage"), keyboard)
         return
     removed = await services(context).subscriptions.unsubscribe(chat.id, reference[:100])
     if removed is None:
-        await reply(update, texts.text(language, "unsubscribe_unknown", ref=reference[:100]))
+        await reply(
+            update, context, texts.text(language, "unsubscribe_unknown", ref=reference[:100])
+        )
         return
     name = services(context).subscriptions.topic_name(removed, language)
-    await reply(update, texts.text(language, "unsubscribed", name=name))
+    await reply(update, context, texts.text(language, "unsubscribed", name=name))
 
 
 @route("unsub")
@@ -218,7 +222,7 @@ async def unsubscribe_button(
     ):
         return toast(language, "button_expired")
     name = svc.subscriptions.topic_name(sub, language)
-    await reply(update, texts.text(language, "unsubscribed", name=name))
+    await reply(update, context, texts.text(language, "unsubscribed", name=name))
     return toast(language, "unsubscribed", name=name)
 
 

@@ -72,8 +72,6 @@ class TelegramMessenger:
                 parse_mode=ParseMode.HTML if html is not None else None,
                 link_preview_options=NO_PREVIEW,
                 reply_markup=markup(keyboard),
-                # Delivery handles flood control itself (it reschedules, never sleeps).
-                rate_limit_args={"max_retries": 0},
             )
         except Exception as exc:  # every failure becomes a domain error the sender handles
             raise translate(exc) from exc
@@ -90,7 +88,6 @@ class TelegramMessenger:
                 parse_mode=ParseMode.HTML,
                 link_preview_options=NO_PREVIEW,
                 reply_markup=markup(keyboard),
-                rate_limit_args={"max_retries": 0},
             )
         except Exception as exc:
             raise translate(exc) from exc

@@ -62,7 +62,7 @@ async def topics_command(update: Update, context: Context) -> None:
         return
     await ensure_chat(update, context)
     header, keyboard = await catalog_keyboard(context, chat.id, language, 0)
-    await reply(update, header, keyboard)
+    await reply(update, context, header, keyboard)
 
 
 async def _show_page(update: Update, context: Context, language: str, page: int) -> None:

@@ -60,6 +60,10 @@ class ChatPacer:
             await asyncio.sleep(delay)
         self._next[chat_id] = max(ready, self._now()) + self.gap(private)
 
+    def note(self, chat_id: int, private: bool) -> None:
+        """Another path (a command reply) just sent to this chat: keep the gap after it."""
+        self._next[chat_id] = max(self._next.get(chat_id, 0.0), self._now() + self.gap(private))
+
     def hold(self, chat_id: int, seconds: float) -> None:
         """Nothing more to this chat for `seconds` (flood control asked for it)."""
         self._next[chat_id] = max(self._next.get(chat_id, 0.0), self._now() + seconds)

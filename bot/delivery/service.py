@@ -80,6 +80,7 @@ class DeliveryService:
         self._slots = asyncio.Semaphore(concurrency)
         self.source_names = source_names if source_names is not None else {}
         self._busy: set[int] = set()
+        self._moved: dict[int, int] = {}
 
     def zone(self, chat: ChatRecord) -> ZoneInfo:
         try:
@@ -101,6 +102,10 @@ class DeliveryService:
         try:
             async with self._slots:
                 await self.deliver_chat(chat, stats)
+                new_id = self._moved.pop(chat.chat_id, None)
+                moved = await self.storage.chats.get(new_id) if new_id is not None else None
+                if moved is not None:  # resend at once to the supergroup
+                    await self.deliver_chat(moved, stats)
         except Exception:  # one chat's trouble must never stop the others
             log.exception("delivery to chat %s failed", chat.chat_id)
         finally:
@@ -117,14 +122,15 @@ class DeliveryService:
         for until, held in plan.hold.items():
             await self.storage.alerts.reschedule([a.alert_id for a in held], until, None)
         entries = await self.storage.entries.get_many([a.entry_id for a in alerts])
-        if plan.batch:
-            await self._send_batch(chat, plan.batch, entries, subs, zone, stats)
-            if any(
-                (subs.get(s) and (subs[s].mode or chat.mode) == "hourly")
-                for a in plan.batch
-                for s in a.sub_ids
-            ):
-                await self.storage.chats.set_last_batch(chat.chat_id, self.clock.now())
+        sent_batch = plan.batch and await self._send_batch(
+            chat, plan.batch, entries, subs, zone, stats
+        )
+        if sent_batch and any(
+            (subs.get(s) and (subs[s].mode or chat.mode) == "hourly")
+            for a in plan.batch
+            for s in a.sub_ids
+        ):
+            await self.storage.chats.set_last_batch(chat.chat_id, self.clock.now())
         for alert in plan.singles:
             entry = entries.get(alert.entry_id)
             if entry is None:
@@ -218,7 +224,7 @@ class DeliveryService:
         subs: dict[int, SubscriptionRecord],
         zone: ZoneInfo,
         stats: DeliveryStats,
-    ) -> None:
+    ) -> bool:
         present = [a for a in alerts if a.entry_id in entries]
         views = [self.view(a, entries[a.entry_id], subs, chat.language) for a in present]
         views.sort(key=lambda v: v.published or self.clock.now())
@@ -229,7 +235,7 @@ class DeliveryService:
                 await self._send(chat, message, None)
             except SendError as exc:
                 await self._failed(chat, present, exc, stats)
-                return
+                return False
             stats.sent_messages += 1
         # Batched alerts keep no message id: a batch is not edited in place.
         await self.storage.alerts.mark_sent(
@@ -239,6 +245,7 @@ class DeliveryService:
         )
         stats.alerts_sent += len(present)
         stats.chats.add(chat.chat_id)
+        return True
 
     async def _failed(
         self, chat: ChatRecord, alerts: Sequence[AlertRecord], exc: SendError, stats: DeliveryStats
@@ -262,6 +269,7 @@ class DeliveryService:
         if isinstance(exc, ChatMoved):
             log.info("chat %s moved to %s", chat.chat_id, exc.new_chat_id)
             await self.storage.chats.migrate(chat.chat_id, exc.new_chat_id, now)
+            self._moved[chat.chat_id] = exc.new_chat_id
             await self.storage.alerts.reschedule(ids, now, "chat migrated: resending")
             await self.subscriptions.holder.refresh()
             return False

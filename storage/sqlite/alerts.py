@@ -196,6 +196,10 @@ class SqliteAlertRepository:
             to_db(now),
         )
 
+    async def for_chat(self, chat_id: int, limit: int = 200) -> list[AlertRecord]:
+        """The chat's alerts in any state, newest first."""
+        return await self._select("chat_id = ? ORDER BY alert_id DESC LIMIT ?", (chat_id, limit))
+
     async def status_counts(self) -> dict[str, int]:
         async with self._db.conn.execute(
             "SELECT status, COUNT(*) FROM alerts GROUP BY status"

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.sources import samples as fixtures
 from bot.sources.detect import ADAPTERS, detect_format, parse_payload
 from bot.sources.model import Kind, ParseError
 from bot.sources.textexport import parse_text_export
-from tests.sources import fixtures
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

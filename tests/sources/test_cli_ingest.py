@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from tests.sources import fixtures
+from bot.sources import samples as fixtures
 from tests.sources.server import source_server
 
 

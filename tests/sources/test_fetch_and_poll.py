@@ -12,12 +12,12 @@ import httpx
 import pytest
 
 from bot.clock import FakeClock
+from bot.sources import samples as fixtures
 from bot.sources.fetch import Fetcher, FetchError
 from bot.sources.ingest import IngestReport
 from bot.sources.poller import MAX_BACKOFF_S, Poller, add_sources, backoff_seconds
 from storage import Storage, open_storage
 from storage.records import UpsertStatus
-from tests.sources import fixtures
 from tests.sources.server import SourceServer, source_server
 
 

@@ -1,4 +1,8 @@
-"""Pages of every supported format, built from the sample liveblog's own entries."""
+"""Pages of every supported format, built from the sample liveblog's own entries.
+
+Used by the offline demo (a liveblog that fills up as the demo's clock moves), the
+tests and the benchmarks. LiveblogSimulator shows what the page held at a moment.
+"""
 
 from __future__ import annotations
 
@@ -41,7 +45,12 @@ def _when(moment: datetime | None) -> str:
     return moment.strftime("%d.%m.%Y • %H:%M Uhr") if moment else ""
 
 
-def tagesschau_html(entries: list[Entry], nested: bool = False, extra_head: str = "") -> bytes:
+def tagesschau_html(
+    entries: list[Entry],
+    nested: bool = False,
+    extra_head: str = "",
+    anchors: dict[str, str] | None = None,
+) -> bytes:
     """Recent markup (paragraphs as siblings after the anchor) or the older nested one."""
     parts = [
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Liveblog: Krieg gegen die "
@@ -51,7 +60,7 @@ def tagesschau_html(entries: list[Entry], nested: bool = False, extra_head: str 
         "<a href='/newsticker/liveblog-ukraine-sonntag-370.html'>Liveblog vom Sonntag</a>",
     ]
     for i, entry in enumerate(entries):
-        anchor = f"id{i:04d}"
+        anchor = (anchors or {}).get(entry.key, f"id{i:04d}")
         head = f"<div class='liveblog__datetime'>{_when(entry.published)}</div>" + (
             f"<h2 class='meldung__subhead'>{html.escape(entry.title)}</h2>" if entry.title else ""
         )
@@ -153,3 +162,45 @@ def text_export(entries: list[Entry]) -> bytes:
             lines += [entry.title, ""]
         lines += [entry.text, ""]
     return "\n".join(lines).encode("utf-8")
+
+
+class LiveblogSimulator:
+    """The sample liveblog as it looked at a given moment (entries appear over time).
+
+    The "… zum Nachlesen" teaser to the previous day's blog is shown from midnight on,
+    as on the real pages; corrections can be applied to an entry's text.
+    """
+
+    def __init__(self, entries: list[Entry] | None = None) -> None:
+        self.entries = list(entries or sample_entries())
+        self.corrections: dict[str, str] = {}
+
+    def _visible_at(self, entry: Entry) -> datetime | None:
+        if entry.published is None:
+            return None
+        if entry.title and entry.title.endswith("zum Nachlesen"):
+            return entry.published.replace(hour=0, minute=0)
+        return entry.published
+
+    def correct(self, key: str, text: str) -> None:
+        self.corrections[key] = text
+
+    def page(self, moment: datetime) -> bytes:
+        shown = []
+        for entry in self.entries:
+            visible = self._visible_at(entry)
+            if visible is not None and visible <= moment:
+                text = self.corrections.get(entry.key, entry.text)
+                shown.append(
+                    Entry(
+                        entry.key, entry.published, None, entry.title, text, entry.url, entry.kind
+                    )
+                )
+        # Newest first, as liveblogs show them; the anchor ids stay stable per entry.
+        shown.sort(key=lambda e: e.published or moment, reverse=True)
+        return tagesschau_html(
+            shown, anchors={e.key: f"e{self.entries.index(self._orig(e)):03d}" for e in shown}
+        )
+
+    def _orig(self, entry: Entry) -> Entry:
+        return next(e for e in self.entries if e.key == entry.key)
