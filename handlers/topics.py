@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import Application, CommandHandler
 
 from bot import texts
@@ -34,6 +35,7 @@ async def catalog_keyboard(
             row.append(Button(label, svc.codec.encode(chat_id, "tog", f"{topic.id}.{page}")))
         rows.append(tuple(row))
     nav = []
+    position = Button(f"{page + 1}/{pages}", svc.codec.encode(chat_id, "page", str(page)))
     if page > 0:
         nav.append(
             Button(
@@ -49,8 +51,9 @@ async def catalog_keyboard(
             )
         )
     if nav:
+        nav.insert(1 if page > 0 else 0, position)
         rows.append(tuple(nav))
-    header = texts.text(language, "topics_header", page=page + 1, pages=pages)
+    header = texts.text(language, "topics_header")
     return header, tuple(rows)
 
 
@@ -66,11 +69,16 @@ async def topics_command(update: Update, context: Context) -> None:
 
 
 async def _show_page(update: Update, context: Context, language: str, page: int) -> None:
+    """Swap the buttons only: the catalog also hangs under /start's greeting."""
     query, chat = update.callback_query, update.effective_chat
     if query is None or chat is None:
         return
-    header, keyboard = await catalog_keyboard(context, chat.id, language, page)
-    await query.edit_message_text(header, parse_mode="HTML", reply_markup=markup(keyboard))
+    _header, keyboard = await catalog_keyboard(context, chat.id, language, page)
+    try:
+        await query.edit_message_reply_markup(reply_markup=markup(keyboard))
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():  # pressing the page we are on
+            raise
 
 
 @route("page", admin=False)

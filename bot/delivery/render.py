@@ -158,7 +158,9 @@ def render_batch_item(view: AlertView, zone: ZoneInfo, language: str = "de") -> 
     paragraph, spans = matched_paragraph(view.text, view.spans)
     snippet = cut_at_sentence(paragraph, SNIPPET_CHARS)
     kept = [s for s in spans if s[1] <= len(snippet) - (2 if snippet.endswith(" …") else 0)]
-    head = f"• {_clock(view.published, zone)} <b>{esc(_heading(view))}</b>"
+    # Without a title the snippet speaks for itself (no opening words twice).
+    title = f" <b>{esc(view.title)}</b>" if view.title else ""
+    head = f"• {_clock(view.published, zone)}{title}"
     topics = esc(" · ".join(view.topics))
     link = _link(view.url, _label(language, "open"))
     topic_line = f"\n<i>{topics}</i>" if topics else ""

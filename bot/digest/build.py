@@ -65,11 +65,12 @@ def mentions_party_claim(text: str) -> bool:
 
 def _line(item: DigestItem, zone: ZoneInfo, language: str) -> str:
     when = item.published.astimezone(zone).strftime("%H:%M") if item.published else "–"
-    heading = item.title or opening_words(item.text, 8)
     paragraph, _spans = matched_paragraph(item.text, item.spans)
     snippet = cut_at_sentence(paragraph.split("\n")[0], LINE_CHARS)
     link = _link(item.url, _t(language, "open"))
-    return f"• {when} <b>{esc(heading)}</b>\n{esc(snippet)}" + (f" {link}" if link else "")
+    # Without a title the line starts with the text itself (no opening words twice).
+    head = f"• {when} <b>{esc(item.title)}</b>\n" if item.title else f"• {when} "
+    return f"{head}{esc(snippet)}" + (f" {link}" if link else "")
 
 
 def build_digest(
