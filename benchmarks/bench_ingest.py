@@ -19,11 +19,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.clock import FakeClock  # noqa: E402
+from bot.sources import samples as fixtures  # noqa: E402
 from bot.sources.detect import parse_payload  # noqa: E402
 from bot.sources.fetch import Fetcher  # noqa: E402
 from bot.sources.poller import Poller, add_sources  # noqa: E402
 from storage import open_storage  # noqa: E402
-from bot.sources import samples as fixtures  # noqa: E402
 from tests.sources.server import source_server  # noqa: E402
 
 BUILDERS = {

@@ -37,8 +37,8 @@ class LiveblogSettings(BaseSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     max_subscriptions: int = Field(default=25, ge=1, le=200)
     delivery_seconds: float = Field(default=5.0, ge=0.5, le=300)
-    private_gap_seconds: float = Field(default=1.0, ge=0.0, le=60)
-    group_gap_seconds: float = Field(default=3.0, ge=0.0, le=600)
+    private_gap_seconds: float = Field(default=1.05, ge=0.0, le=60)
+    group_gap_seconds: float = Field(default=3.1, ge=0.0, le=600)
     button_secret: SecretStr | None = None
 
     @field_validator("sources", mode="before")

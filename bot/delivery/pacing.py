@@ -10,12 +10,18 @@ import asyncio
 from collections import deque
 from collections.abc import Callable
 
-PRIVATE_GAP_S = 1.0
-GROUP_GAP_S = 3.0
+# A little over Telegram's 1/s and 20/min: sends reach Telegram with some jitter.
+PRIVATE_GAP_S = 1.05
+GROUP_GAP_S = 3.1
 
 
 class SlidingWindow:
-    """At most `limit` acquisitions in any `span` seconds."""
+    """At most `limit` acquisitions in any `span` seconds, evenly spaced.
+
+    Even spacing (not bursts of `limit`) matters: requests reach Telegram with some
+    network jitter, and a burst arriving late next to the next burst would exceed
+    the limit there although it was kept here.
+    """
 
     def __init__(
         self, limit: int, span: float = 1.0, now: Callable[[], float] | None = None
@@ -24,6 +30,7 @@ class SlidingWindow:
         self._now = now or (lambda: asyncio.get_running_loop().time())
         self._stamps: deque[float] = deque()
         self._lock = asyncio.Lock()
+        self._gap = span / limit
 
     async def acquire(self) -> None:
         async with self._lock:
@@ -31,10 +38,13 @@ class SlidingWindow:
                 now = self._now()
                 while self._stamps and now - self._stamps[0] >= self.span:
                     self._stamps.popleft()
-                if len(self._stamps) < self.limit:
+                wait = self._stamps[-1] + self._gap - now if self._stamps else 0.0
+                if len(self._stamps) >= self.limit:
+                    wait = max(wait, self.span - (now - self._stamps[0]))
+                if wait <= 0:
                     self._stamps.append(now)
                     return
-                await asyncio.sleep(self.span - (now - self._stamps[0]) + 0.001)
+                await asyncio.sleep(wait)
 
 
 class ChatPacer:

@@ -154,9 +154,20 @@ def render_alert(
     return message
 
 
-def render_batch_item(view: AlertView, zone: ZoneInfo, language: str = "de") -> str:
+def snippet_budget(count: int) -> int:
+    """Shorter snippets for bigger batches: 200 alerts make a few messages, not 40."""
+    if count > 50:
+        return 140
+    if count > 10:
+        return 280
+    return SNIPPET_CHARS
+
+
+def render_batch_item(
+    view: AlertView, zone: ZoneInfo, language: str = "de", budget: int = SNIPPET_CHARS
+) -> str:
     paragraph, spans = matched_paragraph(view.text, view.spans)
-    snippet = cut_at_sentence(paragraph, SNIPPET_CHARS)
+    snippet = cut_at_sentence(paragraph, budget)
     kept = [s for s in spans if s[1] <= len(snippet) - (2 if snippet.endswith(" …") else 0)]
     # Without a title the snippet speaks for itself (no opening words twice).
     title = f" <b>{esc(view.title)}</b>" if view.title else ""
@@ -167,14 +178,33 @@ def render_batch_item(view: AlertView, zone: ZoneInfo, language: str = "de") -> 
     return f"{head}{topic_line}\n{highlight(snippet, kept)}" + (f"\n{link}" if link else "")
 
 
+# Room kept free in every message for the "continued (2/3)" label swapped in later.
+LABEL_ROOM = 100
+
+
+def _fit(item: str, room: int) -> str:
+    """An item as is when it fits; otherwise its plain text, cut and escaped (a cut
+    through markup would break a tag)."""
+    if len(item) <= room:
+        return item
+    plain = to_plain(item)
+    cut = max(1, room // 2)
+    while True:
+        piece = esc(plain[:cut].rstrip()) + " …"
+        if len(piece) <= room or cut <= 1:
+            return piece
+        cut //= 2
+
+
 def split_messages(header: str, items: Sequence[str], continued: str = "") -> list[str]:
     """Pack items into messages of at most LIMIT characters, splitting only between items."""
+    budget = LIMIT - LABEL_ROOM
     messages: list[str] = []
     current = header
     for item in items:
-        piece = item if len(item) <= LIMIT - 200 else item[: LIMIT - 200]
+        piece = _fit(item, budget - len(header) - 2)
         candidate = f"{current}\n\n{piece}" if current else piece
-        if len(candidate) > LIMIT and current and current != header:
+        if len(candidate) > budget and current and current != header:
             messages.append(current)
             current = f"{continued}\n\n{piece}" if continued else piece
         else:
@@ -185,7 +215,8 @@ def split_messages(header: str, items: Sequence[str], continued: str = "") -> li
 
 
 def render_batch(views: Sequence[AlertView], zone: ZoneInfo, language: str = "de") -> list[str]:
-    items = [render_batch_item(v, zone, language) for v in views]
+    budget = snippet_budget(len(views))
+    items = [render_batch_item(v, zone, language, budget) for v in views]
     header = _label(language, "batch", n=len(views))
     messages = split_messages(header, items, continued="📰 …")
     if len(messages) > 1:

@@ -59,6 +59,7 @@ class Event:
     message_id: int | None = None
     user_id: int | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    at: float = field(default_factory=time.monotonic)  # when the stand-in saw it
 
 
 class DevState:

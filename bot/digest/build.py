@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot import texts
@@ -64,12 +65,30 @@ def mentions_party_claim(text: str) -> bool:
 
 
 def _line(item: DigestItem, zone: ZoneInfo, language: str) -> str:
-    when = item.published.astimezone(zone).strftime("%H:%M") if item.published else "–"
-    paragraph, _spans = matched_paragraph(item.text, item.spans)
+    return _entry_line(
+        item.entry_id, item.title, item.text, item.url, item.published, item.spans, zone, language
+    )
+
+
+@lru_cache(maxsize=50_000)
+def _entry_line(
+    entry_id: int,
+    title: str | None,
+    text: str,
+    url: str | None,
+    published: datetime | None,
+    spans: tuple[tuple[str, int, int], ...],
+    zone: ZoneInfo,
+    language: str,
+) -> str:
+    """One entry's line. Cached: thousands of digests list the same day's entries
+    (the entry id keeps an edited entry's new text from meeting an old line)."""
+    when = published.astimezone(zone).strftime("%H:%M") if published else "–"
+    paragraph, _spans = matched_paragraph(text, spans)
     snippet = cut_at_sentence(paragraph.split("\n")[0], LINE_CHARS)
-    link = _link(item.url, _t(language, "open"))
+    link = _link(url, _t(language, "open"))
     # Without a title the line starts with the text itself (no opening words twice).
-    head = f"• {when} <b>{esc(item.title)}</b>\n" if item.title else f"• {when} "
+    head = f"• {when} <b>{esc(title)}</b>\n" if title else f"• {when} "
     return f"{head}{esc(snippet)}" + (f" {link}" if link else "")
 
 
