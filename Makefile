@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck pytest bench venv clean run
+.PHONY: demo test lint typecheck pytest bench bench-quick venv clean run
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ test: lint typecheck pytest
 
 bench: $(STAMP)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+bench-quick: $(STAMP)
+	$(BIN)/python benchmarks/bench_match.py --quick
+	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/bench_fanout.py --quick
+	$(BIN)/python benchmarks/bench_digest.py --quick
 
 run: $(STAMP)
 	$(BIN)/liveblog-alerts run

@@ -3,6 +3,7 @@
 from telegram.ext import Application
 
 from handlers import (
+    admin,
     buttons,
     digest,
     errors,
@@ -18,6 +19,17 @@ from handlers import (
 
 def register_all(app: Application) -> None:  # type: ignore[type-arg]  # PTB's generics
     """Every feature module registers itself; the fallbacks (errors) come last."""
-    for module in (start, topics, subscribe, preview, settings, digest, stop, membership, buttons):
+    for module in (
+        start,
+        topics,
+        subscribe,
+        preview,
+        settings,
+        digest,
+        stop,
+        membership,
+        admin,
+        buttons,
+    ):
         module.register(app)
     errors.register(app)

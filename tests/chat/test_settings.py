@@ -102,3 +102,14 @@ async def test_commands_are_rate_limited_per_user(unlimited: tuple[ChatDriver, o
         await reader.ask(3007, "/hilfe", **ANNA)
     [answer] = await reader.ask(3007, "/hilfe", **ANNA)
     assert "zu viele Befehle" in answer["text"]
+
+
+async def test_stats_only_for_configured_admins(
+    reader: ChatDriver, bot: object, settings: Settings
+) -> None:
+    [refused] = await reader.ask(3008, "/stats", **ANNA)
+    assert "kenne ich nicht" in refused["text"]
+    settings.liveblog.admin_ids = frozenset({3009})
+    [stats] = await reader.ask(3009, "/stats", **ANNA)
+    assert "Sources" in stats["text"]
+    assert "Alerts" in stats["text"]
