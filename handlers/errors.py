@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import Application, MessageHandler, filters
 
 from bot import texts
@@ -14,8 +15,22 @@ from handlers.context import Context
 log = logging.getLogger(__name__)
 
 
+def addressed_to_us(update: Update, context: Context) -> bool:
+    """In groups, commands may be meant for other bots: answer only /cmd@ourbot there."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None or not message.text:
+        return False
+    command = message.text.split()[0]
+    _, _, mention = command.partition("@")
+    if mention:
+        return mention.lower() == (context.bot.username or "").lower()
+    return chat.type == ChatType.PRIVATE
+
+
 async def unknown_command(update: Update, context: Context) -> None:
     """Answer a command nobody handles instead of staying silent."""
+    if not addressed_to_us(update, context):
+        return
     await reply(
         update, context, texts.text(await chat_language(update, context), "unknown_command")
     )

@@ -61,3 +61,15 @@ async def test_command_menus_in_both_languages(devserver: DevServer, bot: object
     english = next(v for k, v in menus.items() if k.endswith("|en"))
     assert {c["command"] for c in german} >= {"start", "hilfe"}
     assert {c["command"] for c in english} >= {"start", "help"}
+
+
+async def test_unknown_commands_for_other_bots_are_ignored_in_groups(
+    reader: ChatDriver, bot: object
+) -> None:
+    group = {"chat_type": "group", "title": "Redaktion", "user_id": 9}
+    await reader.say(-3001, "/roll@dice_bot", **group)
+    await reader.say(-3001, "/frobnicate", **group)
+    [answer] = await reader.ask(-3001, "/frobnicate@liveblog_alerts_bot", **group)
+    assert "kenne ich nicht" in answer["text"]
+    events = await reader.events(-3001)
+    assert [e["kind"] for e in events].count("bot_message") == 1

@@ -30,7 +30,8 @@ class IndexHolder:
         self.builds = 0
 
     async def add(self, topic: Hashable, expr: TopicExpr) -> None:
-        if self.index.can_add(expr):
+        # While a build runs, its topic list may predate this topic: queue another.
+        if self.index.can_add(expr) and not self._lock.locked():
             self.index.add(topic, expr)
         else:
             await self.refresh()
