@@ -80,6 +80,14 @@ class QueryResolver:
         self._catalog_by_canonical = {
             topic.expr.canonical(): topic.id for topic in lexicon.topics.values()
         }
+        # A query that names one alternative of a catalog topic ("prisoner swap" is the
+        # concept behind "Gefangenenaustausch") means the whole topic, with its other
+        # phrasings ("Kriegsgefangene ausgetauscht"). Only where that is unambiguous.
+        by_clause: dict[str, list[str]] = {}
+        for topic in lexicon.topics.values():
+            for clause in topic.expr.clauses:
+                by_clause.setdefault(clause.canonical(), []).append(topic.id)
+        self._catalog_by_clause = {c: ids[0] for c, ids in by_clause.items() if len(ids) == 1}
 
     def resolve(self, text: str) -> ResolvedQuery:
         query = text.strip()
@@ -114,6 +122,10 @@ class QueryResolver:
             )
         )
         catalog_id = self._catalog_by_canonical.get(expr.canonical())
+        if catalog_id is None and len(expr.clauses) == 1:
+            catalog_id = self._catalog_by_clause.get(expr.clauses[0].canonical())
+            if catalog_id is not None:
+                expr = self.lexicon.topics[catalog_id].expr
         return ResolvedQuery(query, expr, catalog_id, tuple(dict.fromkeys(unused)))
 
     def _terms(self, words: list[str], unused: list[str]) -> list[Term]:

@@ -100,6 +100,10 @@ def test_south_korea_is_not_north_korea(query: str, text: str) -> None:
         ("prisoner exchange", "Russland und die Ukraine haben Kriegsgefangene ausgetauscht."),
         ("Selenskyj", "Zelensky called for more air defence."),
         ("Sanktionen", "Die EU beschließt ihr 15. Sanktionspaket gegen Russland."),
+        ("prisoner swap", "Russland und die Ukraine haben erneut Kriegsgefangene ausgetauscht."),
+        ("Wolodymyr Selenskyj", "Selenskyj dankte Trudeau."),
+        ("Nordkoreanische Truppen", "In Kursk sind 11.000 nordkoreanische Soldaten eingetroffen."),
+        ("North Korean troops", "Nordkoreas Soldaten kämpfen an der Seite Russlands."),
     ],
 )
 def test_word_forms_compounds_and_languages(query: str, text: str) -> None:
