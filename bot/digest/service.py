@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 WINDOW = timedelta(hours=24)
 RETRY = timedelta(minutes=5)
+CHUNK = 500  # chats whose digests are built together (three queries per chunk)
 
 
 @dataclass
@@ -58,19 +59,16 @@ class DigestService:
         return max(chat.last_digest_at, floor) if chat.last_digest_at else floor
 
     async def build_many(self, chats: Sequence[ChatRecord], now: datetime) -> list[BuiltDigest]:
-        """Digests for many chats from three bulk queries: no query per entry or per chat."""
+        """Digests for a chunk of chats from three bulk queries: none per entry or per chat."""
         if not chats:
             return []
-        wanted = {c.chat_id for c in chats}
+        ids = [c.chat_id for c in chats]
         earliest = min(self.since(c, now) for c in chats)
-        alerts = [
-            a for a in await self.storage.alerts.created_since(earliest) if a.chat_id in wanted
-        ]
+        alerts = await self.storage.alerts.created_since_for_chats(earliest, ids)
         entries = await self.storage.entries.get_many([a.entry_id for a in alerts])
         subs_by_chat: dict[int, list[SubscriptionRecord]] = {}
-        for sub in await self.storage.subscriptions.active():
-            if sub.chat_id in wanted:
-                subs_by_chat.setdefault(sub.chat_id, []).append(sub)
+        for sub in await self.storage.subscriptions.for_chats(ids):
+            subs_by_chat.setdefault(sub.chat_id, []).append(sub)
         by_chat: dict[int, list[AlertRecord]] = {}
         for alert in alerts:
             by_chat.setdefault(alert.chat_id, []).append(alert)
@@ -161,9 +159,10 @@ class DigestService:
         now = self.clock.now()
         due = await self.storage.chats.due_digests(now)
         sent = 0
-        for built in await self.build_many(due, now):
-            try:
-                sent += await self.send(built)
-            except Exception:  # one chat's digest must not stop the others
-                log.exception("digest for chat %s failed", built.chat.chat_id)
+        for start in range(0, len(due), CHUNK):  # bounded memory, whatever the audience
+            for built in await self.build_many(due[start : start + CHUNK], now):
+                try:
+                    sent += await self.send(built)
+                except Exception:  # one chat's digest must not stop the others
+                    log.exception("digest for chat %s failed", built.chat.chat_id)
         return sent

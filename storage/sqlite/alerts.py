@@ -187,6 +187,20 @@ class SqliteAlertRepository:
             params.append(chat_id)
         return await self._select(where + " ORDER BY chat_id, created_at, alert_id", params)
 
+    async def created_since_for_chats(
+        self, since: datetime, chat_ids: Sequence[int]
+    ) -> list[AlertRecord]:
+        """created_since for a group of chats (digests are built a chunk at a time)."""
+        found: list[AlertRecord] = []
+        for start in range(0, len(chat_ids), _CHUNK):
+            chunk = list(chat_ids[start : start + _CHUNK])
+            found += await self._select(
+                f"chat_id IN ({_marks(len(chunk))}) AND created_at > ?"
+                " AND status NOT IN ('failed', 'cancelled') ORDER BY chat_id, created_at, alert_id",
+                (*chunk, to_db(since)),
+            )
+        return found
+
     async def mark_digested(self, alert_ids: Sequence[int], now: datetime) -> None:
         """Delivered with a digest: held ones count as delivered, sent ones just remember it."""
         await self._set_many(

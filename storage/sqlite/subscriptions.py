@@ -71,6 +71,19 @@ class SqliteSubscriptionRepository:
             rows = await cursor.fetchall()
         return [_sub(row) for row in rows]
 
+    async def for_chats(self, chat_ids: Sequence[int]) -> list[SubscriptionRecord]:
+        found: list[SubscriptionRecord] = []
+        ids = list(chat_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            async with self._db.conn.execute(
+                f"SELECT {_COLUMNS} FROM subscriptions WHERE chat_id IN ({marks}) ORDER BY sub_id",
+                chunk,
+            ) as cursor:
+                found += [_sub(row) for row in await cursor.fetchall()]
+        return found
+
     async def count(self, chat_id: int) -> int:
         async with self._db.conn.execute(
             "SELECT COUNT(*) FROM subscriptions WHERE chat_id = ?", (chat_id,)
