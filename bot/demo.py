@@ -138,13 +138,14 @@ class Demo:
         self.say("\n--- Anna's chat ---")
         await self.show_chat(reader, ANNA)
 
-        self.say("\n=== 23:55 – Anna asks for her digest ===")
-        await reader.ask(ANNA, "/zusammenfassung", **DE)
-        await self.show_chat(reader, ANNA)
         self.say("\n=== Ben previews a search without subscribing; his chat ===")
         await reader.ask(BEN, "/preview Baerbock", **EN)
         await self.show_chat(reader, BEN)
         await self.summary(services)
+
+        self.say("\n=== 23:55 – Anna asks for her digest: the day, grouped by topic ===")
+        await reader.ask(ANNA, "/zusammenfassung", **DE)
+        await self.show_chat(reader, ANNA)
 
     async def summary(self, services: Services) -> None:
         storage = services.storage

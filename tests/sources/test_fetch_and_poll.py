@@ -194,3 +194,36 @@ async def test_following_daily_liveblogs(
     await poller.tick()
     await poller.wait_idle()
     assert {s.url for s in await storage.sources.list_active()} == {overview, tuesday}
+
+
+@pytest.mark.parametrize(
+    ("build", "content_type"),
+    [
+        (fixtures.tagesschau_html, "text/html; charset=utf-8"),
+        (fixtures.jsonld_html, "text/html"),
+        (fixtures.rss, "application/rss+xml"),
+        (fixtures.atom, "application/atom+xml; charset=utf-8"),
+        (fixtures.json_feed, "application/feed+json"),
+        (fixtures.text_export, "text/plain; charset=utf-8"),
+    ],
+)
+async def test_every_format_over_http(
+    server: SourceServer,
+    storage: Storage,
+    fetcher: Fetcher,
+    clock: FakeClock,
+    build: object,
+    content_type: str,
+) -> None:
+    entries = fixtures.sample_entries()[:5]
+    url = server.set("/feed", build(entries), content_type)  # type: ignore[operator]
+    await add_sources(storage, [url], 60, clock.now())
+    reports: list[IngestReport] = []
+
+    async def collect(report: IngestReport) -> None:
+        reports.append(report)
+
+    await asyncio.gather(*await Poller(storage, fetcher, clock, collect).tick())
+    [report] = reports
+    assert [r.entry.body for r in report.results] == [e.text for e in entries]
+    assert all(r.status is UpsertStatus.NEW for r in report.results)
