@@ -118,6 +118,16 @@ def parse_timezone(text: str) -> str:
     return name
 
 
+def chat_zone(timezone: str | None, default: ZoneInfo) -> ZoneInfo:
+    """A chat's time zone; the default when unset or (after a tzdata change) unknown."""
+    if not timezone:
+        return default
+    try:
+        return ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return default
+
+
 def _as_time(text: str) -> time:
     hour, minute = text.split(":")
     return time(int(hour), int(minute))

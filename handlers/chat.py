@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 
 from bot import texts
+from bot.chat_settings import chat_zone
 from bot.delivery.messenger import Keyboard
 from handlers.context import Context, services
 from handlers.telegram_io import NO_PREVIEW, markup
@@ -16,6 +18,13 @@ from handlers.telegram_io import NO_PREVIEW, markup
 COMMANDS_PER_MINUTE = 20
 REPLY_RETRIES = 3  # a reply waits out flood control (AIORateLimiter's rate_limit_args)
 ADMIN_CACHE_S = 300.0
+
+
+async def zone_of(context: Context, chat_id: int) -> ZoneInfo:
+    """The chat's time zone (the configured default until the reader sets one)."""
+    svc = services(context)
+    chat = await svc.storage.chats.get(chat_id)
+    return chat_zone(chat.timezone if chat else None, svc.zone)
 
 
 async def chat_language(update: Update, context: Context) -> str:

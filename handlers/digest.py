@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
@@ -11,7 +9,7 @@ from bot import texts
 from bot.chat_settings import SettingError, parse_clock
 from bot.digest.schedule import next_digest_at
 from bot.matching.normalize import fold
-from handlers.chat import args_text, ensure_chat, guard, reply
+from handlers.chat import args_text, ensure_chat, guard, reply, zone_of
 from handlers.context import Context, services
 
 
@@ -38,8 +36,7 @@ async def digest_command(update: Update, context: Context) -> None:
     except SettingError:
         await reply(update, context, texts.text(language, "digest_usage"))
         return
-    record = await svc.storage.chats.get(chat.id)
-    zone = ZoneInfo(record.timezone) if record and record.timezone else svc.zone
+    zone = await zone_of(context, chat.id)
     following = next_digest_at(at, zone, now)
     await svc.storage.chats.set_digest(chat.id, at, following, now)
     await reply(

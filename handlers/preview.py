@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
 from bot import texts
 from bot.delivery.render import AlertView, render_batch_item, split_messages
 from bot.matching.query import QueryError
-from handlers.chat import args_text, guard, reply
+from handlers.chat import args_text, guard, reply, zone_of
 from handlers.context import Context, services
-
-
-async def _zone(context: Context, chat_id: int) -> ZoneInfo:
-    svc = services(context)
-    chat = await svc.storage.chats.get(chat_id)
-    return ZoneInfo(chat.timezone) if chat and chat.timezone else svc.zone
 
 
 async def preview_command(update: Update, context: Context) -> None:
@@ -41,7 +33,7 @@ async def preview_command(update: Update, context: Context) -> None:
     if not items:
         await reply(update, context, texts.text(language, "preview_none", form=form))
         return
-    zone = await _zone(context, chat.id)
+    zone = await zone_of(context, chat.id)
     rendered = [
         render_batch_item(
             AlertView(
@@ -74,7 +66,7 @@ async def latest_command(update: Update, context: Context) -> None:
     if not entries:
         await reply(update, context, texts.text(language, "latest_none"))
         return
-    zone = await _zone(context, chat.id)
+    zone = await zone_of(context, chat.id)
     rendered = [
         render_batch_item(
             AlertView(

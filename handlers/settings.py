@@ -19,16 +19,10 @@ from bot.chat_settings import (
 from bot.delivery.render import to_plain
 from bot.digest.schedule import next_digest_at
 from handlers.buttons import route, toast
-from handlers.chat import args_text, ensure_chat, guard, reply
+from handlers.chat import args_text, ensure_chat, guard, reply, zone_of
 from handlers.context import Context, services
 
 DEFAULT_DIGEST_TIME = "20:00"
-
-
-async def _chat_zone(context: Context, chat_id: int) -> ZoneInfo:
-    svc = services(context)
-    chat = await svc.storage.chats.get(chat_id)
-    return ZoneInfo(chat.timezone) if chat and chat.timezone else svc.zone
 
 
 def _local(moment: datetime, zone: ZoneInfo) -> str:
@@ -75,7 +69,7 @@ async def mode_command(update: Update, context: Context) -> None:
     if mode == "daily":
         record = await svc.storage.chats.get(chat.id)
         if record is not None and not record.digest_time:
-            zone = await _chat_zone(context, chat.id)
+            zone = await zone_of(context, chat.id)
             now = svc.clock.now()
             await svc.storage.chats.set_digest(
                 chat.id, DEFAULT_DIGEST_TIME, next_digest_at(DEFAULT_DIGEST_TIME, zone, now), now
@@ -128,7 +122,7 @@ async def quiet_command(update: Update, context: Context) -> None:
         await reply(update, context, texts.text(language, "quiet_off"))
         return
     await svc.storage.chats.set_quiet(chat.id, window[0], window[1], now)
-    zone = await _chat_zone(context, chat.id)
+    zone = await zone_of(context, chat.id)
     await reply(
         update,
         context,
@@ -192,7 +186,7 @@ async def pause_command(update: Update, context: Context) -> None:
         await reply(update, context, texts.text(language, "pause_usage"))
         return
     until = await _pause(context, chat.id, delta)
-    zone = await _chat_zone(context, chat.id)
+    zone = await zone_of(context, chat.id)
     await reply(update, context, texts.text(language, "pause_set", until=_local(until, zone)))
 
 
@@ -235,7 +229,7 @@ async def mute_button(update: Update, context: Context, arg: str, language: str)
     if chat is None or not arg.isdigit() or not 1 <= int(arg) <= 24 * 60:
         return toast(language, "button_expired")
     until = await _pause(context, chat.id, timedelta(minutes=int(arg)))
-    zone = await _chat_zone(context, chat.id)
+    zone = await zone_of(context, chat.id)
     return toast(language, "muted", until=_local(until, zone))
 
 

@@ -17,6 +17,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
+from bot.chat_settings import chat_zone
 from bot.clock import Clock
 from bot.delivery.buttons import ButtonCodec
 from bot.delivery.messenger import (
@@ -83,10 +84,7 @@ class DeliveryService:
         self._moved: dict[int, int] = {}
 
     def zone(self, chat: ChatRecord) -> ZoneInfo:
-        try:
-            return ZoneInfo(chat.timezone) if chat.timezone else self.default_zone
-        except (ValueError, KeyError):
-            return self.default_zone
+        return chat_zone(chat.timezone, self.default_zone)
 
     async def tick(self) -> DeliveryStats:
         stats = DeliveryStats()

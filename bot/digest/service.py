@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.chat_settings import chat_zone
 from bot.clock import Clock
 from bot.delivery.messenger import ChatGone, ChatMoved, Messenger, RetryLater, SendError
 from bot.delivery.pacing import ChatPacer, SlidingWindow
@@ -49,10 +50,7 @@ class DigestService:
         self.window = window or SlidingWindow(29)
 
     def zone(self, chat: ChatRecord) -> ZoneInfo:
-        try:
-            return ZoneInfo(chat.timezone) if chat.timezone else self.default_zone
-        except (ValueError, KeyError):
-            return self.default_zone
+        return chat_zone(chat.timezone, self.default_zone)
 
     def since(self, chat: ChatRecord, now: datetime) -> datetime:
         floor = now - WINDOW
