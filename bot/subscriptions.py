@@ -120,7 +120,9 @@ class SubscriptionService:
         return found[:4]
 
     # ---------------------------------------------------------------- actions
-    async def subscribe(self, chat_id: int, text: str, confirmed: bool = False) -> SubscribeOutcome:
+    async def subscribe(
+        self, chat_id: int, text: str, confirmed: bool = False, language: str = "de"
+    ) -> SubscribeOutcome:
         try:
             resolved = self.resolve(text)
         except QueryError as exc:
@@ -138,7 +140,7 @@ class SubscriptionService:
             resolved.text,
             resolved.catalog_id,
             resolved.expr.canonical(),
-            self.display_name(resolved),
+            self.display_name(resolved, language),
             self.clock.now(),
         )
         self.by_id[sub.sub_id] = sub
@@ -183,7 +185,9 @@ class SubscriptionService:
             await self.holder.refresh()
         return removed
 
-    async def toggle_catalog(self, chat_id: int, topic_id: str) -> bool | None:
+    async def toggle_catalog(
+        self, chat_id: int, topic_id: str, language: str = "de"
+    ) -> bool | None:
         """Subscribe to a catalog topic, or unsubscribe when on; None when unknown/limit."""
         topic = self.lexicon.topics.get(topic_id)
         if topic is None:
@@ -192,7 +196,7 @@ class SubscriptionService:
             if sub.catalog_id == topic_id or sub.canonical == topic.expr.canonical():
                 await self.remove(chat_id, sub.sub_id)
                 return False
-        outcome = await self.subscribe(chat_id, topic.name_de)
+        outcome = await self.subscribe(chat_id, topic.name_de, language=language)
         return True if outcome.status in {"added", "exists"} else None
 
     async def catalog_state(self, chat_id: int) -> set[str]:

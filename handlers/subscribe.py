@@ -81,7 +81,7 @@ async def subscribe_command(update: Update, context: Context) -> None:
         _header, keyboard = await catalog_keyboard(context, chat.id, language, 0)
         await reply(update, context, texts.text(language, "subscribe_usage"), keyboard)
         return
-    outcome = await services(context).subscriptions.subscribe(chat.id, text)
+    outcome = await services(context).subscriptions.subscribe(chat.id, text, language=language)
     await _answer(update, context, chat.id, outcome, language)
 
 
@@ -94,7 +94,7 @@ async def confirm_button(update: Update, context: Context, arg: str, language: s
     query = found[1]
     confirmed = query.startswith("\x00")
     outcome = await services(context).subscriptions.subscribe(
-        chat.id, query.lstrip("\x00"), confirmed=confirmed
+        chat.id, query.lstrip("\x00"), confirmed=confirmed, language=language
     )
     await _answer(update, context, chat.id, outcome, language)
     return None

@@ -95,7 +95,7 @@ async def toggle_button(update: Update, context: Context, arg: str, language: st
         return None
     await ensure_chat(update, context)
     svc = services(context)
-    state = await svc.subscriptions.toggle_catalog(chat.id, topic_id)
+    state = await svc.subscriptions.toggle_catalog(chat.id, topic_id, language)
     if state is None:
         return toast(language, "limit_reached", limit=svc.subscriptions.max_per_chat)
     await _show_page(update, context, language, int(page) if page.isdigit() else 0)

@@ -46,6 +46,7 @@ class CatalogTopic:
 class Lexicon:
     concepts: dict[str, Term]
     topics: dict[str, CatalogTopic]
+    people: frozenset[str] = frozenset()  # concept ids that name a person
 
     def topic_by_name(self, name: str) -> CatalogTopic | None:
         """A catalog topic by its id or its German or English name (case/accents folded)."""
@@ -125,7 +126,10 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
             section=str(body.get("section", "other")),
             expr=expr,
         )
-    return Lexicon(concepts, topics)
+    people = frozenset(
+        cid for cid, body in data.get("concepts", {}).items() if body.get("kind") == "person"
+    )
+    return Lexicon(concepts, topics, people)
 
 
 def load_lexicon(path: Path | None = None) -> Lexicon:

@@ -77,6 +77,7 @@ class QueryResolver:
                     self._stems.setdefault("de:" + german.stemWord(word), term)
                     self._stems.setdefault("en:" + english.stemWord(word), term)
         self._german, self._english = german, english
+        self._people = {f"c:{cid}" for cid in lexicon.people}
         self._catalog_by_canonical = {
             topic.expr.canonical(): topic.id for topic in lexicon.topics.values()
         }
@@ -162,6 +163,21 @@ class QueryResolver:
             if (first, last) not in whole
             or _names_whole_words(self._concepts.terms[term_id], doc, first, last)
         ]
+        # Several concepts naming the very same words ("Baerbock" is a person and part
+        # of "Deutschland"): the most specific one, with the fewest aliases, was meant.
+        # (Parts of a compound, "Raketen|angriffe", stay all required.)
+        narrowest: dict[tuple[int, int], int] = {}
+        for first, last, term_id in kept:
+            if (first, last) in whole:
+                size = len(self._concepts.terms[term_id].patterns)
+                narrowest[(first, last)] = min(narrowest.get((first, last), size), size)
+        kept = [
+            (first, last, term_id)
+            for first, last, term_id in kept
+            if (first, last) not in narrowest
+            or len(self._concepts.terms[term_id].patterns) == narrowest[(first, last)]
+        ]
+        people = {t for *_, t in kept if self._concepts.terms[t].key in self._people}
         covered: dict[int, list[Term]] = {}
         for first, last, term_id in sorted(kept):
             for k in range(first, last + 1):
@@ -176,6 +192,11 @@ class QueryResolver:
             if word in STOPWORDS or len(word) < 2 or (word.isdigit() and len(word) < 3):
                 unused.append(original)
                 continue
+            if people and _is_role(word):
+                # "Außenministerin Baerbock": the role describes the person asked for;
+                # requiring it too would miss every sentence that just names her.
+                unused.append(original)
+                continue
             stemmed = self._stems.get("de:" + self._german.stemWord(word)) or self._stems.get(
                 "en:" + self._english.stemWord(word)
             )
@@ -185,6 +206,35 @@ class QueryResolver:
             pattern = keyword_pattern(word)
             terms.append(Term(f"k:{pattern.display()}", original, original, (pattern,)))
         return list(dict.fromkeys(terms))
+
+
+ROLES = (
+    "prasident",
+    "minister",
+    "kanzler",
+    "burgermeister",
+    "chef",
+    "sprecher",
+    "president",
+    "chancellor",
+    "mayor",
+    "secretary",
+    "spokes",
+    "general",
+    "machthaber",
+    "diktator",
+    "staatschef",
+    "regierungschef",
+    "premier",
+    "leader",
+    "frau",
+    "herr",
+)
+
+
+def _is_role(word: str) -> bool:
+    """A title or office ("Bundesaußenministerin", "Präsident", "foreign minister")."""
+    return any(role in word for role in ROLES)
 
 
 def _names_whole_words(term: Term, doc: Document, first: int, last: int) -> bool:

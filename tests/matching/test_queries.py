@@ -88,3 +88,18 @@ def test_huge_entries_stay_fast() -> None:
     index.match(None, text)
     # A generous bound that only a catastrophic (quadratic) slowdown would break.
     assert time.process_time() - started < 5
+
+
+def test_roles_next_to_a_person_describe_rather_than_restrict() -> None:
+    resolved = default_resolver().resolve("Außenministerin Baerbock")
+    assert resolved.catalog_id == "baerbock"
+    assert resolved.unused == ("Außenministerin",)
+    # Without a person, a role word is an ordinary keyword.
+    assert "Minister" in default_resolver().resolve("Minister Kiew").display("de", False)
+
+
+def test_the_most_specific_concept_names_a_word() -> None:
+    assert default_resolver().resolve("Patriot").catalog_id == "air-defence"
+    # Parts of a compound all count: a missile attack needs both.
+    shown = default_resolver().resolve("Raketenangriffe").display("de", with_hints=False)
+    assert set(shown.split(" + ")) == {"Luftangriff", "Raketen"}
