@@ -28,6 +28,12 @@ class IngestReport:
         return [r for r in self.results if r.status is not UpsertStatus.UNCHANGED]
 
 
+def is_first_poll(source: SourceRecord) -> bool:
+    """A source the operator just added: its backlog is history and pushes nothing. A
+    daily page found by following is news from its first poll on."""
+    return source.first_polled_at is None and source.parent_id is None
+
+
 def to_new_entry(entry: Entry, clock: Clock, problems: list[str]) -> NewEntry:
     published = plausible(entry.published, clock.now())
     if entry.published is not None and published is None:
@@ -58,4 +64,4 @@ async def store_payload(
         log.warning("source %s: %s", source.url, problem)
     if parsed.page_title and not source.name:
         await storage.sources.set_name(source.source_id, parsed.page_title)
-    return IngestReport(source, parsed, results, first_poll=source.first_polled_at is None)
+    return IngestReport(source, parsed, results, first_poll=is_first_poll(source))

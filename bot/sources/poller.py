@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from bot.clock import Clock
 from bot.sources.detect import parse_links
 from bot.sources.fetch import Fetcher, FetchError
-from bot.sources.ingest import IngestReport, store_payload
+from bot.sources.ingest import IngestReport, is_first_poll, store_payload
 from bot.sources.model import ParseError, ParseResult
 from storage.interfaces import Storage
 from storage.records import SourceRecord
@@ -103,10 +103,10 @@ class Poller:
         try:
             fetched = await self.fetcher.fetch(source.url, source.etag, source.last_modified)
             if fetched.not_modified:
-                report = IngestReport(source, None, [], first_poll=source.first_polled_at is None)
+                report = IngestReport(source, None, [], first_poll=is_first_poll(source))
             elif source.follow_pattern:
                 links = parse_links(fetched.body, fetched.url, fetched.content_type)
-                report = IngestReport(source, links, [], first_poll=source.first_polled_at is None)
+                report = IngestReport(source, links, [], first_poll=is_first_poll(source))
             else:
                 report = await store_payload(self.storage, self.clock, source, fetched)
         except (FetchError, ParseError) as exc:

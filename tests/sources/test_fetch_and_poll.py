@@ -176,10 +176,16 @@ async def test_following_daily_liveblogs(
     )
     overview = server.set("/overview", f"<a href='{monday}'>Liveblog</a>".encode())
     await add_sources(storage, [f"follow:{overview}|liveblog-ukraine"], 60, clock.now())
-    poller = Poller(storage, fetcher, clock)
+    reports: list[IngestReport] = []
+
+    async def collect(report: IngestReport) -> None:
+        reports.append(report)
+
+    poller = Poller(storage, fetcher, clock, collect)
     await asyncio.gather(*await poller.tick())
     urls = [s.url for s in await storage.sources.list_active()]
     assert urls == [overview, monday]
+    assert reports[0].first_poll  # the configured overview: history
 
     tuesday = server.set(
         "/newsticker/liveblog-ukraine-dienstag-101.html",
@@ -190,6 +196,11 @@ async def test_following_daily_liveblogs(
     await asyncio.gather(*await poller.tick())
     await poller.wait_idle()
     assert {s.url for s in await storage.sources.list_active()} == {overview, monday, tuesday}
+    clock.advance(timedelta(seconds=61))
+    await asyncio.gather(*await poller.tick())
+    tuesday_report = next(r for r in reports if r.source.url == tuesday)
+    assert not tuesday_report.first_poll  # a followed day's page is news at once
+    assert len(tuesday_report.changed) == 2
     clock.advance(timedelta(hours=4))
     await poller.tick()
     await poller.wait_idle()
