@@ -191,12 +191,13 @@ class TopicIndex:
                     candidates.update(pairs[second])
         proofs: dict[int, Proof] = {}
         clauses = self.clauses
+        by_unit = _UnitIndex(hits, doc)
         for clause_id in candidates:
             clause = clauses[clause_id]
             # Cheap rejection first: a candidate may still miss a third group.
             if len(clause.groups) > 2 and any(g.isdisjoint(hit_set) for g in clause.groups):
                 continue
-            proof = _evaluate(clause, hits, doc)
+            proof = _evaluate(clause, hits, by_unit)
             if proof is not None:
                 proofs.setdefault(clause.expr, []).extend(proof)
         return [
@@ -229,7 +230,38 @@ def _verify(pattern: Pattern, doc: Document, k: int, remainder: str) -> int:
     return k + len(words) - 1
 
 
-def _evaluate(clause: _Clause, hits: dict[int, list[Hit]], doc: Document) -> Proof | None:
+class _UnitIndex:
+    """Per document: where (in which sentence or the title) each hit term occurs.
+
+    Built lazily and shared by all candidate clauses of the document, so checking a
+    clause is a few dictionary look-ups rather than a walk over its hits.
+    """
+
+    def __init__(self, hits: dict[int, list[Hit]], doc: Document) -> None:
+        self._hits, self._tokens = hits, doc.tokens
+        self._units: dict[int, dict[int, Proof]] = {}
+
+    def of(self, term_id: int) -> dict[int, Proof]:
+        units = self._units.get(term_id)
+        if units is None:
+            units = {}
+            tokens = self._tokens
+            for hit in self._hits.get(term_id, ()):
+                units.setdefault(tokens[hit[0]].unit, []).append((term_id, hit))
+            self._units[term_id] = units
+        return units
+
+    def of_group(self, group: frozenset[int]) -> dict[int, Proof]:
+        if len(group) == 1:
+            return self.of(next(iter(group)))
+        merged: dict[int, Proof] = {}
+        for term_id in group:
+            for unit, found in self.of(term_id).items():
+                merged.setdefault(unit, []).extend(found)
+        return merged
+
+
+def _evaluate(clause: _Clause, hits: dict[int, list[Hit]], by_unit: _UnitIndex) -> Proof | None:
     """The occurrences proving the clause, or None. All groups must meet in one sentence,
     or in the title plus one sentence; exclusions apply to the whole entry."""
     for term_id in clause.excluded:
@@ -237,25 +269,25 @@ def _evaluate(clause: _Clause, hits: dict[int, list[Hit]], doc: Document) -> Pro
             return None
     groups = clause.groups
     if len(groups) == 1:  # the common case: no sentence bookkeeping needed
-        proof = [(t, hit) for t in groups[0] if t in hits for hit in hits[t]]
-        return proof or None
-    tokens = doc.tokens
-    group_units: list[dict[int, Proof]] = []
-    for group in groups:
-        units: dict[int, Proof] = {}
-        for term_id in group:
-            for hit in hits.get(term_id, ()):
-                units.setdefault(tokens[hit[0]].unit, []).append((term_id, hit))
-        if not units:
+        single = [(t, hit) for t in groups[0] if t in hits for hit in hits[t]]
+        return single or None
+    group_units = [by_unit.of_group(g) for g in groups]
+    if not all(group_units):
+        return None
+    in_title = [0 in g for g in group_units]
+    if all(in_title):
+        candidates = set().union(*group_units)
+    else:
+        # A sentence where every group not in the title occurs (C-level set algebra).
+        needed = [g.keys() for g, t in zip(group_units, in_title, strict=True) if not t]
+        candidates = set(needed[0]).intersection(*needed[1:])
+        candidates.discard(0)
+        if not candidates:
             return None
-        group_units.append(units)
-    proof = []
-    for unit in sorted(set().union(*group_units)):
-        if unit == 0:
-            ok = all(0 in g for g in group_units)
-        else:
-            ok = all(unit in g or 0 in g for g in group_units)
-        if ok:
-            for g in group_units:
-                proof.extend(g[unit] if unit in g else g[0])
+    proof: Proof = []
+    for unit in sorted(candidates):
+        if unit == 0 and not all(in_title):
+            continue
+        for g in group_units:
+            proof.extend(g[unit] if unit in g else g[0])
     return proof or None
