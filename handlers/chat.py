@@ -112,6 +112,23 @@ async def guard(update: Update, context: Context, admin: bool = False) -> str | 
     return language
 
 
+async def begin(
+    update: Update, context: Context, admin: bool = False, register: bool = False
+) -> tuple[str, int] | None:
+    """Every command's preamble: (language, chat id), or None after a polite refusal.
+
+    `admin`: in groups only administrators may run it; `register`: the command may be
+    a chat's first contact, so the chat is stored first.
+    """
+    chat = update.effective_chat
+    language = await guard(update, context, admin=admin)
+    if language is None or chat is None:
+        return None
+    if register:
+        await ensure_chat(update, context)
+    return language, chat.id
+
+
 async def ensure_chat(update: Update, context: Context) -> None:
     """Register the chat on first contact (any command may be the first)."""
     chat, user = update.effective_chat, update.effective_user

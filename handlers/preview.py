@@ -8,16 +8,16 @@ from telegram.ext import Application, CommandHandler
 from bot import texts
 from bot.delivery.render import AlertView, render_batch_item, split_messages
 from bot.matching.query import QueryError
-from handlers.chat import args_text, guard, reply, zone_of
+from handlers.chat import args_text, begin, reply, zone_of
 from handlers.context import Context, services
 
 
 async def preview_command(update: Update, context: Context) -> None:
     """The last matching entries, matched words in bold, without subscribing."""
-    language = await guard(update, context)
-    chat = update.effective_chat
-    if language is None or chat is None:
+    begun = await begin(update, context)
+    if begun is None:
         return
+    language, chat_id = begun
     text = args_text(context)
     if not text:
         await reply(update, context, texts.text(language, "preview_usage"))
@@ -33,7 +33,7 @@ async def preview_command(update: Update, context: Context) -> None:
     if not items:
         await reply(update, context, texts.text(language, "preview_none", form=form))
         return
-    zone = await zone_of(context, chat.id)
+    zone = await zone_of(context, chat_id)
     rendered = [
         render_batch_item(
             AlertView(
@@ -57,16 +57,16 @@ async def preview_command(update: Update, context: Context) -> None:
 
 async def latest_command(update: Update, context: Context) -> None:
     """The newest entries of the followed liveblogs."""
-    language = await guard(update, context)
-    chat = update.effective_chat
-    if language is None or chat is None:
+    begun = await begin(update, context)
+    if begun is None:
         return
+    language, chat_id = begun
     svc = services(context)
     entries = [e for e in await svc.storage.entries.latest(20) if e.kind == "news"][:5]
     if not entries:
         await reply(update, context, texts.text(language, "latest_none"))
         return
-    zone = await zone_of(context, chat.id)
+    zone = await zone_of(context, chat_id)
     rendered = [
         render_batch_item(
             AlertView(

@@ -19,7 +19,7 @@ from bot.chat_settings import (
 from bot.delivery.render import to_plain
 from bot.digest.schedule import next_digest_at
 from handlers.buttons import route, toast
-from handlers.chat import args_text, ensure_chat, guard, reply, zone_of
+from handlers.chat import args_text, begin, reply, zone_of
 from handlers.context import Context, services
 
 DEFAULT_DIGEST_TIME = "20:00"
@@ -31,22 +31,21 @@ def _local(moment: datetime, zone: ZoneInfo) -> str:
 
 async def mode_command(update: Update, context: Context) -> None:
     """/mode instant|hourly|daily for the chat, or /mode N MODE for subscription N."""
-    language = await guard(update, context, admin=True)
-    chat = update.effective_chat
-    if language is None or chat is None:
+    begun = await begin(update, context, admin=True, register=True)
+    if begun is None:
         return
-    await ensure_chat(update, context)
+    language, chat_id = begun
     svc = services(context)
     args = context.args or []
     try:
         if len(args) == 2 and args[0].isdigit():
-            subs = await svc.storage.subscriptions.for_chat(chat.id)
+            subs = await svc.storage.subscriptions.for_chat(chat_id)
             number = int(args[0])
             if not 1 <= number <= len(subs):
                 raise SettingError("bad_mode")
             mode = parse_mode(args[1])
             sub = subs[number - 1]
-            await svc.storage.subscriptions.set_mode(chat.id, sub.sub_id, mode)
+            await svc.storage.subscriptions.set_mode(chat_id, sub.sub_id, mode)
             await svc.subscriptions.holder.refresh()
             name = svc.subscriptions.topic_name(sub, language)
             message = texts.text(
@@ -57,7 +56,7 @@ async def mode_command(update: Update, context: Context) -> None:
             )
         elif len(args) == 1:
             mode = parse_mode(args[0])
-            await svc.storage.chats.set_mode(chat.id, mode, svc.clock.now())
+            await svc.storage.chats.set_mode(chat_id, mode, svc.clock.now())
             message = texts.text(
                 language, "mode_set", mode=to_plain(texts.text(language, f"mode_{mode}"))
             )
@@ -67,12 +66,12 @@ async def mode_command(update: Update, context: Context) -> None:
         await reply(update, context, texts.text(language, "mode_usage"))
         return
     if mode == "daily":
-        record = await svc.storage.chats.get(chat.id)
+        record = await svc.storage.chats.get(chat_id)
         if record is not None and not record.digest_time:
-            zone = await zone_of(context, chat.id)
+            zone = await zone_of(context, chat_id)
             now = svc.clock.now()
             await svc.storage.chats.set_digest(
-                chat.id, DEFAULT_DIGEST_TIME, next_digest_at(DEFAULT_DIGEST_TIME, zone, now), now
+                chat_id, DEFAULT_DIGEST_TIME, next_digest_at(DEFAULT_DIGEST_TIME, zone, now), now
             )
         digest_time = record.digest_time if record and record.digest_time else DEFAULT_DIGEST_TIME
         message += "\n" + texts.text(language, "mode_daily_digest", time=digest_time)
@@ -81,18 +80,18 @@ async def mode_command(update: Update, context: Context) -> None:
 
 async def urgent_command(update: Update, context: Context) -> None:
     """Toggle whether subscription N may break through quiet hours."""
-    language = await guard(update, context, admin=True)
-    chat = update.effective_chat
-    if language is None or chat is None:
+    begun = await begin(update, context, admin=True)
+    if begun is None:
         return
+    language, chat_id = begun
     svc = services(context)
-    subs = await svc.storage.subscriptions.for_chat(chat.id)
+    subs = await svc.storage.subscriptions.for_chat(chat_id)
     number = args_text(context)
     if not number.isdigit() or not 1 <= int(number) <= len(subs):
         await reply(update, context, texts.text(language, "urgent_usage"))
         return
     sub = subs[int(number) - 1]
-    await svc.storage.subscriptions.set_urgent(chat.id, sub.sub_id, not sub.urgent)
+    await svc.storage.subscriptions.set_urgent(chat_id, sub.sub_id, not sub.urgent)
     await svc.subscriptions.holder.refresh()
     key = "urgent_off" if sub.urgent else "urgent_on"
     await reply(
@@ -102,11 +101,10 @@ async def urgent_command(update: Update, context: Context) -> None:
 
 async def quiet_command(update: Update, context: Context) -> None:
     """/quiet 23:00-07:00 or /quiet off."""
-    language = await guard(update, context, admin=True)
-    chat = update.effective_chat
-    if language is None or chat is None:
+    begun = await begin(update, context, admin=True, register=True)
+    if begun is None:
         return
-    await ensure_chat(update, context)
+    language, chat_id = begun
     svc = services(context)
     text = args_text(context)
     try:
@@ -118,11 +116,11 @@ async def quiet_command(update: Update, context: Context) -> None:
         return
     now = svc.clock.now()
     if window is None:
-        await svc.storage.chats.set_quiet(chat.id, None, None, now)
+        await svc.storage.chats.set_quiet(chat_id, None, None, now)
         await reply(update, context, texts.text(language, "quiet_off"))
         return
-    await svc.storage.chats.set_quiet(chat.id, window[0], window[1], now)
-    zone = await zone_of(context, chat.id)
+    await svc.storage.chats.set_quiet(chat_id, window[0], window[1], now)
+    zone = await zone_of(context, chat_id)
     await reply(
         update,
         context,
@@ -132,11 +130,10 @@ async def quiet_command(update: Update, context: Context) -> None:
 
 async def timezone_command(update: Update, context: Context) -> None:
     """/timezone Europe/Berlin (IANA names, validated, with suggestions)."""
-    language = await guard(update, context, admin=True)
-    chat = update.effective_chat
-    if language is None or chat is None:
+    begun = await begin(update, context, admin=True, register=True)
+    if begun is None:
         return
-    await ensure_chat(update, context)
+    language, chat_id = begun
     svc = services(context)
     wanted = args_text(context)
     if not wanted:
@@ -153,11 +150,11 @@ async def timezone_command(update: Update, context: Context) -> None:
         )
         return
     now = svc.clock.now()
-    await svc.storage.chats.set_timezone(chat.id, name, now)
-    record = await svc.storage.chats.get(chat.id)
+    await svc.storage.chats.set_timezone(chat_id, name, now)
+    record = await svc.storage.chats.get(chat_id)
     if record is not None and record.digest_time:
         await svc.storage.chats.set_digest(
-            chat.id,
+            chat_id,
             record.digest_time,
             next_digest_at(record.digest_time, ZoneInfo(name), now),
             now,
@@ -175,32 +172,31 @@ async def _pause(context: Context, chat_id: int, delta: timedelta) -> datetime:
 
 async def pause_command(update: Update, context: Context) -> None:
     """/pause 2h: alerts wait (nothing is lost) until the time is up or /resume."""
-    language = await guard(update, context, admin=True)
-    chat = update.effective_chat
-    if language is None or chat is None:
+    begun = await begin(update, context, admin=True, register=True)
+    if begun is None:
         return
-    await ensure_chat(update, context)
+    language, chat_id = begun
     try:
         delta = parse_duration(args_text(context) or "2h")
     except SettingError:
         await reply(update, context, texts.text(language, "pause_usage"))
         return
-    until = await _pause(context, chat.id, delta)
-    zone = await zone_of(context, chat.id)
+    until = await _pause(context, chat_id, delta)
+    zone = await zone_of(context, chat_id)
     await reply(update, context, texts.text(language, "pause_set", until=_local(until, zone)))
 
 
 async def resume_command(update: Update, context: Context) -> None:
     """End a pause (or a mute); waiting alerts go out at the next delivery tick."""
-    language = await guard(update, context, admin=True)
-    chat = update.effective_chat
-    if language is None or chat is None:
+    begun = await begin(update, context, admin=True)
+    if begun is None:
         return
+    language, chat_id = begun
     svc = services(context)
     now = svc.clock.now()
-    await svc.storage.chats.set_paused_until(chat.id, None, now)
+    await svc.storage.chats.set_paused_until(chat_id, None, now)
     # Held alerts were rescheduled to the pause's end: make them due now.
-    pending = await svc.storage.alerts.created_since(now - timedelta(days=30), chat.id)
+    pending = await svc.storage.alerts.created_since(now - timedelta(days=30), chat_id)
     held = [a.alert_id for a in pending if a.status == "pending" and a.due_at > now]
     if held:
         await svc.storage.alerts.reschedule(held, now, None)
@@ -209,17 +205,16 @@ async def resume_command(update: Update, context: Context) -> None:
 
 async def lang_command(update: Update, context: Context) -> None:
     """/lang de|en (also /sprache)."""
-    language = await guard(update, context, admin=True)
-    chat = update.effective_chat
-    if language is None or chat is None:
+    begun = await begin(update, context, admin=True, register=True)
+    if begun is None:
         return
-    await ensure_chat(update, context)
+    language, chat_id = begun
     wanted = args_text(context).lower()[:5]
     if wanted not in texts.LANGUAGES:
         await reply(update, context, texts.text(language, "lang_usage"))
         return
     svc = services(context)
-    await svc.storage.chats.set_language(chat.id, wanted, svc.clock.now())
+    await svc.storage.chats.set_language(chat_id, wanted, svc.clock.now())
     await reply(update, context, texts.text(wanted, "lang_set"))
 
 

@@ -9,21 +9,21 @@ from bot import texts
 from bot.delivery.messenger import Button
 from bot.delivery.render import to_plain
 from handlers.buttons import route
-from handlers.chat import guard, reply
+from handlers.chat import begin, reply
 from handlers.context import Context, services
 
 
 async def stop_command(update: Update, context: Context) -> None:
     """Ask for confirmation before deleting everything."""
-    language = await guard(update, context, admin=True)
-    chat = update.effective_chat
-    if language is None or chat is None:
+    begun = await begin(update, context, admin=True)
+    if begun is None:
         return
+    language, chat_id = begun
     codec = services(context).codec
     keyboard = (
         (
-            Button(to_plain(texts.text(language, "stop_yes")), codec.encode(chat.id, "stop", "y")),
-            Button(to_plain(texts.text(language, "stop_no")), codec.encode(chat.id, "stop", "n")),
+            Button(to_plain(texts.text(language, "stop_yes")), codec.encode(chat_id, "stop", "y")),
+            Button(to_plain(texts.text(language, "stop_no")), codec.encode(chat_id, "stop", "n")),
         ),
     )
     await reply(update, context, texts.text(language, "stop_confirm"), keyboard)

@@ -13,7 +13,7 @@ from bot.delivery.messenger import Button, Keyboard
 from bot.delivery.render import to_plain
 from bot.subscriptions import SubscribeOutcome
 from handlers.buttons import route, toast
-from handlers.chat import args_text, ensure_chat, guard, reply
+from handlers.chat import args_text, begin, reply
 from handlers.context import Context, services
 from handlers.topics import catalog_keyboard
 
@@ -71,18 +71,17 @@ async def _answer(
 
 async def subscribe_command(update: Update, context: Context) -> None:
     """Follow a catalog topic or a free query; show what the bot will look for."""
-    language = await guard(update, context, admin=True)
-    chat = update.effective_chat
-    if language is None or chat is None:
+    begun = await begin(update, context, admin=True, register=True)
+    if begun is None:
         return
-    await ensure_chat(update, context)
+    language, chat_id = begun
     text = args_text(context)
     if not text:
-        _header, keyboard = await catalog_keyboard(context, chat.id, language, 0)
+        _header, keyboard = await catalog_keyboard(context, chat_id, language, 0)
         await reply(update, context, texts.text(language, "subscribe_usage"), keyboard)
         return
-    outcome = await services(context).subscriptions.subscribe(chat.id, text, language=language)
-    await _answer(update, context, chat.id, outcome, language)
+    outcome = await services(context).subscriptions.subscribe(chat_id, text, language=language)
+    await _answer(update, context, chat_id, outcome, language)
 
 
 @route("conf")
@@ -177,26 +176,26 @@ async def list_text(context: Context, chat_id: int, language: str) -> tuple[str,
 
 async def list_command(update: Update, context: Context) -> None:
     """The chat's subscriptions with their settings and remove buttons."""
-    language = await guard(update, context)
-    chat = update.effective_chat
-    if language is None or chat is None:
+    begun = await begin(update, context)
+    if begun is None:
         return
-    text, keyboard = await list_text(context, chat.id, language)
+    language, chat_id = begun
+    text, keyboard = await list_text(context, chat_id, language)
     await reply(update, context, text, keyboard)
 
 
 async def unsubscribe_command(update: Update, context: Context) -> None:
     """End a subscription by its number in /list or by its name."""
-    language = await guard(update, context, admin=True)
-    chat = update.effective_chat
-    if language is None or chat is None:
+    begun = await begin(update, context, admin=True)
+    if begun is None:
         return
+    language, chat_id = begun
     reference = args_text(context)
     if not reference:
-        _text, keyboard = await list_text(context, chat.id, language)
+        _text, keyboard = await list_text(context, chat_id, language)
         await reply(update, context, texts.text(language, "unsubscribe_usage"), keyboard)
         return
-    removed = await services(context).subscriptions.unsubscribe(chat.id, reference[:100])
+    removed = await services(context).subscriptions.unsubscribe(chat_id, reference[:100])
     if removed is None:
         await reply(
             update, context, texts.text(language, "unsubscribe_unknown", ref=reference[:100])

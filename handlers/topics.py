@@ -10,7 +10,7 @@ from bot import texts
 from bot.delivery.messenger import Button, Keyboard
 from bot.delivery.render import to_plain
 from handlers.buttons import route, toast
-from handlers.chat import ensure_chat, guard, reply
+from handlers.chat import begin, ensure_chat, reply
 from handlers.context import Context, services
 from handlers.telegram_io import markup
 
@@ -59,12 +59,11 @@ async def catalog_keyboard(
 
 async def topics_command(update: Update, context: Context) -> None:
     """Show the catalog's first page."""
-    language = await guard(update, context)
-    chat = update.effective_chat
-    if language is None or chat is None:
+    begun = await begin(update, context, register=True)
+    if begun is None:
         return
-    await ensure_chat(update, context)
-    header, keyboard = await catalog_keyboard(context, chat.id, language, 0)
+    language, chat_id = begun
+    header, keyboard = await catalog_keyboard(context, chat_id, language, 0)
     await reply(update, context, header, keyboard)
 
 
