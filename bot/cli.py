@@ -33,10 +33,21 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     setup_logging(logging.INFO, secrets=[token])
     from telegram import Update
+    from telegram.error import InvalidToken
 
     from bot.app import build_application
 
-    build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+    try:
+        build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        # PTB's message quotes the token; ours must not.
+        print(
+            "error: Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather", file=sys.stderr
+        )
+        return 2
+    except Exception as exc:  # the last word: one line, never a traceback with secrets
+        print(f"error: {type(exc).__name__}: {str(exc).replace(token, '***')}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -83,3 +83,31 @@ async def test_health_reads_the_heartbeat(tmp_path: Path) -> None:
 
     (tmp_path / "h.sqlite3.heartbeat").write_text(datetime.now(UTC).isoformat())
     assert await health() == 0
+
+
+async def test_a_rejected_token_never_shows_up(tmp_path: Path) -> None:
+    token = "123:secret token-that-must-not-leak"
+    async with DevServer() as server:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=tmp_path,
+            env=_env(
+                TELEGRAM_BOT_TOKEN=token,
+                TELEGRAM_API_URL=server.api_url,
+                LIVEBLOG_DB=str(tmp_path / "r.sqlite3"),
+            ),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await process.communicate()
+    assert process.returncode == 2
+    assert "rejected TELEGRAM_BOT_TOKEN" in err.decode()
+    assert "must-not-leak" not in (out + err).decode()
+    assert not files_mention(tmp_path, "must-not-leak")
+
+
+def files_mention(folder: Path, secret: str) -> bool:
+    return any(secret.encode() in p.read_bytes() for p in folder.rglob("*") if p.is_file())
