@@ -37,7 +37,7 @@ async def test_run_without_token_exits_2_with_one_line(tmp_path: Path) -> None:
 
 async def test_run_against_the_stand_in_answers_start(tmp_path: Path) -> None:
     token = "123:abc-secret-token"
-    async with DevServer() as server, ChatDriver(server.url) as reader:
+    async with DevServer(max_long_poll_s=0.5) as server, ChatDriver(server.url) as reader:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
