@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -22,6 +23,7 @@ from bot.delivery.pacing import ChatPacer
 from bot.delivery.pipeline import AlertPipeline
 from bot.delivery.service import DeliveryService
 from bot.digest.service import DigestService
+from bot.matching.calibrate import concept_frequencies
 from bot.matching.holder import IndexHolder
 from bot.matching.lexicon import default_lexicon
 from bot.matching.query import QueryResolver
@@ -29,6 +31,8 @@ from bot.services import Services
 from bot.sources.fetch import Fetcher
 from bot.sources.ingest import IngestReport
 from bot.sources.poller import Poller, add_sources
+from bot.sources.samples import SAMPLE
+from bot.sources.textexport import parse_text_export
 from bot.subscriptions import SubscriptionService
 from handlers import register_all
 from handlers.context import CONTEXT_TYPES, BotData
@@ -63,6 +67,16 @@ def touch_heartbeat(services: Services | None) -> None:
         heartbeat_path(services.settings).write_text(SystemClock().now().isoformat())
 
 
+async def concept_rarity(storage: Any, clock: Clock) -> dict[str, float]:
+    """How often each concept occurs in recent entries (the seed sample while the
+    database is young): the index triggers each topic on its rarest concept."""
+    recent = await storage.entries.recent_news(clock.now() - timedelta(days=7), 2000)
+    texts = [(e.title, e.body) for e in recent]
+    if len(texts) < 20 and SAMPLE.exists():
+        texts += [(e.title, e.text) for e in parse_text_export(SAMPLE.read_bytes(), "").entries]
+    return concept_frequencies(default_lexicon(), texts)
+
+
 def source_label(name: str | None, url: str) -> str:
     if name:
         return name[:60]
@@ -78,7 +92,7 @@ async def build_services(app: AppType, settings: Settings, clock: Clock) -> Serv
     async def load_topics() -> Any:
         return await subscriptions_ref[0].index_topics()
 
-    holder = IndexHolder(load_topics)
+    holder = IndexHolder(load_topics, await concept_rarity(storage, clock))
     subscriptions = SubscriptionService(
         storage, resolver, holder, clock, settings.liveblog.max_subscriptions
     )
