@@ -16,6 +16,9 @@ class Term:
     label_en: str
     patterns: tuple[Pattern, ...]
     hint: tuple[str, ...] = ()  # a few aliases, to show what the concept covers
+    # Phrases in which an alias does not count ("aus Kiew", "Kiew meldet": the city
+    # standing for its government, not for the place).
+    vetoes: tuple[Pattern, ...] = ()
 
     def label(self, language: str) -> str:
         return self.label_en if language == "en" else self.label_de

@@ -106,6 +106,9 @@ class TopicIndex:
                     for pattern in term.patterns:
                         keys.setdefault(pattern.key, []).append(len(index.patterns))
                         index.patterns.append((term_id, pattern))
+                    for veto in term.vetoes:  # negative id: a veto against term_id
+                        keys.setdefault(veto.key, []).append(len(index.patterns))
+                        index.patterns.append((-term_id - 1, veto))
             index._register(topic, expr)
         automaton = ahocorasick.Automaton()
         for key, pattern_ids in keys.items():
@@ -164,6 +167,7 @@ class TopicIndex:
         if self.automaton is None or not doc.tokens:
             return hits
         tokens, offsets, patterns = doc.tokens, doc.token_offsets, self.patterns
+        vetoed: dict[int, list[Hit]] = {}
         for end, pattern_ids in self.automaton.iter(doc.scan):
             k = doc.token_at(end)
             if k < 0:
@@ -172,8 +176,22 @@ class TopicIndex:
             for pattern_id in pattern_ids:
                 term_id, pattern = patterns[pattern_id]
                 last = _verify(pattern, doc, k, remainder)
-                if last >= 0:
+                if last < 0:
+                    continue
+                if term_id >= 0:
                     hits.setdefault(term_id, []).append((k, last))
+                else:
+                    vetoed.setdefault(-term_id - 1, []).append((k, last))
+        for term_id, ranges in vetoed.items():
+            kept = [
+                (first, last)
+                for first, last in hits.get(term_id, ())
+                if not any(lo <= first and last <= hi for lo, hi in ranges)
+            ]
+            if kept:
+                hits[term_id] = kept
+            else:
+                hits.pop(term_id, None)
         return hits
 
     def match_document(self, doc: Document) -> list[TopicMatch]:

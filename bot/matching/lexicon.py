@@ -78,7 +78,14 @@ def _concept(concept_id: str, body: dict[str, Any]) -> Term:
     label = str(body.get("de", concept_id))
     shown = dict.fromkeys(str(a).strip("=*") for a in aliases)
     hint = tuple(a for a in shown if a.casefold() != label.casefold())[:3]
+    vetoes = []
+    for phrase in body.get("veto", []):
+        veto = parse_alias(str(phrase))
+        if veto is None:
+            raise LexiconError(f"concept {concept_id!r}: veto {phrase!r} has no words")
+        vetoes.append(veto)
     return Term(
+        vetoes=tuple(vetoes),
         key=f"c:{concept_id}",
         label_de=str(body.get("de", concept_id)),
         label_en=str(body.get("en", body.get("de", concept_id))),

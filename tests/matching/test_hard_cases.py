@@ -136,3 +136,15 @@ def test_spans_point_at_the_matched_words() -> None:
     text = "Kiew ist Ziel eines russischen Drohnenangriffs."
     [match] = index.match(None, text)
     assert sorted(text[s.start : s.end] for s in match.spans) == ["Drohnenangriffs", "Kiew"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kiew meldet einen russischen Angriff auf Charkiw.",
+        "Nach Angaben aus Kiew wurden bei dem Angriff auf Odessa drei Menschen getötet.",
+        "Kyiv says Russia attacked Kharkiv overnight.",
+    ],
+)
+def test_kyiv_as_the_government_is_not_the_target(text: str) -> None:
+    assert not matches("Luftangriffe auf Kiew", text)
