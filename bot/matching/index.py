@@ -167,7 +167,7 @@ class TopicIndex:
         if self.automaton is None or not doc.tokens:
             return hits
         tokens, offsets, patterns = doc.tokens, doc.token_offsets, self.patterns
-        vetoed: dict[int, list[Hit]] = {}
+        maybe_vetoes: list[tuple[int, Pattern, int, str]] = []
         for end, pattern_ids in self.automaton.iter(doc.scan):
             k = doc.token_at(end)
             if k < 0:
@@ -175,13 +175,18 @@ class TopicIndex:
             remainder = tokens[k].folded[end - offsets[k] + 1 :]
             for pattern_id in pattern_ids:
                 term_id, pattern = patterns[pattern_id]
-                last = _verify(pattern, doc, k, remainder)
-                if last < 0:
+                if term_id < 0:  # a veto: checked below, and only for terms that hit
+                    maybe_vetoes.append((-term_id - 1, pattern, k, remainder))
                     continue
-                if term_id >= 0:
+                last = _verify(pattern, doc, k, remainder)
+                if last >= 0:
                     hits.setdefault(term_id, []).append((k, last))
-                else:
-                    vetoed.setdefault(-term_id - 1, []).append((k, last))
+        vetoed: dict[int, list[Hit]] = {}
+        for term_id, pattern, k, remainder in maybe_vetoes:
+            if term_id in hits:
+                last = _verify(pattern, doc, k, remainder)
+                if last >= 0:
+                    vetoed.setdefault(term_id, []).append((k, last))
         for term_id, ranges in vetoed.items():
             kept = [
                 (first, last)
