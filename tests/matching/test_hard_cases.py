@@ -104,6 +104,8 @@ def test_south_korea_is_not_north_korea(query: str, text: str) -> None:
         ("Wolodymyr Selenskyj", "Selenskyj dankte Trudeau."),
         ("Nordkoreanische Truppen", "In Kursk sind 11.000 nordkoreanische Soldaten eingetroffen."),
         ("North Korean troops", "Nordkoreas Soldaten kämpfen an der Seite Russlands."),
+        ("Baerbock visit", "Baerbock ist zu ihrem achten Besuch in Kiew eingetroffen."),
+        ("refinery drone attack", "Eine Drohne hat eine Raffinerie in Russland angegriffen."),
     ],
 )
 def test_word_forms_compounds_and_languages(query: str, text: str) -> None:
