@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -196,37 +196,58 @@ def _fit(item: str, room: int) -> str:
         cut //= 2
 
 
-def split_messages(header: str, items: Sequence[str], continued: str = "") -> list[str]:
-    """Pack items into messages of at most LIMIT characters, splitting only between items."""
+def pack_messages(
+    header: str, items: Sequence[str], continued: str = ""
+) -> list[tuple[str, list[int]]]:
+    """Pack items into messages of at most LIMIT characters, splitting only between
+    items; each message comes with the indexes of the items it holds."""
     budget = LIMIT - LABEL_ROOM
-    messages: list[str] = []
-    current = header
-    for item in items:
+    packed: list[tuple[str, list[int]]] = []
+    current, held = header, list[int]()
+    for index, item in enumerate(items):
         piece = _fit(item, budget - len(header) - 2)
         candidate = f"{current}\n\n{piece}" if current else piece
-        if len(candidate) > budget and current and current != header:
-            messages.append(current)
-            current = f"{continued}\n\n{piece}" if continued else piece
+        if len(candidate) > budget and held:
+            packed.append((current, held))
+            current, held = (f"{continued}\n\n{piece}" if continued else piece), [index]
         else:
             current = candidate
-    if current and current != header:
-        messages.append(current)
-    return messages
+            held.append(index)
+    if held:
+        packed.append((current, held))
+    return packed
 
 
-def render_batch(views: Sequence[AlertView], zone: ZoneInfo, language: str = "de") -> list[str]:
+def split_messages(header: str, items: Sequence[str], continued: str = "") -> list[str]:
+    return [message for message, _ in pack_messages(header, items, continued)]
+
+
+def _number_parts(
+    packed: list[tuple[str, list[int]]], placeholder: str, label: Callable[[int, int], str]
+) -> list[tuple[str, list[int]]]:
+    if len(packed) < 2:
+        return packed
+    return [
+        (message.replace(placeholder, label(i + 1, len(packed)), 1) if i else message, held)
+        for i, (message, held) in enumerate(packed)
+    ]
+
+
+def render_batch_parts(
+    views: Sequence[AlertView], zone: ZoneInfo, language: str = "de"
+) -> list[tuple[str, list[int]]]:
+    """The batch as messages, each with the indexes of the views it shows."""
     budget = snippet_budget(len(views))
     items = [render_batch_item(v, zone, language, budget) for v in views]
     header = _label(language, "batch", n=len(views))
-    messages = split_messages(header, items, continued="📰 …")
-    if len(messages) > 1:
-        messages = [
-            m.replace("📰 …", _label(language, "batch_more", part=i + 1, parts=len(messages)), 1)
-            if i
-            else m
-            for i, m in enumerate(messages)
-        ]
-    return messages
+    packed = pack_messages(header, items, continued="📰 …")
+    return _number_parts(
+        packed, "📰 …", lambda part, parts: _label(language, "batch_more", part=part, parts=parts)
+    )
+
+
+def render_batch(views: Sequence[AlertView], zone: ZoneInfo, language: str = "de") -> list[str]:
+    return [message for message, _ in render_batch_parts(views, zone, language)]
 
 
 _TAG = re.compile(r"<[^>]+>")

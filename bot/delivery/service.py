@@ -35,7 +35,7 @@ from bot.delivery.messenger import (
 from bot.delivery.pacing import ChatPacer, SlidingWindow
 from bot.delivery.pipeline import EDIT_WINDOW
 from bot.delivery.policy import plan_delivery
-from bot.delivery.render import AlertView, render_alert, render_batch, to_plain
+from bot.delivery.render import AlertView, render_alert, render_batch_parts, to_plain
 from bot.subscriptions import SubscriptionService
 from storage.interfaces import Storage
 from storage.records import AlertRecord, ChatRecord, EntryRecord, SubscriptionRecord
@@ -224,24 +224,31 @@ class DeliveryService:
         stats: DeliveryStats,
     ) -> bool:
         present = [a for a in alerts if a.entry_id in entries]
-        views = [self.view(a, entries[a.entry_id], subs, chat.language) for a in present]
-        views.sort(key=lambda v: v.published or self.clock.now())
-        ids = [a.alert_id for a in present]
-        await self.storage.alerts.claim(ids)
-        for message in render_batch(views, zone, chat.language):
+        now = self.clock.now()
+        pairs = sorted(
+            ((a, self.view(a, entries[a.entry_id], subs, chat.language)) for a in present),
+            key=lambda pair: pair[1].published or now,
+        )
+        await self.storage.alerts.claim([a.alert_id for a, _ in pairs])
+        views = [view for _, view in pairs]
+        parts = render_batch_parts(views, zone, chat.language)
+        for number, (message, held) in enumerate(parts):
             try:
                 await self._send(chat, message, None)
             except SendError as exc:
-                await self._failed(chat, present, exc, stats)
+                # Only what was not sent yet goes again: no part of a batch twice.
+                rest = [pairs[i][0] for _, later in parts[number:] for i in later]
+                await self._failed(chat, rest, exc, stats)
                 return False
             stats.sent_messages += 1
-        # Batched alerts keep no message id: a batch is not edited in place.
-        await self.storage.alerts.mark_sent(
-            [(a.alert_id, entries[a.entry_id].content_hash) for a in present],
-            None,
-            self.clock.now(),
-        )
-        stats.alerts_sent += len(present)
+            # Batched alerts keep no message id: a batch is not edited in place.
+            sent = [pairs[i][0] for i in held]
+            await self.storage.alerts.mark_sent(
+                [(a.alert_id, entries[a.entry_id].content_hash) for a in sent],
+                None,
+                self.clock.now(),
+            )
+            stats.alerts_sent += len(sent)
         stats.chats.add(chat.chat_id)
         return True
 

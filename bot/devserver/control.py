@@ -112,6 +112,7 @@ class Control:
             times=int(body.get("times", 1)),
             retry_after=int(body.get("retry_after", 1)),
             delay_s=float(body.get("delay_s", 0.0)),
+            skip=int(body.get("skip", 0)),
         )
         self.state.faults.append(fault)
         return fault

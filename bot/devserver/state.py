@@ -29,6 +29,7 @@ class Fault:
     times: int = 1
     retry_after: int = 1
     delay_s: float = 0.0
+    skip: int = 0  # let this many matching calls through first
 
     def applies(self, method: str, chat_id: int | None) -> bool:
         return (self.method is None or self.method == method) and (
@@ -119,6 +120,9 @@ class DevState:
     def take_fault(self, method: str, chat_id: int | None) -> Fault | None:
         for fault in self.faults:
             if fault.applies(method, chat_id):
+                if fault.skip > 0:
+                    fault.skip -= 1
+                    return None
                 if fault.times > 0:
                     fault.times -= 1
                     if fault.times == 0:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -194,3 +195,20 @@ async def test_migrated_group_gets_its_alert_at_the_new_id(tmp_path: Path) -> No
         await w.step(berlin(4, 1, 30))
         assert [m for m in await w.bot_messages(-1006001) if "🔔" in m["text"]]
         assert await w.services.storage.chats.get(-6001) is None
+
+
+async def test_a_batch_interrupted_midway_resends_only_the_rest(w: World) -> None:
+    await subscribe(w, ANNA, "Nordkorea", "Selenskyj", "Kursk")
+    await w.reader.fault("retry_after", method="sendMessage", chat_id=ANNA, retry_after=1, skip=1)
+    stats = await w.step(berlin(4, 23, 40))
+    first = [m for m in await w.bot_messages(ANNA) if m["text"].startswith("📰")]
+    assert len(first) == 1  # part 1 of 2 went out, part 2 hit flood control
+    assert stats.retried > 0
+    w.clock.advance(timedelta(seconds=1))
+    await w.deliver()
+    batches = [m for m in await w.bot_messages(ANNA) if m["text"].startswith("📰")]
+    shown = [block for m in batches for block in m["text"].split("\n\n") if block.startswith("• ")]
+    assert len(shown) == len(set(shown))  # nothing twice
+    sent = await w.services.storage.alerts.for_chat(ANNA)
+    assert {a.status for a in sent} == {AlertStatus.SENT}
+    assert len(shown) == len(sent)
