@@ -119,3 +119,9 @@ async def test_edit_not_modified(devserver: DevServer) -> None:
         devserver, "editMessageText", chat_id=12, message_id=sent["message_id"], text="new"
     )
     assert changed.json()["result"]["text"] == "new"
+
+
+async def test_texts_that_look_like_json_stay_text(devserver: DevServer) -> None:
+    for chat_id, text in enumerate(("true", "123", "null", "[1]"), 20):
+        sent = (await call(devserver, "sendMessage", chat_id=chat_id, text=text)).json()["result"]
+        assert sent["text"] == text

@@ -29,11 +29,38 @@ def ok(result: Any) -> dict[str, Any]:
     return {"ok": True, "result": result}
 
 
+# Fields PTB sends JSON-encoded; everything else (text above all) stays a string, so
+# a message that reads "true" or "123" is not turned into a boolean or a number.
+_JSON_FIELDS = frozenset(
+    {
+        "chat_id",
+        "message_id",
+        "offset",
+        "limit",
+        "timeout",
+        "user_id",
+        "reply_markup",
+        "commands",
+        "scope",
+        "link_preview_options",
+        "entities",
+        "allowed_updates",
+        "disable_notification",
+        "show_alert",
+        "cache_time",
+        "drop_pending_updates",
+        "disable_web_page_preview",
+        "protect_content",
+        "reply_parameters",
+    }
+)
+
+
 def decode_params(raw: dict[str, str]) -> dict[str, Any]:
-    """PTB sends form fields; non-string values arrive JSON-encoded."""
+    """PTB sends form fields; its non-string values arrive JSON-encoded."""
     params: dict[str, Any] = {}
     for key, value in raw.items():
-        if isinstance(value, str) and value[:1] in "{[0123456789-tfn":
+        if key in _JSON_FIELDS and isinstance(value, str):
             try:
                 params[key] = json.loads(value)
                 continue
