@@ -8,14 +8,13 @@ from datetime import datetime
 from typing import Any
 
 from storage.records import AlertRecord, AlertStatus, NewAlert
-from storage.sqlite.database import SqliteDatabase
+from storage.sqlite.database import SqliteDatabase, in_chunks
 from storage.timeutil import from_db, from_db_required, to_db
 
 _COLUMNS = (
     "alert_id, chat_id, entry_id, sub_ids, spans, urgent, status, due_at, attempts, last_error,"
     " message_id, sent_at, sent_hash, edit_pending, digested_at, created_at"
 )
-_CHUNK = 500
 
 
 def _alert(row: Sequence[Any]) -> AlertRecord:
@@ -39,10 +38,6 @@ def _alert(row: Sequence[Any]) -> AlertRecord:
     )
 
 
-def _marks(count: int) -> str:
-    return ",".join("?" * count)
-
-
 class SqliteAlertRepository:
     def __init__(self, db: SqliteDatabase) -> None:
         self._db = db
@@ -57,10 +52,9 @@ class SqliteAlertRepository:
         # `assignments` is always a constant from this module, never user input.
         changed = 0
         async with self._db.transaction() as conn:
-            for start in range(0, len(ids), _CHUNK):
-                chunk = list(ids[start : start + _CHUNK])
+            for chunk, marks in in_chunks(ids):
                 cursor = await conn.execute(
-                    f"UPDATE alerts SET {assignments} WHERE alert_id IN ({_marks(len(chunk))})",
+                    f"UPDATE alerts SET {assignments} WHERE alert_id IN ({marks})",
                     (*values, *chunk),
                 )
                 changed += cursor.rowcount or 0
@@ -192,10 +186,9 @@ class SqliteAlertRepository:
     ) -> list[AlertRecord]:
         """created_since for a group of chats (digests are built a chunk at a time)."""
         found: list[AlertRecord] = []
-        for start in range(0, len(chat_ids), _CHUNK):
-            chunk = list(chat_ids[start : start + _CHUNK])
+        for chunk, marks in in_chunks(chat_ids):
             found += await self._select(
-                f"chat_id IN ({_marks(len(chunk))}) AND created_at > ?"
+                f"chat_id IN ({marks}) AND created_at > ?"
                 " AND status NOT IN ('failed', 'cancelled') ORDER BY chat_id, created_at, alert_id",
                 (*chunk, to_db(since)),
             )

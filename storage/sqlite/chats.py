@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from storage.records import ChatRecord
-from storage.sqlite.database import SqliteDatabase
+from storage.sqlite.database import SqliteDatabase, in_chunks
 from storage.timeutil import from_db, from_db_required, to_db
 
 _COLUMNS = (
@@ -75,10 +75,7 @@ class SqliteChatRepository:
 
     async def get_many(self, chat_ids: Sequence[int]) -> dict[int, ChatRecord]:
         found: dict[int, ChatRecord] = {}
-        ids = list(dict.fromkeys(chat_ids))
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(chat_ids):
             async with self._db.conn.execute(
                 f"SELECT {_COLUMNS} FROM chats WHERE chat_id IN ({marks})", chunk
             ) as cursor:

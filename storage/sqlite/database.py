@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiosqlite
 
 from storage.sqlite.migrate import apply_migrations
+
+# SQLite caps the number of bound parameters; id lists are queried in chunks of this size.
+IN_CHUNK = 500
+
+
+def in_chunks(ids: Iterable[int]) -> Iterator[tuple[list[int], str]]:
+    """Distinct ids in chunks, each with its "?,?,…" placeholder list for an IN (…)."""
+    unique = list(dict.fromkeys(ids))
+    for start in range(0, len(unique), IN_CHUNK):
+        chunk = unique[start : start + IN_CHUNK]
+        yield chunk, ",".join("?" * len(chunk))
 
 
 class SqliteDatabase:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from storage.records import EntryRecord, NewEntry, UpsertResult, UpsertStatus
-from storage.sqlite.database import SqliteDatabase
+from storage.sqlite.database import SqliteDatabase, in_chunks
 from storage.timeutil import from_db, from_db_required, to_db
 
 _COLUMNS = (
@@ -139,10 +139,7 @@ class SqliteEntryRepository:
 
     async def get_many(self, entry_ids: Sequence[int]) -> dict[int, EntryRecord]:
         found: dict[int, EntryRecord] = {}
-        ids = list(dict.fromkeys(entry_ids))
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(entry_ids):
             async with self._db.conn.execute(
                 f"SELECT {_COLUMNS} FROM entries WHERE entry_id IN ({marks})", chunk
             ) as cursor:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from storage.records import SubscriptionRecord
-from storage.sqlite.database import SqliteDatabase
+from storage.sqlite.database import SqliteDatabase, in_chunks
 from storage.timeutil import from_db_required, to_db
 
 _COLUMNS = "sub_id, chat_id, query, catalog_id, canonical, display, mode, urgent, created_at"
@@ -73,10 +73,7 @@ class SqliteSubscriptionRepository:
 
     async def for_chats(self, chat_ids: Sequence[int]) -> list[SubscriptionRecord]:
         found: list[SubscriptionRecord] = []
-        ids = list(chat_ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(chat_ids):
             async with self._db.conn.execute(
                 f"SELECT {_COLUMNS} FROM subscriptions WHERE chat_id IN ({marks}) ORDER BY sub_id",
                 chunk,
