@@ -3,29 +3,43 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """`text` with every secret replaced by ***."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
 
 
 class RedactSecrets(logging.Filter):
-    """Replaces each secret in a record's final message: defence in depth."""
+    """Redacts the whole record before any formatter sees it: defence in depth.
+
+    A secret can hide anywhere an exception carries text: its args, a chained cause
+    (`__cause__`, `__context__`), an exception group's members, the traceback's source
+    lines. Checking `str(exc)` misses all of those, so the filter renders exactly what a
+    formatter would print (message, traceback with every chained exception, stack) and
+    redacts that text; the record then carries only the redacted strings.
+    """
 
     def __init__(self, secrets: list[str]) -> None:
         super().__init__()
         self._secrets = [s for s in secrets if s]
+        self._render = logging.Formatter()
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not self._secrets:
             return True
-        message = record.getMessage()
-        cleaned = message
-        for secret in self._secrets:
-            cleaned = cleaned.replace(secret, "***")
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
-        if record.exc_info and record.exc_info[1] is not None:
-            text = str(record.exc_info[1])
-            if any(secret in text for secret in self._secrets):
-                record.exc_info = None
-                record.msg = f"{record.msg} (exception text withheld: it contained a secret)"
+        record.msg, record.args = redact(record.getMessage(), self._secrets), None
+        if record.exc_info:
+            record.exc_text = self._render.formatException(record.exc_info)
+            record.exc_info = None  # formatters print exc_text instead of re-rendering
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text, self._secrets)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info, self._secrets)
         return True
 
 

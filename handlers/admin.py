@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application
 
 from bot import texts
 from bot.delivery.render import esc
 from handlers.chat import guard, reply
+from handlers.commands import command
 from handlers.context import Context, services
 
 
@@ -40,4 +41,4 @@ async def stats_command(update: Update, context: Context) -> None:
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]  # PTB's generics
-    app.add_handler(CommandHandler(["stats", "status"], stats_command))
+    app.add_handler(command(["stats", "status"], stats_command))

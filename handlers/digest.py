@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application
 
 from bot import texts
 from bot.chat_settings import SettingError, parse_clock
 from bot.digest.schedule import next_digest_at
 from bot.matching.normalize import fold
 from handlers.chat import args_text, ensure_chat, guard, reply, zone_of
+from handlers.commands import command
 from handlers.context import Context, services
 
 
@@ -53,4 +54,4 @@ async def digest_command(update: Update, context: Context) -> None:
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]  # PTB's generics
-    app.add_handler(CommandHandler(["digest", "zusammenfassung", "tagesbericht"], digest_command))
+    app.add_handler(command(["digest", "zusammenfassung", "tagesbericht"], digest_command))

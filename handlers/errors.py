@@ -10,6 +10,7 @@ from telegram.ext import Application, MessageHandler, filters
 
 from bot import texts
 from handlers.chat import chat_language, reply
+from handlers.commands import NEW_MESSAGES
 from handlers.context import Context
 
 log = logging.getLogger(__name__)
@@ -49,5 +50,5 @@ async def on_error(update: object, context: Context) -> None:
 def register(app: Application) -> None:  # type: ignore[type-arg]  # PTB's generics
     # Registered last in group 0: PTB lets the first matching handler of a group win,
     # so this sees only the commands no feature module took.
-    app.add_handler(MessageHandler(filters.COMMAND, unknown_command))
+    app.add_handler(MessageHandler(filters.COMMAND & NEW_MESSAGES, unknown_command))
     app.add_error_handler(on_error)

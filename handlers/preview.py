@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application
 
 from bot import texts
 from bot.delivery.render import AlertView, render_batch_item, split_messages
 from bot.matching.query import QueryError
 from handlers.chat import args_text, begin, reply, zone_of
+from handlers.commands import command
 from handlers.context import Context, services
 
 
@@ -82,5 +83,5 @@ async def latest_command(update: Update, context: Context) -> None:
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]  # PTB's generics
-    app.add_handler(CommandHandler(["preview", "vorschau"], preview_command))
-    app.add_handler(CommandHandler(["latest", "neueste", "neu"], latest_command))
+    app.add_handler(command(["preview", "vorschau"], preview_command))
+    app.add_handler(command(["latest", "neueste", "neu"], latest_command))

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application
 
 from bot import texts
 from bot.chat_settings import (
@@ -20,6 +20,7 @@ from bot.delivery.render import to_plain
 from bot.digest.schedule import next_digest_at
 from handlers.buttons import route, toast
 from handlers.chat import args_text, begin, reply, zone_of
+from handlers.commands import command
 from handlers.context import Context, services
 
 DEFAULT_DIGEST_TIME = "20:00"
@@ -229,10 +230,10 @@ async def mute_button(update: Update, context: Context, arg: str, language: str)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]  # PTB's generics
-    app.add_handler(CommandHandler(["mode", "modus"], mode_command))
-    app.add_handler(CommandHandler(["urgent", "dringend"], urgent_command))
-    app.add_handler(CommandHandler(["quiet", "ruhe", "ruhezeit"], quiet_command))
-    app.add_handler(CommandHandler(["timezone", "zeitzone"], timezone_command))
-    app.add_handler(CommandHandler(["pause"], pause_command))
-    app.add_handler(CommandHandler(["resume", "weiter"], resume_command))
-    app.add_handler(CommandHandler(["lang", "sprache", "language"], lang_command))
+    app.add_handler(command(["mode", "modus"], mode_command))
+    app.add_handler(command(["urgent", "dringend"], urgent_command))
+    app.add_handler(command(["quiet", "ruhe", "ruhezeit"], quiet_command))
+    app.add_handler(command(["timezone", "zeitzone"], timezone_command))
+    app.add_handler(command(["pause"], pause_command))
+    app.add_handler(command(["resume", "weiter"], resume_command))
+    app.add_handler(command(["lang", "sprache", "language"], lang_command))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application
 
 from bot import texts
 from handlers.chat import chat_language, guard, reply
+from handlers.commands import command
 from handlers.context import Context, services
 from handlers.topics import catalog_keyboard
 
@@ -38,5 +39,5 @@ async def help_command(update: Update, context: Context) -> None:
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]  # PTB's generics
-    app.add_handler(CommandHandler("start", start))
-    app.add_handler(CommandHandler(["help", "hilfe"], help_command))
+    app.add_handler(command("start", start))
+    app.add_handler(command(["help", "hilfe"], help_command))

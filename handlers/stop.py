@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application
 
 from bot import texts
 from bot.delivery.messenger import Button
 from bot.delivery.render import to_plain
 from handlers.buttons import route
 from handlers.chat import begin, reply
+from handlers.commands import command
 from handlers.context import Context, services
 
 
@@ -45,4 +46,4 @@ async def stop_button(update: Update, context: Context, arg: str, language: str)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]  # PTB's generics
-    app.add_handler(CommandHandler(["stop", "stopp", "loeschen"], stop_command))
+    app.add_handler(command(["stop", "stopp", "loeschen"], stop_command))

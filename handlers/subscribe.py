@@ -6,7 +6,7 @@ import secrets
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application
 
 from bot import texts
 from bot.delivery.messenger import Button, Keyboard
@@ -14,6 +14,7 @@ from bot.delivery.render import to_plain
 from bot.subscriptions import SubscribeOutcome
 from handlers.buttons import route, toast
 from handlers.chat import args_text, begin, reply
+from handlers.commands import command
 from handlers.context import Context, services
 from handlers.topics import catalog_keyboard
 
@@ -226,8 +227,6 @@ async def unsubscribe_button(
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]  # PTB's generics
-    app.add_handler(CommandHandler(["subscribe", "abo", "abonnieren"], subscribe_command))
-    app.add_handler(CommandHandler(["list", "abos", "liste"], list_command))
-    app.add_handler(
-        CommandHandler(["unsubscribe", "abbestellen", "kuendigen"], unsubscribe_command)
-    )
+    app.add_handler(command(["subscribe", "abo", "abonnieren"], subscribe_command))
+    app.add_handler(command(["list", "abos", "liste"], list_command))
+    app.add_handler(command(["unsubscribe", "abbestellen", "kuendigen"], unsubscribe_command))

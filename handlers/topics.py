@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from telegram import Update
 from telegram.error import BadRequest
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application
 
 from bot import texts
 from bot.delivery.messenger import Button, Keyboard
 from bot.delivery.render import to_plain
 from handlers.buttons import route, toast
 from handlers.chat import begin, ensure_chat, reply
+from handlers.commands import command
 from handlers.context import Context, services
 from handlers.telegram_io import markup
 
@@ -104,4 +105,4 @@ async def toggle_button(update: Update, context: Context, arg: str, language: st
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]  # PTB's generics
-    app.add_handler(CommandHandler(["topics", "themen", "katalog"], topics_command))
+    app.add_handler(command(["topics", "themen", "katalog"], topics_command))

@@ -35,6 +35,10 @@ class ChatDriver:
         )
         return result
 
+    async def edit(self, chat_id: int, message_id: int, text: str, **user: Any) -> dict[str, Any]:
+        """The user edits their earlier message `message_id` (Telegram's `edited_message`)."""
+        return await self.say(chat_id, text, edit_of=message_id, **user)
+
     async def press(self, chat_id: int, message_id: int, data: str, **user: Any) -> dict[str, Any]:
         result: dict[str, Any] = await self._post(
             "/control/button", {"chat_id": chat_id, "message_id": message_id, "data": data, **user}

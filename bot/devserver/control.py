@@ -10,6 +10,13 @@ from typing import Any
 
 from bot.devserver.state import DevState, Event, Fault
 
+# What Telegram sends as `from` when an anonymous group admin writes.
+ANONYMOUS_ADMIN: dict[str, Any] = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
 FAULT_KINDS = frozenset({"retry_after", "blocked", "kicked", "parse", "too_long", "server", "slow"})
 
 
@@ -31,26 +38,39 @@ class Control:
         return user
 
     async def message(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A new message; `anonymous`: an anonymous group admin posts as the group (Telegram
+        then sends GroupAnonymousBot as `from` and the group itself as `sender_chat`);
+        `edit_of`: the user edits their earlier message with that id (an `edited_message`)."""
         chat_id = int(body["chat_id"])
         chat_type = str(body.get("chat_type") or ("private" if chat_id > 0 else "group"))
         user = self._user(body, chat_id if chat_id > 0 else 1)
         self.state.ensure_chat(chat_id, chat_type, body.get("title"), user)
         text = str(body.get("text", ""))
+        edit_of = body.get("edit_of")
+        now = int(time.time())
         message: dict[str, Any] = {
-            "message_id": self.state.next_message_id(chat_id),
-            "date": int(time.time()),
+            "message_id": int(edit_of) if edit_of else self.state.next_message_id(chat_id),
+            "date": now,
             "chat": self.state.chat_json(chat_id),
-            "from": user,
+            "from": ANONYMOUS_ADMIN if body.get("anonymous") else user,
             "text": text,
         }
+        if body.get("anonymous"):
+            message["sender_chat"] = self.state.chat_json(chat_id)
+        if edit_of:
+            message["edit_date"] = now
         if text.startswith("/"):
             message["entities"] = [
                 {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
             ]
         await self.state.add_event(
-            "user_message", chat_id, text, user_id=user["id"], message_id=message["message_id"]
+            "user_edit" if edit_of else "user_message",
+            chat_id,
+            text,
+            user_id=message["from"]["id"],
+            message_id=message["message_id"],
         )
-        return await self.state.push_update({"message": message})
+        return await self.state.push_update({"edited_message" if edit_of else "message": message})
 
     async def button(self, body: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(body["chat_id"])

@@ -1,0 +1,1 @@
+"""Hostile and odd input: regression tests for issue 10."""
