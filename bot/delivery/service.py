@@ -115,6 +115,10 @@ class DeliveryService:
         if not alerts:
             return
         subs = {s.sub_id: s for s in await self.storage.subscriptions.for_chat(chat.chat_id)}
+        orphans = [a.alert_id for a in alerts if not any(s in subs for s in a.sub_ids)]
+        if orphans:  # every topic that found it was given up since (a race with /abbestellen)
+            await self.storage.alerts.cancel(orphans, "subscription removed")
+            alerts = [a for a in alerts if any(s in subs for s in a.sub_ids)]
         zone = self.zone(chat)
         plan = plan_delivery(chat, alerts, subs, zone, now)
         for until, held in plan.hold.items():
@@ -145,11 +149,13 @@ class DeliveryService:
         subs: dict[int, SubscriptionRecord],
         language: str,
     ) -> AlertView:
-        names = []
-        for sub_id in alert.sub_ids:
-            sub = self.subscriptions.by_id.get(sub_id) or subs.get(sub_id)
-            if sub is not None:
-                names.append(self.subscriptions.topic_name(sub, language))
+        # Only the alert's own chat's subscriptions name it: an id never speaks for
+        # another chat's topic.
+        names = [
+            self.subscriptions.topic_name(subs[s], language)
+            for s in alert.sub_ids
+            if s in subs and subs[s].chat_id == alert.chat_id
+        ]
         return AlertView(
             entry_id=entry.entry_id,
             title=entry.title,

@@ -129,6 +129,16 @@ class SqliteAlertRepository:
     async def fail(self, alert_ids: Sequence[int], error: str) -> None:
         await self._set_many(alert_ids, "status = 'failed', last_error = ?", error[:500])
 
+    async def cancel(self, alert_ids: Sequence[int], reason: str) -> None:
+        """Waiting alerts that must not go out any more (their topic is gone)."""
+        await self._set_many(
+            alert_ids,
+            "status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END,"
+            " last_error = CASE WHEN status = 'pending' THEN ? ELSE last_error END",
+            reason[:500],
+            reason[:500],
+        )
+
     async def cancel_chat(self, chat_id: int, reason: str) -> int:
         async with self._db.transaction() as conn:
             cursor = await conn.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -10,6 +11,7 @@ from storage.records import SubscriptionRecord
 from storage.sqlite.database import SqliteDatabase, in_chunks
 from storage.timeutil import from_db_required, to_db
 
+REMOVED = "subscription removed"
 _COLUMNS = "sub_id, chat_id, query, catalog_id, canonical, display, mode, urgent, created_at"
 
 
@@ -99,11 +101,36 @@ class SqliteSubscriptionRepository:
         return [_sub(row) for row in rows]
 
     async def remove(self, chat_id: int, sub_id: int) -> bool:
+        """End a subscription and what it still holds back: a waiting alert that only this
+        topic found is cancelled; one that other topics found too forgets this one."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "DELETE FROM subscriptions WHERE chat_id = ? AND sub_id = ?", (chat_id, sub_id)
             )
-            return (cursor.rowcount or 0) > 0
+            if not cursor.rowcount:
+                return False
+            async with conn.execute(
+                "SELECT alert_id, sub_ids FROM alerts WHERE chat_id = ? AND status = 'pending'",
+                (chat_id,),
+            ) as rows:
+                waiting = [
+                    (int(r[0]), [int(s) for s in json.loads(r[1])]) for r in await rows.fetchall()
+                ]
+            for alert_id, sub_ids in waiting:
+                if sub_id not in sub_ids:
+                    continue
+                rest = [s for s in sub_ids if s != sub_id]
+                if rest:
+                    await conn.execute(
+                        "UPDATE alerts SET sub_ids = ? WHERE alert_id = ?",
+                        (json.dumps(rest), alert_id),
+                    )
+                else:
+                    await conn.execute(
+                        "UPDATE alerts SET status = 'cancelled', last_error = ? WHERE alert_id = ?",
+                        (REMOVED, alert_id),
+                    )
+            return True
 
     async def set_mode(self, chat_id: int, sub_id: int, mode: str | None) -> bool:
         async with self._db.transaction() as conn:
