@@ -40,7 +40,7 @@ def toast(language: str, key: str, **values: object) -> str:
 
 async def on_button(update: Update, context: Context) -> None:
     """Check the button's data, then run its action."""
-    query, chat, user = update.callback_query, update.effective_chat, update.effective_user
+    query, chat = update.callback_query, update.effective_chat
     if query is None or chat is None:
         return
     language = await chat_language(update, context)
@@ -50,7 +50,7 @@ async def on_button(update: Update, context: Context) -> None:
         await query.answer(toast(language, "button_expired"), show_alert=True)
         return
     handler, admin_only = found
-    if user is not None and not _rate_ok(context, user.id):
+    if not _rate_ok(context, update):
         await query.answer(toast(language, "rate_limited"), show_alert=True)
         return
     if admin_only and not await is_admin(update, context):

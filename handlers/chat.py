@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Hashable
 from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 
 from bot import texts
+from bot.bounded import BoundedDict
 from bot.chat_settings import chat_zone
 from bot.delivery.messenger import Keyboard
-from handlers.context import Context, services
+from handlers.context import RATE_WINDOW_S, Context, services
 from handlers.telegram_io import NO_PREVIEW, markup
 
 COMMANDS_PER_MINUTE = 20
 REPLY_RETRIES = 3  # a reply waits out flood control (AIORateLimiter's rate_limit_args)
-ADMIN_CACHE_S = 300.0
 
 
 async def zone_of(context: Context, chat_id: int) -> ZoneInfo:
@@ -62,17 +63,30 @@ def args_text(context: Context) -> str:
     return " ".join(context.args or []).strip()
 
 
-def _rate_ok(context: Context, user_id: int) -> bool:
-    """At most COMMANDS_PER_MINUTE per user (monotonic time: this is about load, not dates)."""
-    windows: dict[int, deque[float]] = context.bot_data.rate_windows
-    now = time.monotonic()
-    stamps = windows.setdefault(user_id, deque())
-    while stamps and now - stamps[0] > 60:
+def rate_key(update: Update) -> Hashable | None:
+    """Whose commands count together. Anonymous admins all arrive as the same user
+    (GroupAnonymousBot), so they count per (chat, sender chat), not as one global user."""
+    message, user, chat = update.effective_message, update.effective_user, update.effective_chat
+    if message is not None and message.sender_chat is not None:
+        return ("as", chat.id if chat else 0, message.sender_chat.id)
+    return user.id if user is not None else None
+
+
+def rate_ok(windows: BoundedDict[Hashable, deque[float]], key: Hashable, now: float) -> bool:
+    """At most COMMANDS_PER_MINUTE per key in any 60 s (monotonic time: this is load)."""
+    stamps = windows.get(key) or deque()
+    while stamps and now - stamps[0] > RATE_WINDOW_S:
         stamps.popleft()
     if len(stamps) >= COMMANDS_PER_MINUTE:
         return False
     stamps.append(now)
+    windows.set(key, stamps)  # refreshes the key's age: it expires a minute after its last use
     return True
+
+
+def _rate_ok(context: Context, update: Update) -> bool:
+    key = rate_key(update)
+    return key is None or rate_ok(context.bot_data.rate_windows, key, time.monotonic())
 
 
 async def is_admin(update: Update, context: Context) -> bool:
@@ -90,20 +104,18 @@ async def is_admin(update: Update, context: Context) -> bool:
     cache = context.bot_data.admin_cache
     key = (chat.id, user.id)
     cached = cache.get(key)
-    now = time.monotonic()
-    if cached is not None and now - cached[1] < ADMIN_CACHE_S:
-        return cached[0]
+    if cached is not None:
+        return cached
     member = await context.bot.get_chat_member(chat.id, user.id)
     allowed = member.status in {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
-    cache[key] = (allowed, now)
+    cache.set(key, allowed)
     return allowed
 
 
 async def guard(update: Update, context: Context, admin: bool = False) -> str | None:
     """The chat's language when the command may run; None after a polite refusal."""
     language = await chat_language(update, context)
-    user = update.effective_user
-    if user is not None and not _rate_ok(context, user.id):
+    if not _rate_ok(context, update):
         await reply(update, context, texts.text(language, "rate_limited"))
         return None
     if admin and not await is_admin(update, context):

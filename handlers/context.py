@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Hashable
 from typing import Any
 
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
+from bot.bounded import BoundedDict
 from bot.services import Services
+
+# One key per user (or anonymous sender) ever seen must not accumulate: both maps are
+# bounded; a forgotten key only means a fresh window or one more getChatMember call.
+RATE_WINDOW_S = 60.0
+ADMIN_CACHE_S = 300.0
+MAX_TRACKED = 10_000
 
 
 class BotData:
@@ -15,8 +23,12 @@ class BotData:
 
     def __init__(self) -> None:
         self.services: Services | None = None
-        self.rate_windows: dict[int, deque[float]] = {}
-        self.admin_cache: dict[tuple[int, int], tuple[bool, float]] = {}
+        self.rate_windows: BoundedDict[Hashable, deque[float]] = BoundedDict(
+            MAX_TRACKED, RATE_WINDOW_S
+        )
+        self.admin_cache: BoundedDict[tuple[int, int], bool] = BoundedDict(
+            MAX_TRACKED, ADMIN_CACHE_S
+        )
         # Queries waiting for "subscribe anyway" (short token → (chat, query)); in memory
         # on purpose: after a restart the button says it expired.
         self.pending_queries: dict[str, tuple[int, str]] = {}

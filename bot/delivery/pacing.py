@@ -13,6 +13,9 @@ from collections.abc import Callable
 # A little over Telegram's 1/s and 20/min: sends reach Telegram with some jitter.
 PRIVATE_GAP_S = 1.05
 GROUP_GAP_S = 3.1
+# Chats the pacer remembers at most. A chat whose gap has passed carries no information
+# and is pruned; only flood-control holds can keep many chats waiting at once.
+MAX_PACED_CHATS = 20_000
 
 
 class SlidingWindow:
@@ -59,6 +62,24 @@ class ChatPacer:
         self.private_gap, self.group_gap = private_gap, group_gap
         self._now = now or (lambda: asyncio.get_running_loop().time())
         self._next: dict[int, float] = {}
+        self._prune_at = 1024
+
+    def __len__(self) -> int:
+        return len(self._next)
+
+    def _set(self, chat_id: int, ready: float) -> None:
+        self._next[chat_id] = ready
+        if len(self._next) > self._prune_at:
+            self._prune()
+
+    def _prune(self) -> None:
+        """Forget chats that may send again (amortised: runs when the map doubled)."""
+        now = self._now()
+        self._next = {c: t for c, t in self._next.items() if t > now}
+        if len(self._next) > MAX_PACED_CHATS:  # keep the longest waits: the holds
+            keep = sorted(self._next.items(), key=lambda item: item[1])[-MAX_PACED_CHATS:]
+            self._next = dict(keep)
+        self._prune_at = max(1024, 2 * len(self._next))
 
     def gap(self, private: bool) -> float:
         return self.private_gap if private else self.group_gap
@@ -68,15 +89,15 @@ class ChatPacer:
         delay = ready - self._now()
         if delay > 0:
             await asyncio.sleep(delay)
-        self._next[chat_id] = max(ready, self._now()) + self.gap(private)
+        self._set(chat_id, max(ready, self._now()) + self.gap(private))
 
     def note(self, chat_id: int, private: bool) -> None:
         """Another path (a command reply) just sent to this chat: keep the gap after it."""
-        self._next[chat_id] = max(self._next.get(chat_id, 0.0), self._now() + self.gap(private))
+        self._set(chat_id, max(self._next.get(chat_id, 0.0), self._now() + self.gap(private)))
 
     def hold(self, chat_id: int, seconds: float) -> None:
         """Nothing more to this chat for `seconds` (flood control asked for it)."""
-        self._next[chat_id] = max(self._next.get(chat_id, 0.0), self._now() + seconds)
+        self._set(chat_id, max(self._next.get(chat_id, 0.0), self._now() + seconds))
 
     def forget(self, chat_id: int) -> None:
         self._next.pop(chat_id, None)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot import texts
+from bot.bounded import BoundedDict
 from bot.delivery.render import (
     _link,
     cut_at_sentence,
@@ -24,6 +24,12 @@ from bot.delivery.render import (
 )
 
 LINE_CHARS = 220
+# Entry lines kept for the next digests (thousands of digests list the same day's entries).
+# Bounded in count, and the key holds a hash of the entry's text, not the text itself:
+# an lru_cache keyed on the whole body kept every long entry alive.
+LINE_CACHE_ITEMS = 4096
+LINE_CACHE_TTL_S = 26 * 3600.0
+_LINES: BoundedDict[tuple[object, ...], str] = BoundedDict(LINE_CACHE_ITEMS, LINE_CACHE_TTL_S)
 
 # Wording that marks a report as a claim of a party to the conflict.
 PARTY_CLAIMS = (
@@ -65,14 +71,22 @@ def mentions_party_claim(text: str) -> bool:
 
 
 def _line(item: DigestItem, zone: ZoneInfo, language: str) -> str:
-    return _entry_line(
-        item.entry_id, item.title, item.text, item.url, item.published, item.spans, zone, language
-    )
+    """One entry's line, cached (the entry id and a digest of everything shown keep an
+    edited entry's new text from meeting an old line)."""
+    # Python's str hash is computed once per string object and the day's entries are
+    # shared by every chat's items, so this costs next to nothing per digest line.
+    content = hash((item.title, item.text, item.url, item.spans))
+    key = (item.entry_id, content, item.published, zone.key, language)
+    line = _LINES.get(key)
+    if line is None:
+        line = _entry_line(
+            item.title, item.text, item.url, item.published, item.spans, zone, language
+        )
+        _LINES.set(key, line)
+    return line
 
 
-@lru_cache(maxsize=50_000)
 def _entry_line(
-    entry_id: int,
     title: str | None,
     text: str,
     url: str | None,
@@ -81,8 +95,6 @@ def _entry_line(
     zone: ZoneInfo,
     language: str,
 ) -> str:
-    """One entry's line. Cached: thousands of digests list the same day's entries
-    (the entry id keeps an edited entry's new text from meeting an old line)."""
     when = published.astimezone(zone).strftime("%H:%M") if published else "–"
     paragraph, _spans = matched_paragraph(text, spans)
     snippet = cut_at_sentence(paragraph.split("\n")[0], LINE_CHARS)
