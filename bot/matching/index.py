@@ -178,6 +178,10 @@ class TopicIndex:
                 if term_id < 0:  # a veto: checked below, and only for terms that hit
                     maybe_vetoes.append((-term_id - 1, pattern, k, remainder))
                     continue
+                if pattern.left_compass:
+                    start = end - len(pattern.words[0]) + 1 - offsets[k]
+                    if not pattern.left_ok(tokens[k].folded[:start]):
+                        continue
                 last = _verify(pattern, doc, k, remainder)
                 if last >= 0:
                     hits.setdefault(term_id, []).append((k, last))

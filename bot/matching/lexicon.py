@@ -11,7 +11,11 @@ from typing import Any
 
 from bot.matching.expr import Clause, Term, TopicExpr
 from bot.matching.normalize import fold
-from bot.matching.patterns import Pattern, parse_alias
+from bot.matching.patterns import Pattern, Right, name_patterns, parse_alias
+
+# Concepts whose plain one-word aliases are names of places: they take adjective and
+# demonym forms and start compounds ("Gaza" → Gazastreifen, israelische, Kiewer).
+PLACE_KINDS = frozenset({"place", "country"})
 
 SOURCE_TREE_PATH = Path(__file__).resolve().parents[2] / "seeds" / "topics.toml"
 
@@ -65,16 +69,27 @@ def _fold_phrase(text: str) -> str:
     return " ".join(fold(part) for part in text.replace("-", " ").split())
 
 
+def _plain_word(pattern: Pattern) -> bool:
+    return len(pattern.words) == 1 and not pattern.left_any and pattern.right is Right.INFLECT
+
+
 def _concept(concept_id: str, body: dict[str, Any]) -> Term:
     aliases = body.get("aliases")
     if not isinstance(aliases, list) or not aliases:
         raise LexiconError(f"concept {concept_id!r} has no aliases")
+    adjectives = body.get("adjectives", [])
+    if not isinstance(adjectives, list):
+        raise LexiconError(f"concept {concept_id!r}: adjectives must be a list")
+    named = body.get("kind") in PLACE_KINDS
     patterns: list[Pattern] = []
-    for alias in aliases:
+    for alias in [*aliases, *adjectives]:
         pattern = parse_alias(str(alias))
         if pattern is None:
             raise LexiconError(f"concept {concept_id!r}: alias {alias!r} has no words")
-        patterns.append(pattern)
+        if named and _plain_word(pattern) and alias not in adjectives:
+            patterns.extend(name_patterns(pattern.words[0]))
+        else:
+            patterns.append(pattern)
     label = str(body.get("de", concept_id))
     shown = dict.fromkeys(str(a).strip("=*") for a in aliases)
     hint = tuple(a for a in shown if a.casefold() != label.casefold())[:3]

@@ -23,10 +23,48 @@ INFLECTIONS = frozenset(
 _LONGEST_FIRST = sorted(INFLECTIONS, key=len, reverse=True)
 
 
+# Endings that turn a place or people's name into its adjective or demonym, in both
+# languages: israelisch(e/en/er/es/em), Kiewer(in), Iranian(s), Israeli(s), Chinese.
+ADJECTIVE_ENDINGS = frozenset(
+    {"isch", "ische", "ischen", "ischer", "isches", "ischem"}
+    | {"esisch", "esische", "esischen", "esischer", "esisches", "esischem"}
+    | {"anisch", "anische", "anischen", "anischer", "anisches", "anischem"}
+    | {"nisch", "nische", "nischen", "nischer", "nisches", "nischem"}
+    | {"er", "ers", "ern", "erin", "erinnen", "ian", "ians", "an", "ans", "ese"}
+)
+# What a stem taken from an adjective may grow back into: its place name, inflected
+# ("eritre|isch" → Eritrea, Eritreas; "syr|isch" → Syrien; "finn|isch" → Finnland).
+_NAME_ENDINGS = ("", "a", "e", "o", "ien", "ia", "land", "en", "on")
+STEM_TAILS = frozenset(n + i for n in _NAME_ENDINGS for i in ("", "s", "es", "er", "ern", "n"))
+# English -i demonyms (Israeli, Pakistani) only after longer names: "Krim" is no "Krimi".
+_DEMONYM_I = frozenset({"i", "is"})
+# Suffixes that make a new word of a stem ("deut|lich", "Rat|ung"): never a compound head.
+_DERIVATIONS = tuple(
+    str.split(
+        """lich ung heit keit bar sam haft ig tum nis ling chen lein itat ier ion ist ismus
+        tisier isier tik tisch ly ness ment ity ful less"""
+    )
+)
+# Compass and size prefixes that make a region of a place inside one word.
+COMPASS = frozenset(
+    {"nord", "sud", "ost", "west", "nordost", "nordwest", "sudost", "sudwest", "zentral"}
+    | {"north", "south", "east", "west", "central", "gross", "innen", "alt"}
+)
+MIN_COMPOUND_HEAD = 4  # "Gaza|krieg", "Gaza|streifen"; shorter rests are endings, not words
+
+
 class Right(StrEnum):
     INFLECT = "inflect"
     EXACT = "exact"
     ANY = "any"
+    # A name: its inflections, its adjective forms, and any compound it starts
+    # ("Gaza" → Gazas, Gazastreifen, Gazakrieg; not "Gazaisch…"-like derivations).
+    NAME = "name"
+    # A derived stem that only counts with an adjective ending ("syr" → syrisch).
+    ADJECTIVE = "adjective"
+    # A stem read off an adjective: the place name or the adjective ("iran" → Iran,
+    # Irans, iranische; "eritre" → Eritrea).
+    STEM = "stem"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,29 +74,51 @@ class Pattern:
     words: tuple[str, ...]
     left_any: bool  # the first word may end a longer word (compound head / part)
     right: Right  # what may follow the last word inside its token
+    # The first word may follow a compass prefix inside its word ("Nordgaza", "Ostukraine").
+    left_compass: bool = False
 
     @property
     def key(self) -> str:
         """The automaton key: a leading space anchors it at a word start."""
-        return self.words[0] if self.left_any else " " + self.words[0]
+        return self.words[0] if self.left_any or self.left_compass else " " + self.words[0]
 
     def display(self) -> str:
         text = " ".join(self.words)
         if self.right is Right.EXACT:
             return f'"{text}"'
-        return ("*" if self.left_any else "") + text + ("*" if self.right is Right.ANY else "")
+        left = "*" if self.left_any else "^" if self.left_compass else ""
+        right = {Right.ANY: "*", Right.NAME: "+", Right.ADJECTIVE: "~", Right.STEM: "%"}.get(
+            self.right, ""
+        )
+        return left + text + right
+
+    def left_ok(self, prefix: str) -> bool:
+        """Whether the part of the token before the first word is acceptable."""
+        return not prefix or self.left_any or (self.left_compass and prefix in COMPASS)
 
 
 def inflects(remainder: str) -> bool:
     return remainder in INFLECTIONS
 
 
-def _tail_ok(remainder: str, right: Right) -> bool:
+def compound_head(remainder: str) -> bool:
+    """Whether what follows a modifier inside one word reads as a word of its own."""
+    return len(remainder) >= MIN_COMPOUND_HEAD and not remainder.startswith(_DERIVATIONS)
+
+
+def _tail_ok(remainder: str, right: Right, word: str) -> bool:
+    if right is Right.INFLECT:
+        return remainder in INFLECTIONS
     if right is Right.ANY:
         return True
     if right is Right.EXACT:
         return remainder == ""
-    return remainder in INFLECTIONS
+    if remainder in ADJECTIVE_ENDINGS or (remainder in _DEMONYM_I and len(word) >= 5):
+        return True
+    if right is Right.STEM:
+        return remainder in STEM_TAILS
+    # NAME: inflected, or the modifier of a compound ("Gaza|streifen").
+    return right is Right.NAME and (remainder in INFLECTIONS or compound_head(remainder))
 
 
 def parse_alias(spec: str) -> Pattern | None:
@@ -77,24 +137,71 @@ def parse_alias(spec: str) -> Pattern | None:
     return Pattern(words, left_any, Right.ANY if right_any else Right.INFLECT)
 
 
-def keyword_pattern(word: str) -> Pattern:
-    """A free keyword the lexicon does not know, made word-form aware.
+def _adjective_stems(base: str) -> list[str]:
+    """Stems a place name sheds before its adjective ending (Ukraine → ukrain|isch,
+    Syrien → syr|isch, Finnland → finn|isch, China → chin|esisch, Schweden → schwed|isch)."""
+    stems: list[str] = []
+    if base[-1:] in ("a", "e", "o", "i", "y"):
+        stems.append(base[:-1])
+    for ending in ("ien", "ia", "enland", "land", "en", "on"):
+        if base.endswith(ending):
+            stems.append(base[: -len(ending)])
+    return [s for s in dict.fromkeys(stems) if len(s) >= 3 and s != base]
 
-    Strip one inflection ending (keeping at least four letters) to get the base, then
-    let the base end a compound when it is long enough to be a noun of its own
-    ("Austausch" finds "Gefangenenaustausch"); short words stay whole words.
-    """
-    base = word
+
+def name_patterns(base: str, compass: bool = True) -> list[Pattern]:
+    """A single-word name in all its forms: inflected, adjective, compound modifier and
+    (long names only) after a compass prefix ("Nordgaza")."""
+    patterns = [Pattern((base,), False, Right.NAME, compass and len(base) >= 4)]
+    patterns.extend(Pattern((stem,), False, Right.ADJECTIVE) for stem in _adjective_stems(base))
+    return patterns
+
+
+_ADJECTIVE_SUFFIXES = ("esisch", "anisch", "isch", "ian", "ese")
+
+
+def _strip_inflection(word: str) -> str:
     for ending in _LONGEST_FIRST:
         if ending and word.endswith(ending) and len(word) - len(ending) >= 4:
-            base = word[: -len(ending)]
-            break
-    return Pattern((base,), len(base) >= 5, Right.INFLECT)
+            return word[: -len(ending)]
+    return word
+
+
+def keyword_patterns(word: str) -> tuple[Pattern, ...]:
+    """A free keyword the lexicon does not know, made word-form aware.
+
+    A word of four letters or more is read like a name: inflected, as the modifier of
+    a compound ("Gaza" → Gazastreifen), in its adjective forms (Israel → israelische);
+    long enough to be a noun of its own (five letters) it may also end a compound
+    ("Austausch" → Gefangenenaustausch). A typed plural or case form adds its base
+    ("Streiks" → Streik). An adjective asks for its place too ("iranische" → Iran).
+    Short words stay whole words: "Rat" is no "Rathaus".
+    """
+    base = _strip_inflection(word)
+    if len(base) < 4:
+        return (Pattern((base,), False, Right.INFLECT),)
+    for suffix in _ADJECTIVE_SUFFIXES:
+        stem = base[: -len(suffix)]
+        if base.endswith(suffix) and len(stem) >= 3:
+            # "israelisch" → israelisch(e/en…) and the place it names: "Israel", "Israels".
+            return (Pattern((base,), False, Right.INFLECT), Pattern((stem,), False, Right.STEM))
+    # The word as typed: a name in all its forms; a noun of five letters or more may
+    # also end a compound. Its stripped base adds the plain word ("Streiks" → Streik),
+    # and compounds only where the base is long enough to be a noun of its own
+    # ("gehen" is no "Geh|eimdienst").
+    long_base = len(base) >= 5
+    patterns = name_patterns(word)
+    if long_base:
+        patterns[0] = Pattern((word,), True, Right.NAME)
+    if base != word:
+        patterns.append(Pattern((base,), long_base, Right.NAME if long_base else Right.INFLECT))
+    return tuple(dict.fromkeys(patterns))
 
 
 def tail_ok(pattern: Pattern, index: int, remainder: str) -> bool:
     """Whether the rest of the text token after alias word `index` is acceptable."""
     last = index == len(pattern.words) - 1
+    word = pattern.words[index]
     if last or pattern.right is Right.EXACT:
-        return _tail_ok(remainder, pattern.right)
-    return _tail_ok(remainder, Right.INFLECT)
+        return _tail_ok(remainder, pattern.right, word)
+    return _tail_ok(remainder, Right.INFLECT, word)

@@ -21,7 +21,7 @@ from bot.matching.expr import Clause, Term, TopicExpr
 from bot.matching.index import TopicIndex
 from bot.matching.lexicon import Lexicon
 from bot.matching.normalize import tokenize
-from bot.matching.patterns import Pattern, Right, keyword_pattern, tail_ok
+from bot.matching.patterns import Pattern, Right, keyword_patterns, tail_ok
 from bot.matching.stopwords import ALL as STOPWORDS
 
 MAX_QUERY_CHARS = 500
@@ -203,8 +203,9 @@ class QueryResolver:
             if stemmed is not None:
                 terms.append(stemmed)
                 continue
-            pattern = keyword_pattern(word)
-            terms.append(Term(f"k:{pattern.display()}", original, original, (pattern,)))
+            patterns = keyword_patterns(word)
+            key = "k:" + "|".join(p.display() for p in patterns)
+            terms.append(Term(key, original, original, patterns))
         return list(dict.fromkeys(terms))
 
 

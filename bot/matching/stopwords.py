@@ -138,4 +138,21 @@ ENGLISH = frozenset(
     ]
 )
 
-ALL = GERMAN | ENGLISH
+# Function words that would otherwise start compounds as free keywords ("sich" →
+# "Sicherheit", "außer" → "Außenminister"): pronouns, modal verbs, adverbs.
+FUNCTION_WORDS = frozenset(
+    str.split(
+        """
+    sich ausser ausserdem dann denn dort hier heute gestern morgen jetzt immer wieder
+    bereits bisher damit dabei dafur dagegen daher darum davon dazu deshalb jedoch
+    kann konnen konnte soll sollen sollte muss mussen musste will wollen wollte darf
+    man mich mir dich dir uns euch ihm ihn ihnen dies diese dieser dieses diesem diesen
+    jede jeder jedes jeden kein keine keinen keiner einige viele mehrere weitere
+    sowohl weder noch nun also zudem laut seit seither wegen trotz ohne gegenuber
+    this that these those they them their there here have has had will would could
+    should must also than then when while which whose very more most such
+    """
+    )
+)
+
+ALL = GERMAN | ENGLISH | FUNCTION_WORDS
