@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
+from typing import TypeVar
 
 from bot.sources.decode import check_payload
 from bot.sources.feeds import is_json_feed, parse_feed, parse_json_feed
 from bot.sources.jsonld import has_liveblog_jsonld, parse_jsonld
+from bot.sources.links import unique_links
 from bot.sources.model import ParseError, ParseResult
 from bot.sources.tagesschau import parse_tagesschau
 from bot.sources.textexport import parse_text_export
@@ -58,32 +61,55 @@ def parse_payload(
     fmt: str | None = None,
     charset: str | None = None,
 ) -> ParseResult:
-    """Bytes (+ URL, headers) → entries. Raises ParseError for unreadable payloads."""
-    chosen = fmt or detect_format(data, content_type, url)
+    """Bytes (+ URL, headers) → entries. Raises ParseError for unreadable payloads, and
+    for anything else an adapter raises: a hostile page is the source's error, never
+    the poller's. CPU-bound: callers on the event loop run it in a worker."""
+    chosen = fmt or contain("detecting the format", lambda: detect_format(data, content_type, url))
     adapter = ADAPTERS.get(chosen)
     if adapter is None:
         raise ParseError(f"unknown format {chosen!r}; one of {', '.join(FORMATS)}")
-    return adapter(data, url, charset)
+    result = contain(f"the {chosen} adapter", lambda: adapter(data, url, charset))
+    if not result.entries and result.skipped:
+        # Every item was unreadable: say so instead of reporting an empty page.
+        raise ParseError(f"no readable entry: {result.problems[-1]}")
+    return result
+
+
+T = TypeVar("T")
+
+
+def contain(what: str, work: Callable[[], T]) -> T:
+    """Run parsing work; whatever it raises becomes a ParseError that names what failed."""
+    try:
+        return work()
+    except ParseError:
+        raise
+    except RecursionError as exc:  # json and friends on absurdly nested input
+        raise ParseError(f"{what}: the document is nested too deeply to read") from exc
+    except Exception as exc:  # any other adapter failure is this source's problem only
+        raise ParseError(f"{what} failed: {type(exc).__name__}: {str(exc)[:200]}") from exc
 
 
 def parse_links(data: bytes, url: str, content_type: str | None = None) -> ParseResult:
-    """An overview page or feed read only for its links (for following daily liveblogs)."""
-    import re
-    from urllib.parse import urldefrag, urljoin
+    """An overview page or feed read only for its links (for following daily liveblogs).
 
+    CPU-bound and linear in the page: callers on the event loop run it in a worker."""
+    return contain("reading the page's links", lambda: _parse_links(data, url, content_type))
+
+
+def _parse_links(data: bytes, url: str, content_type: str | None) -> ParseResult:
     check_payload(data)
     result = ParseResult("links")
     if detect_format_loose(data, content_type) == "feed":
         feed = parse_feed(data, url)
-        result.links = [e.url for e in feed.entries if e.url]
+        result.links = unique_links((e.url for e in feed.entries if e.url), url)
         return result
-    for match in re.finditer(rb"""href\s*=\s*["']([^"'#>]+)""", data[:MAX_LINK_SCAN]):
-        link = urldefrag(urljoin(url, match.group(1).decode("utf-8", "replace").strip()))[0]
-        if link not in result.links:
-            result.links.append(link)
+    hrefs = (m.group(1).decode("utf-8", "replace") for m in _HREF.finditer(data, 0, MAX_LINK_SCAN))
+    result.links = unique_links(hrefs, url)
     return result
 
 
+_HREF = re.compile(rb"""href\s*=\s*["']([^"'#>]+)""")
 MAX_LINK_SCAN = 5 * 1024 * 1024
 
 

@@ -60,22 +60,24 @@ def parse_feed(data: bytes, url: str, charset: str | None = None) -> ParseResult
         result.problems.append(f"feed is not well-formed: {parsed.get('bozo_exception')}")
     seen: set[str] = set()
     for item in parsed.entries:
-        contents = item.get("content") or []
-        body = contents[0].get("value", "") if contents else item.get("summary", "")
-        title = clean_inline(html_to_text(item.get("title", ""))) or None
-        link = item.get("link")
-        key = item.get("id") or link or _key(title, dict.get(item, "published"), body[:200])
-        entry = Entry(
-            str(key),
+        with result.item(item.get("id") or item.get("link") or item.get("title")):
+            contents = item.get("content") or []
+            body = contents[0].get("value", "") if contents else item.get("summary", "")
+            title = clean_inline(html_to_text(item.get("title", ""))) or None
+            link = item.get("link")
+            key = item.get("id") or link or _key(title, dict.get(item, "published"), body[:200])
             # dict.get: feedparser's own get() maps updated<->published with a warning.
-            _when(dict.get(item, "published_parsed")) or _when(dict.get(item, "updated_parsed")),
-            _when(dict.get(item, "updated_parsed")),
-            title,
-            html_to_text(body),
-            link,
-            Kind.NOTICE if is_notice_title(title) else Kind.NEWS,
-        )
-        result.add(entry, seen)
+            updated = _when(dict.get(item, "updated_parsed"))
+            entry = Entry(
+                str(key),
+                _when(dict.get(item, "published_parsed")) or updated,
+                updated,
+                title,
+                html_to_text(body),
+                link,
+                Kind.NOTICE if is_notice_title(title) else Kind.NEWS,
+            )
+            result.add(entry, seen)
     return result
 
 
@@ -102,28 +104,26 @@ def parse_json_feed(data: bytes, url: str, charset: str | None = None) -> ParseR
         if not isinstance(item, dict):
             result.problems.append("an item is not an object: skipped")
             continue
-        title = item.get("title")
-        title = clean_inline(str(title)) if isinstance(title, str) and title.strip() else None
-        if isinstance(item.get("content_text"), str):
-            text = "\n\n".join(
-                clean_inline(p) for p in item["content_text"].split("\n\n") if p.strip()
-            )
-        else:
-            text = html_to_text(str(item.get("content_html") or item.get("summary") or ""))
-        link = item.get("url") if isinstance(item.get("url"), str) else None
-        key = (
-            item.get("id") if item.get("id") not in (None, "") else link or _key(title, text[:200])
-        )
-        result.add(
-            Entry(
-                str(key),
-                parse_iso(item.get("date_published")),
-                parse_iso(item.get("date_modified")),
-                title,
-                text,
-                link,
-                Kind.NOTICE if is_notice_title(title) else Kind.NEWS,
-            ),
-            seen,
-        )
+        with result.item(item.get("id") or item.get("url") or item.get("title")):
+            result.add(_json_feed_entry(item), seen)
     return result
+
+
+def _json_feed_entry(item: dict[str, Any]) -> Entry:
+    title = item.get("title")
+    title = clean_inline(str(title)) if isinstance(title, str) and title.strip() else None
+    if isinstance(item.get("content_text"), str):
+        text = "\n\n".join(clean_inline(p) for p in item["content_text"].split("\n\n") if p.strip())
+    else:
+        text = html_to_text(str(item.get("content_html") or item.get("summary") or ""))
+    link = item.get("url") if isinstance(item.get("url"), str) else None
+    key = item.get("id") if item.get("id") not in (None, "") else link or _key(title, text[:200])
+    return Entry(
+        str(key),
+        parse_iso(item.get("date_published")),
+        parse_iso(item.get("date_modified")),
+        title,
+        text,
+        link,
+        Kind.NOTICE if is_notice_title(title) else Kind.NEWS,
+    )

@@ -7,6 +7,8 @@ import re
 import lxml.html
 from lxml import etree
 
+from bot.sources.model import ParseError
+
 _BLOCKS = frozenset(
     {
         "p",
@@ -71,12 +73,23 @@ def element_text(element: etree._Element) -> str:
     return "\n\n".join(line for line in lines if line)
 
 
+def check_limits(parser: etree.HTMLParser) -> None:
+    """libxml2 in recover mode stops quietly at its resource limits (HTML nested deeper
+    than 256 elements, say): everything after that point would be lost without a word."""
+    for error in parser.error_log:
+        if error.type_name == "ERR_RESOURCE_LIMIT":
+            raise ParseError(f"HTML beyond the parser's limits ({error.message.split(',')[0]})")
+
+
 def html_to_text(fragment: str) -> str:
-    """An HTML snippet (a feed's content, a JSON-LD articleBody) as plain paragraphs."""
+    """An HTML snippet (a feed's content, a JSON-LD articleBody) as plain paragraphs.
+    Raises ParseError for HTML the parser cannot read to its end."""
     if "<" not in fragment and "&" not in fragment:
         return "\n\n".join(clean_inline(p) for p in fragment.split("\n\n") if p.strip())
+    parser = lxml.html.HTMLParser()  # one per call: parsers are not shared across threads
     try:
-        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div", parser=parser)
     except (etree.ParserError, ValueError):
         return clean_inline(re.sub(r"<[^>]*>", " ", fragment))
+    check_limits(parser)
     return element_text(root)

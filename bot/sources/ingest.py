@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from bot.clock import Clock
 from bot.sources.detect import parse_payload
 from bot.sources.fetch import FetchResult
 from bot.sources.model import Entry, ParseResult
 from bot.sources.times import plausible
+from bot.sources.workers import off_loop
 from storage.interfaces import Storage
 from storage.records import NewEntry, SourceRecord, UpsertResult, UpsertStatus
 
@@ -34,14 +36,14 @@ def is_first_poll(source: SourceRecord) -> bool:
     return source.first_polled_at is None and source.parent_id is None
 
 
-def to_new_entry(entry: Entry, clock: Clock, problems: list[str]) -> NewEntry:
-    published = plausible(entry.published, clock.now())
+def to_new_entry(entry: Entry, now: datetime, problems: list[str]) -> NewEntry:
+    published = plausible(entry.published, now)
     if entry.published is not None and published is None:
         problems.append(f"entry {entry.key!r}: implausible time {entry.published.isoformat()}")
     return NewEntry(
         key=entry.key[:500],
         published_at=published,
-        modified_at=plausible(entry.updated, clock.now()),
+        modified_at=plausible(entry.updated, now),
         title=entry.title[:1000] if entry.title else None,
         body=entry.text[:100_000],
         url=entry.url[:2000] if entry.url else None,
@@ -50,17 +52,21 @@ def to_new_entry(entry: Entry, clock: Clock, problems: list[str]) -> NewEntry:
     )
 
 
+def prepare(
+    fetched: FetchResult, fmt: str | None, now: datetime
+) -> tuple[ParseResult, list[NewEntry]]:
+    """Parse a fetch and shape its entries for storage: CPU work only, run off the loop."""
+    parsed = parse_payload(fetched.body, fetched.url, fetched.content_type, fmt, fetched.charset)
+    return parsed, [to_new_entry(entry, now, parsed.problems) for entry in parsed.entries]
+
+
 async def store_payload(
     storage: Storage, clock: Clock, source: SourceRecord, fetched: FetchResult
 ) -> IngestReport:
     """Parse and store one fetch. Raises ParseError before anything is written."""
-    parsed = parse_payload(
-        fetched.body, fetched.url, fetched.content_type, source.format, fetched.charset
-    )
-    problems = parsed.problems
-    new_entries = [to_new_entry(entry, clock, problems) for entry in parsed.entries]
+    parsed, new_entries = await off_loop(prepare, fetched, source.format, clock.now())
     results = await storage.entries.upsert_many(source.source_id, new_entries, clock.now())
-    for problem in problems[:20]:
+    for problem in parsed.problems[:20]:
         log.warning("source %s: %s", source.url, problem)
     if parsed.page_title and not source.name:
         await storage.sources.set_name(source.source_id, parsed.page_title)

@@ -99,7 +99,9 @@ def parse_liveblog_json(data: Any, url: str, result: ParseResult) -> None:
         if not isinstance(updates, list):
             continue
         for update in updates:
-            if isinstance(update, dict):
+            if not isinstance(update, dict):
+                continue
+            with result.item(update.get("@id") or update.get("url") or update.get("headline")):
                 entry = _entry(update, url)
                 if entry is not None:
                     result.add(entry, seen)

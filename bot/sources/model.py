@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -45,6 +47,22 @@ class ParseResult:
     page_title: str | None = None
     links: list[str] = field(default_factory=list)  # other liveblog pages (previous/next day)
     problems: list[str] = field(default_factory=list)  # recoverable oddities, for the log
+    skipped: int = 0  # items that could not be read at all (see `item`)
+
+    @contextmanager
+    def item(self, label: object) -> Iterator[None]:
+        """Read one item of the page: if that fails, skip it with a problem that says why.
+        One unreadable item (absurdly nested HTML, odd data) never costs the others."""
+        try:
+            yield
+        except Exception as exc:  # any failure is this item's, named in the problem
+            reason = str(exc) if isinstance(exc, ParseError) else type(exc).__name__
+            if isinstance(exc, RecursionError):
+                reason = "nested too deeply to read"
+            name = str(label)
+            name = name if len(name) <= 80 else "…" + name[-79:]  # ids differ at the end
+            self.skipped += 1
+            self.problems.append(f"item {name!r} skipped: {reason[:200]}")
 
     def add(self, entry: Entry, seen: set[str]) -> None:
         """Keep the first entry of a key: a page repeating an id must not flip-flop."""

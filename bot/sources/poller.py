@@ -1,8 +1,10 @@
 """Poll every due source on its own schedule; one slow or broken source never delays others.
 
-Each due source is polled in a task of its own (never twice at once). Success resets
+Each due source is polled in a task of its own (never twice at once), at most
+`concurrency` at a time (fetching and parsing cost memory and CPU). Success resets
 the failure count; a failure backs off exponentially with jitter, up to 30 minutes,
-and is kept in the source's health. A following source (an overview page or feed
+and is kept in the source's health (logged when the state changes, not every poll).
+Anything an adapter raises is that source's error. A following source (an overview page or feed
 with a URL pattern) discovers the newest liveblog page and polls it as a child; the
 previous child is polled for a grace period for late entries, then retired.
 """
@@ -21,6 +23,7 @@ from bot.sources.detect import parse_links
 from bot.sources.fetch import Fetcher, FetchError
 from bot.sources.ingest import IngestReport, is_first_poll, store_payload
 from bot.sources.model import ParseError, ParseResult
+from bot.sources.workers import off_loop
 from storage.interfaces import Storage
 from storage.records import SourceRecord
 
@@ -30,6 +33,7 @@ MIN_INTERVAL_S = 15
 MAX_BACKOFF_S = 30 * 60
 RETIRE_GRACE = timedelta(hours=3)
 POLL_DEADLINE_S = 60.0  # a whole poll (fetch + parse + store) never takes longer
+CONCURRENCY = 4  # polls fetching and parsing at once
 
 OnReport = Callable[[IngestReport], Awaitable[None]]
 
@@ -55,10 +59,12 @@ class Poller:
         clock: Clock,
         on_report: OnReport | None = None,
         rng: random.Random | None = None,
+        concurrency: int = CONCURRENCY,
     ) -> None:
         self.storage, self.fetcher, self.clock = storage, fetcher, clock
         self.on_report = on_report
         self.rng = rng or random.Random()
+        self._slots = asyncio.Semaphore(concurrency)
         self._running: dict[int, asyncio.Task[IngestReport | None]] = {}
 
     async def tick(self) -> list[asyncio.Task[IngestReport | None]]:
@@ -89,13 +95,15 @@ class Poller:
             await asyncio.gather(*self._running.values(), return_exceptions=True)
 
     async def _guarded(self, source: SourceRecord) -> IngestReport | None:
-        try:
-            return await asyncio.wait_for(self.poll(source), POLL_DEADLINE_S)
-        except TimeoutError:
-            await self._failed(source, f"poll took longer than {POLL_DEADLINE_S:.0f} s")
-        except Exception as exc:  # one broken source must not take the poller down
-            log.exception("source %s: unexpected failure", source.url)
-            await self._failed(source, f"internal error: {type(exc).__name__}")
+        # The deadline starts once a slot is free: waiting for one is no fault of the source.
+        async with self._slots:
+            try:
+                return await asyncio.wait_for(self.poll(source), POLL_DEADLINE_S)
+            except TimeoutError:
+                await self._failed(source, f"poll took longer than {POLL_DEADLINE_S:.0f} s")
+            except Exception as exc:  # one broken source must not take the poller down
+                error = f"internal error: {type(exc).__name__}: {str(exc)[:200]}"
+                await self._failed(source, error, exc)
         return None
 
     async def poll(self, source: SourceRecord) -> IngestReport | None:
@@ -105,7 +113,7 @@ class Poller:
             if fetched.not_modified:
                 report = IngestReport(source, None, [], first_poll=is_first_poll(source))
             elif source.follow_pattern:
-                links = parse_links(fetched.body, fetched.url, fetched.content_type)
+                links = await off_loop(parse_links, fetched.body, fetched.url, fetched.content_type)
                 report = IngestReport(source, links, [], first_poll=is_first_poll(source))
             else:
                 report = await store_payload(self.storage, self.clock, source, fetched)
@@ -116,6 +124,8 @@ class Poller:
         etag = fetched.etag or (source.etag if fetched.not_modified else None)
         modified = fetched.last_modified or (source.last_modified if fetched.not_modified else None)
         await self.storage.sources.record_success(source.source_id, etag, modified, now, next_at)
+        if failures_before := source.consecutive_failures:
+            log.info("source %s: recovered after %d failures", source.url, failures_before)
         if source.follow_pattern and report.parsed is not None:
             await self._follow(source, report.parsed)
         if report.changed:
@@ -124,18 +134,26 @@ class Poller:
             await self.on_report(report)
         return report
 
-    async def _failed(self, source: SourceRecord, error: str) -> None:
+    async def _failed(
+        self, source: SourceRecord, error: str, exc: BaseException | None = None
+    ) -> None:
         now = self.clock.now()
         delay = backoff_seconds(source.interval_s, source.consecutive_failures + 1, self.rng)
         failures = await self.storage.sources.record_failure(
             source.source_id, error, now, now + timedelta(seconds=delay)
         )
-        log.warning(
+        # Once per state change (healthy -> failing, or a different error): a source that
+        # stays broken must not fill the log every minute. Its health keeps the details.
+        changed = source.consecutive_failures == 0 or source.last_error != error[:500]
+        log.log(
+            logging.WARNING if changed else logging.DEBUG,
             "source %s failed (%d in a row, next try in %.0f s): %s",
             source.url,
             failures,
             delay,
             error,
+            # A traceback only for our own bugs (not for bad input), and only once.
+            exc_info=exc if changed and exc is not None else None,
         )
 
     async def _follow(self, parent: SourceRecord, parsed: ParseResult) -> None:

@@ -13,13 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag
 
 import lxml.html
 from lxml import etree
 
 from bot.sources.decode import check_payload
-from bot.sources.htmltext import clean_inline, element_text
+from bot.sources.htmltext import check_limits, clean_inline, element_text
+from bot.sources.links import unique_links
 from bot.sources.model import Entry, Kind, ParseError, ParseResult
 from bot.sources.textexport import is_notice_title
 from bot.sources.times import parse_german, parse_german_date
@@ -54,26 +55,18 @@ def parse_document(data: bytes, charset: str | None) -> etree._Element:
         except UnicodeDecodeError:
             charset = "cp1252"
     try:
-        if charset:
-            return lxml.html.document_fromstring(
-                data, parser=lxml.html.HTMLParser(encoding=charset)
-            )
-        return lxml.html.document_fromstring(data)
+        parser = lxml.html.HTMLParser(encoding=charset)
+        root = lxml.html.document_fromstring(data, parser=parser)
     except (etree.ParserError, ValueError, LookupError) as exc:
         raise ParseError(f"not readable as HTML: {exc}") from exc
+    check_limits(parser)
+    return root
 
 
 def liveblog_links(root: etree._Element, url: str) -> list[str]:
     own = urldefrag(url)[0]
-    found: list[str] = []
-    for anchor in root.iter("a"):
-        href = anchor.get("href")
-        if not href:
-            continue
-        absolute = urldefrag(urljoin(url, href.strip()))[0]
-        if LIVEBLOG_LINK.search(absolute) and absolute != own and absolute not in found:
-            found.append(absolute)
-    return found
+    hrefs = (str(anchor.get("href") or "") for anchor in root.iter("a"))
+    return unique_links(hrefs, url, lambda link: link != own and bool(LIVEBLOG_LINK.search(link)))
 
 
 def parse_tagesschau(data: bytes, url: str, charset: str | None = None) -> ParseResult:
@@ -113,18 +106,19 @@ def parse_tagesschau(data: bytes, url: str, charset: str | None = None) -> Parse
     seen: set[str] = set()
     base = urldefrag(url)[0]
     for draft in drafts:
-        published: datetime | None = parse_german(draft.time_text, page_day)
-        if draft.time_text and published is None:
-            result.problems.append(f"entry {draft.anchor}: unreadable time {draft.time_text!r}")
-        kind = Kind.NOTICE if is_notice_title(draft.title) else Kind.NEWS
-        entry = Entry(
-            draft.anchor,
-            published,
-            None,
-            draft.title,
-            "\n\n".join(draft.paragraphs),
-            f"{base}#{draft.anchor}",
-            kind,
-        )
-        result.add(entry, seen)
+        with result.item(draft.anchor):
+            published: datetime | None = parse_german(draft.time_text, page_day)
+            if draft.time_text and published is None:
+                result.problems.append(f"entry {draft.anchor}: unreadable time {draft.time_text!r}")
+            kind = Kind.NOTICE if is_notice_title(draft.title) else Kind.NEWS
+            entry = Entry(
+                draft.anchor,
+                published,
+                None,
+                draft.title,
+                "\n\n".join(draft.paragraphs),
+                f"{base}#{draft.anchor}",
+                kind,
+            )
+            result.add(entry, seen)
     return result

@@ -20,7 +20,6 @@ from bot.sources.times import parse_iso
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=False)
 
 
 class NotSimpleFeed(Exception):
@@ -67,7 +66,11 @@ def _entry(
 
 def parse_simple_feed(data: bytes) -> ParseResult:
     try:
-        root = etree.fromstring(data, _PARSER)
+        # A parser per call: parsing runs in worker threads, and parsers are not shared.
+        parser = etree.XMLParser(
+            resolve_entities=False, no_network=True, huge_tree=False, recover=False
+        )
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         raise NotSimpleFeed(str(exc)) from exc
     result = ParseResult("feed")
@@ -78,24 +81,28 @@ def parse_simple_feed(data: bytes) -> ParseResult:
             raise NotSimpleFeed("rss without channel")
         result.page_title = clean_inline(_text(channel.find("title"))) or None
         for item in channel.iterfind("item"):
-            title, link = _text(item.find("title")), _text(item.find("link")).strip() or None
-            body = _text(item.find(CONTENT)) or _text(item.find("description"))
-            published = _rfc822(_text(item.find("pubDate")))
-            key = _text(item.find("guid")).strip() or link or _key(title, published, body[:200])
-            result.add(_entry(key, title, body, link, published, None), seen)
+            with result.item(_text(item.find("guid")) or _text(item.find("link"))):
+                title, link = _text(item.find("title")), _text(item.find("link")).strip() or None
+                body = _text(item.find(CONTENT)) or _text(item.find("description"))
+                published = _rfc822(_text(item.find("pubDate")))
+                guid = _text(item.find("guid")).strip()
+                key = guid or link or _key(title, published, body[:200])
+                result.add(_entry(key, title, body, link, published, None), seen)
         return result
     if root.tag == f"{ATOM}feed":
         result.page_title = clean_inline(_text(root.find(f"{ATOM}title"))) or None
         for item in root.iterfind(f"{ATOM}entry"):
-            title = _text(item.find(f"{ATOM}title"))
-            links = item.findall(f"{ATOM}link")
-            alternate = [x for x in links if x.get("rel", "alternate") == "alternate"]
-            chosen = (alternate or links)[:1]
-            href = chosen[0].get("href") if chosen else None
-            body = _text(item.find(f"{ATOM}content")) or _text(item.find(f"{ATOM}summary"))
-            published = parse_iso(_text(item.find(f"{ATOM}published")))
-            updated = parse_iso(_text(item.find(f"{ATOM}updated")))
-            key = _text(item.find(f"{ATOM}id")).strip() or href or _key(title, updated, body[:200])
-            result.add(_entry(key, title, body, href, published, updated), seen)
+            with result.item(_text(item.find(f"{ATOM}id"))):
+                title = _text(item.find(f"{ATOM}title"))
+                links = item.findall(f"{ATOM}link")
+                alternate = [x for x in links if x.get("rel", "alternate") == "alternate"]
+                chosen = (alternate or links)[:1]
+                href = chosen[0].get("href") if chosen else None
+                body = _text(item.find(f"{ATOM}content")) or _text(item.find(f"{ATOM}summary"))
+                published = parse_iso(_text(item.find(f"{ATOM}published")))
+                updated = parse_iso(_text(item.find(f"{ATOM}updated")))
+                atom_id = _text(item.find(f"{ATOM}id")).strip()
+                key = atom_id or href or _key(title, updated, body[:200])
+                result.add(_entry(key, title, body, href, published, updated), seen)
         return result
     raise NotSimpleFeed(f"root element {root.tag!r}")
