@@ -133,6 +133,10 @@ async def build_services(app: AppType, settings: Settings, clock: Clock) -> Serv
     recovered = await delivery.recover()
     if recovered:
         log.info("re-queued %d alerts that were in flight at the last stop", recovered)
+    # Entries stored before the last stop but never matched get their alerts now.
+    finished = await pipeline.finish_pending()
+    if finished:
+        log.info("created %d alerts for entries left unmatched at the last stop", finished)
     return Services(
         settings=settings,
         storage=storage,
@@ -163,6 +167,10 @@ def schedule_jobs(app: AppType, services: Services, delivery_s: float) -> None:
     async def poll(_context: Any) -> None:
         if services.poller is not None:
             spawn("poll", services.poller.tick)
+        if services.pipeline is not None:
+            # Every cycle, not only after a good poll: whatever a failed or cut-off poll
+            # stored still gets its alerts.
+            spawn("match", services.pipeline.finish_pending)
 
     async def deliver(_context: Any) -> None:
         if services.delivery is not None:

@@ -16,6 +16,7 @@ from storage.records import (
     EntryRecord,
     NewAlert,
     NewEntry,
+    PendingMatch,
     SourceRecord,
     SubscriptionRecord,
     UpsertResult,
@@ -115,10 +116,13 @@ class SourceRepository(Protocol):
 
 class EntryRepository(Protocol):
     async def upsert_many(
-        self, source_id: int, entries: Sequence[NewEntry], now: datetime
+        self, source_id: int, entries: Sequence[NewEntry], now: datetime, match: bool = True
     ) -> list[UpsertResult]:
-        """Store a fetch's entries in one transaction: all or nothing."""
+        """Store a fetch's entries in one transaction: all or nothing. With `match`, new
+        and edited entries wait for the alert pipeline until record_matches."""
         ...
+
+    async def awaiting_match(self, after_id: int, limit: int = 200) -> list[PendingMatch]: ...
 
     async def get(self, entry_id: int) -> EntryRecord | None: ...
 
@@ -161,6 +165,12 @@ class SubscriptionRepository(Protocol):
 
 class AlertRepository(Protocol):
     async def create_many(self, alerts: Sequence[NewAlert], now: datetime) -> list[int]: ...
+
+    async def record_matches(
+        self, alerts: Sequence[NewAlert], matched: Sequence[tuple[int, str]], now: datetime
+    ) -> list[int]:
+        """Write alerts and mark (entry id, content hash) matched in one transaction."""
+        ...
 
     async def get(self, alert_id: int) -> AlertRecord | None: ...
 

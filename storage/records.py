@@ -85,6 +85,14 @@ class EntryRecord:
     last_changed_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class PendingMatch:
+    """A stored entry the alert pipeline has not finished: new, or edited since matched."""
+
+    entry: EntryRecord
+    edit: bool
+
+
 class UpsertStatus(StrEnum):
     NEW = "new"
     EDITED = "edited"

@@ -8,6 +8,7 @@ schedules an in-place edit of the sent message (within 48 hours).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -17,12 +18,13 @@ from bot.delivery.changes import material_change
 from bot.sources.ingest import IngestReport
 from bot.subscriptions import SubscriptionService
 from storage.interfaces import Storage
-from storage.records import EntryRecord, NewAlert, SubscriptionRecord, UpsertStatus
+from storage.records import EntryRecord, NewAlert, PendingMatch, SubscriptionRecord
 
 log = logging.getLogger(__name__)
 
 PUBLISH_LAG = timedelta(minutes=15)
 EDIT_WINDOW = timedelta(hours=48)
+SWEEP_BATCH = 200  # entries matched and recorded per transaction
 
 
 def eligible(entry: EntryRecord, sub: SubscriptionRecord) -> bool:
@@ -39,29 +41,52 @@ class _ChatMatch:
 
 
 class AlertPipeline:
+    """Alert creation is at least once: entries are stored as waiting for matching, and
+    an entry leaves that state only in the transaction that writes its alerts. Whatever
+    interrupts a poll between storing and matching (an exception, the poll deadline, a
+    crash), the next sweep (each poll, each poll tick, start-up) finishes it; the
+    outbox's one row per (chat, entry) keeps a repeated sweep from duplicating."""
+
     def __init__(self, storage: Storage, subscriptions: SubscriptionService, clock: Clock) -> None:
         self.storage, self.subscriptions, self.clock = storage, subscriptions, clock
+        self._sweeping = asyncio.Lock()
 
     async def on_report(self, report: IngestReport) -> int:
-        """Create the alerts for one poll's changes; returns how many were created."""
-        if report.first_poll:
-            return 0  # a newly added source's backlog is history, not news
+        """After a poll: create the alerts for what it (or an interrupted one) stored."""
+        return await self.finish_pending()
+
+    async def finish_pending(self) -> int:
+        """Match every entry still waiting; returns how many alerts were created."""
+        async with self._sweeping:
+            created, after = 0, 0
+            while True:
+                batch = await self.storage.entries.awaiting_match(after, SWEEP_BATCH)
+                if not batch:
+                    break
+                created += await self._finish(batch)
+                after = batch[-1].entry.entry_id
+            if created:
+                log.info("%d alerts queued", created)
+            return created
+
+    async def _finish(self, batch: list[PendingMatch]) -> int:
         alerts: list[NewAlert] = []
-        for result in report.changed:
-            entry = result.entry
+        for pending in batch:
+            entry = pending.entry
             if entry.kind != "news":
                 continue
-            if result.status is UpsertStatus.EDITED:
+            if pending.edit:
                 if not await self._edited(entry):
                     continue
                 already = await self.storage.alerts.chats_with_alert_for_entry(entry.entry_id)
             else:
                 already = set()
-            alerts.extend(self.match(entry, skip_chats=already))
-        if not alerts:
-            return 0
-        created = await self.storage.alerts.create_many(alerts, self.clock.now())
-        log.info("%d alerts queued", len(created))
+            try:
+                alerts.extend(self.match(entry, skip_chats=already))
+            except Exception:  # a bug on one entry must not hold up the ones after it
+                log.exception("matching entry %s failed; it gets no alerts", entry.entry_id)
+        matched = [(p.entry.entry_id, p.entry.content_hash) for p in batch]
+        created = await self.storage.alerts.record_matches(alerts, matched, self.clock.now())
         return len(created)
 
     def match(self, entry: EntryRecord, skip_chats: set[int] | None = None) -> list[NewAlert]:

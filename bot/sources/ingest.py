@@ -65,9 +65,13 @@ async def store_payload(
 ) -> IngestReport:
     """Parse and store one fetch. Raises ParseError before anything is written."""
     parsed, new_entries = await off_loop(prepare, fetched, source.format, clock.now())
-    results = await storage.entries.upsert_many(source.source_id, new_entries, clock.now())
+    first = is_first_poll(source)
+    # A first poll's backlog is history: stored as already matched, it pushes nothing.
+    results = await storage.entries.upsert_many(
+        source.source_id, new_entries, clock.now(), match=not first
+    )
     for problem in parsed.problems[:20]:
         log.warning("source %s: %s", source.url, problem)
     if parsed.page_title and not source.name:
         await storage.sources.set_name(source.source_id, parsed.page_title)
-    return IngestReport(source, parsed, results, first_poll=is_first_poll(source))
+    return IngestReport(source, parsed, results, first_poll=first)

@@ -131,7 +131,12 @@ class Poller:
         if report.changed:
             log.info("source %s: %d new or edited entries", source.url, len(report.changed))
         if self.on_report is not None:
-            await self.on_report(report)
+            try:
+                await self.on_report(report)
+            except Exception:
+                # Not the source's fault, so no backoff: what it stored waits for the
+                # alert pipeline's next sweep (storage keeps it marked unmatched).
+                log.exception("source %s: creating alerts failed; retried next cycle", source.url)
         return report
 
     async def _failed(

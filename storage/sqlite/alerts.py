@@ -62,8 +62,21 @@ class SqliteAlertRepository:
 
     async def create_many(self, alerts: Sequence[NewAlert], now: datetime) -> list[int]:
         """Insert; an alert for a (chat, entry) that already has one is skipped."""
+        return await self.record_matches(alerts, (), now)
+
+    async def record_matches(
+        self, alerts: Sequence[NewAlert], matched: Sequence[tuple[int, str]], now: datetime
+    ) -> list[int]:
+        """Insert the alerts and mark the (entry id, content hash) pairs matched, in one
+        transaction: an entry leaves the waiting state only with its alerts written. A
+        version edited meanwhile (another hash) keeps waiting."""
         created: list[int] = []
         async with self._db.transaction() as conn:
+            for entry_id, content_hash in matched:
+                await conn.execute(
+                    "UPDATE entries SET match_pending = 0 WHERE entry_id = ? AND content_hash = ?",
+                    (entry_id, content_hash),
+                )
             for alert in alerts:
                 cursor = await conn.execute(
                     "INSERT INTO alerts (chat_id, entry_id, sub_ids, spans, urgent, status,"

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from storage.records import EntryRecord, NewEntry, UpsertResult, UpsertStatus
+from storage.records import EntryRecord, NewEntry, PendingMatch, UpsertResult, UpsertStatus
 from storage.sqlite.database import SqliteDatabase, in_chunks
 from storage.timeutil import from_db, from_db_required, to_db
 
@@ -14,6 +14,8 @@ _COLUMNS = (
     "entry_id, source_id, entry_key, published_at, modified_at, title, body, url, kind,"
     " content_hash, previous_hash, previous_body, edited, first_seen_at, last_changed_at"
 )
+
+MATCH_DONE, MATCH_NEW, MATCH_EDITED = 0, 1, 2
 
 
 def _entry(row: Sequence[Any]) -> EntryRecord:
@@ -41,9 +43,12 @@ class SqliteEntryRepository:
         self._db = db
 
     async def upsert_many(
-        self, source_id: int, entries: Sequence[NewEntry], now: datetime
+        self, source_id: int, entries: Sequence[NewEntry], now: datetime, match: bool = True
     ) -> list[UpsertResult]:
+        """`match`: new and edited entries wait for the alert pipeline (a source's first
+        poll is history and passes False). See awaiting_match for the states."""
         stamp = to_db(now)
+        waiting = MATCH_NEW if match else MATCH_DONE
         results: list[UpsertResult] = []
         async with self._db.transaction() as conn:
             for entry in entries:
@@ -56,8 +61,8 @@ class SqliteEntryRepository:
                     status = UpsertStatus.NEW
                     await conn.execute(
                         "INSERT INTO entries (source_id, entry_key, published_at, modified_at,"
-                        " title, body, url, kind, content_hash, first_seen_at, last_changed_at)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        " title, body, url, kind, content_hash, first_seen_at, last_changed_at,"
+                        " match_pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             source_id,
                             entry.key,
@@ -70,6 +75,7 @@ class SqliteEntryRepository:
                             entry.content_hash,
                             stamp,
                             stamp,
+                            waiting,
                         ),
                     )
                 elif row[9] == entry.content_hash:
@@ -83,7 +89,10 @@ class SqliteEntryRepository:
                         "UPDATE entries SET previous_hash = content_hash, previous_body = body,"
                         " published_at = COALESCE(?, published_at), modified_at = ?, title = ?,"
                         " body = ?, url = COALESCE(?, url), kind = ?, content_hash = ?,"
-                        " edited = 1, last_changed_at = ? WHERE entry_id = ?",
+                        " edited = 1, last_changed_at = ?,"
+                        # Never matched yet: it stays new; matched before: an edit to match.
+                        " match_pending = CASE WHEN ? = 0 THEN match_pending"
+                        " WHEN match_pending = 1 THEN 1 ELSE 2 END WHERE entry_id = ?",
                         (
                             to_db(entry.published_at),
                             to_db(entry.modified_at),
@@ -93,6 +102,7 @@ class SqliteEntryRepository:
                             entry.kind,
                             entry.content_hash,
                             stamp,
+                            int(match),
                             row[0],
                         ),
                     )
@@ -104,6 +114,19 @@ class SqliteEntryRepository:
                 assert stored is not None  # written just above in this transaction
                 results.append(UpsertResult(status, _entry(stored)))
         return results
+
+    async def awaiting_match(self, after_id: int, limit: int = 200) -> list[PendingMatch]:
+        """Entries stored but not matched yet, oldest first, from after `after_id` on.
+
+        match_pending: 0 done, 1 new (never matched), 2 edited since it was matched.
+        """
+        async with self._db.conn.execute(
+            f"SELECT {_COLUMNS}, match_pending FROM entries"
+            " WHERE match_pending > 0 AND entry_id > ? ORDER BY entry_id LIMIT ?",
+            (after_id, max(1, min(limit, 1000))),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [PendingMatch(_entry(row), edit=int(row[15]) == MATCH_EDITED) for row in rows]
 
     async def get(self, entry_id: int) -> EntryRecord | None:
         async with self._db.conn.execute(
