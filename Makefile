@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck pytest bench bench-quick venv clean run
+.PHONY: demo test lint typecheck pytest bench bench-quick gold venv clean run
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,20 @@ bench-quick: $(STAMP)
 	$(BIN)/python benchmarks/bench_ingest.py
 	$(BIN)/python benchmarks/bench_fanout.py --quick
 	$(BIN)/python benchmarks/bench_digest.py --quick
+
+# Matching quality: the shared seed gold set (when the shared eval folder is beside the
+# checkout) and the repo's own dev gold set, with per-domain figures.
+SHARED_EVAL ?= $(firstword $(wildcard ../shared/eval ../../shared/eval))
+GOLD := $(BIN)/python tests/matching/score_gold.py
+
+gold: $(STAMP)
+	@if [ -n "$(SHARED_EVAL)" ] && [ -f "$(SHARED_EVAL)/seed_gold.jsonl" ]; then \
+		echo "== seed gold ($(SHARED_EVAL))"; \
+		$(GOLD) $(SHARED_EVAL)/seed_gold.jsonl $(SHARED_EVAL)/seed_queries.json --in-process | tail -n 1; \
+	else echo "== seed gold: no shared eval folder, skipped"; fi
+	@echo "== dev gold (tests/matching/dev_gold.jsonl)"
+	@$(GOLD) tests/matching/dev_gold.jsonl tests/matching/dev_queries.json --in-process \
+		| grep -E '^(  |precision=)'
 
 run: $(STAMP)
 	$(BIN)/liveblog-alerts run
