@@ -21,7 +21,7 @@ demo: $(STAMP)
 	$(BIN)/liveblog-alerts demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot handlers storage tests benchmarks
+	$(BIN)/ruff check bot handlers storage tests benchmarks scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

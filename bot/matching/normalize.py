@@ -14,7 +14,7 @@ from functools import lru_cache
 
 # A word is a run of letters/digits; apostrophes and hyphens split words, so
 # "NASAMS-Luftabwehrsystem" yields both parts and "Korea's" yields "korea", "s".
-_WORD = re.compile(r"[^\W_]+")
+WORD = re.compile(r"[^\W_]+")
 
 
 @lru_cache(maxsize=200_000)
@@ -35,7 +35,7 @@ class Token:
 
 def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
-    for match in _WORD.finditer(text):
+    for match in WORD.finditer(text):
         folded = fold(match.group())
         if folded:
             tokens.append(Token(match.start(), match.end(), folded))

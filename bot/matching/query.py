@@ -22,6 +22,7 @@ from bot.matching.index import TopicIndex
 from bot.matching.lexicon import Lexicon
 from bot.matching.normalize import tokenize
 from bot.matching.patterns import Pattern, Right, keyword_patterns, tail_ok
+from bot.matching.places import MAX_NAME_WORDS, PlaceTable, default_places
 from bot.matching.stopwords import ALL as STOPWORDS
 
 MAX_QUERY_CHARS = 500
@@ -62,8 +63,9 @@ class _Alternative:
 class QueryResolver:
     """Resolves queries against one lexicon; build once, reuse (it holds an index)."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, places: PlaceTable | None = None) -> None:
         self.lexicon = lexicon
+        self.places = places if places is not None else default_places()
         concept_topics = [
             (key, TopicExpr((Clause(((term,),)),))) for key, term in lexicon.concepts.items()
         ]
@@ -129,6 +131,22 @@ class QueryResolver:
                 expr = self.lexicon.topics[catalog_id].expr
         return ResolvedQuery(query, expr, catalog_id, tuple(dict.fromkeys(unused)))
 
+    def _place(
+        self, doc: Document, k: int, covered: dict[int, list[Term]]
+    ) -> tuple[Term, int] | None:
+        """A country or city named from token k on that the lexicon does not know."""
+        if doc.tokens[k].folded in STOPWORDS:
+            return None
+        ahead: list[str] = []
+        for j in range(k, min(k + MAX_NAME_WORDS, len(doc.tokens))):
+            if j in covered or doc.tokens[j].unit != doc.tokens[k].unit:
+                break
+            ahead.append(doc.tokens[j].folded)
+        found = self.places.find(ahead)
+        if found is None:
+            return None
+        return self.places.term(found[0]), found[1]
+
     def _terms(self, words: list[str], unused: list[str]) -> list[Term]:
         """Concepts where the lexicon knows the words, keywords where it does not."""
         if not words:
@@ -183,12 +201,20 @@ class QueryResolver:
             for k in range(first, last + 1):
                 covered.setdefault(k, []).append(self._concepts.terms[term_id])
         terms: list[Term] = []
+        skip_until = -1
         for k, token in enumerate(doc.tokens):
             if k in covered:
                 terms.extend(covered[k])
                 continue
+            if k <= skip_until:  # the later words of a place name ("Tel Aviv")
+                continue
             word = token.folded
             original = " ".join(words)[token.start : token.end]
+            place = self._place(doc, k, covered)
+            if place is not None:
+                terms.append(place[0])
+                skip_until = k + place[1] - 1
+                continue
             if word in STOPWORDS or len(word) < 2 or (word.isdigit() and len(word) < 3):
                 unused.append(original)
                 continue
