@@ -147,12 +147,12 @@ class PlaceTable:
             if pattern is None:
                 continue
             word = pattern.words[0]
-            name = (
+            is_name = (
                 len(pattern.words) == 1
                 and pattern.right is Right.INFLECT
                 and alias[:1].isupper()  # names, not the adjectives ("israelisch")
             )
-            if not name:
+            if not is_name:
                 patterns.append(pattern)
                 continue
             # A name in all its forms ("Haifas", "Gazastreifen", "Nordgaza") — but not
