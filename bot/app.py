@@ -7,7 +7,6 @@ import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 # Opt in to PTB 22's timedelta values (RetryAfter.retry_after) and skip its warning.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -28,9 +27,12 @@ from bot.matching.holder import IndexHolder
 from bot.matching.lexicon import default_lexicon
 from bot.matching.query import QueryResolver
 from bot.services import Services
+from bot.sources.catalog import resolve_configured
+from bot.sources.directory import SourceDirectory
 from bot.sources.fetch import Fetcher
 from bot.sources.ingest import IngestReport
-from bot.sources.poller import Poller, add_sources
+from bot.sources.origins import OriginMap
+from bot.sources.poller import Poller, follow_catalog
 from bot.sources.samples import SAMPLE
 from bot.sources.textexport import parse_text_export
 from bot.subscriptions import SubscriptionService
@@ -77,13 +79,6 @@ async def concept_rarity(storage: Any, clock: Clock) -> dict[str, float]:
     return concept_frequencies(default_lexicon(), texts)
 
 
-def source_label(name: str | None, url: str) -> str:
-    if name:
-        return name[:60]
-    host = urlparse(url).hostname
-    return host.removeprefix("www.") if host else "Liveblog"
-
-
 async def build_services(app: AppType, settings: Settings, clock: Clock) -> Services:
     storage = await open_storage(settings.liveblog.db)
     resolver = QueryResolver(default_lexicon())
@@ -108,11 +103,14 @@ async def build_services(app: AppType, settings: Settings, clock: Clock) -> Serv
     zone = settings.liveblog.zone()
     messenger = TelegramMessenger(app.bot)
     pacer = ChatPacer(settings.liveblog.private_gap_seconds, settings.liveblog.group_gap_seconds)
-    names: dict[int, str] = {}
-    for source in await storage.sources.list_active():
-        names[source.source_id] = source_label(source.name, source.url)
+    catalog, followed = resolve_configured(settings.liveblog.catalog, settings.liveblog.sources)
+    directory = SourceDirectory(catalog, followed)
+    for record in await follow_catalog(
+        storage, followed, settings.liveblog.poll_seconds, clock.now()
+    ):
+        directory.note(record)
     delivery = DeliveryService(
-        storage, messenger, subscriptions, clock, codec, zone, pacer=pacer, source_names=names
+        storage, messenger, subscriptions, clock, codec, zone, pacer=pacer, directory=directory
     )
     digests = DigestService(
         storage, messenger, subscriptions, clock, zone, pacer=pacer, window=delivery.window
@@ -120,16 +118,11 @@ async def build_services(app: AppType, settings: Settings, clock: Clock) -> Serv
     pipeline = AlertPipeline(storage, subscriptions, clock)
 
     async def on_report(report: IngestReport) -> None:
-        names[report.source.source_id] = source_label(
-            report.parsed.page_title if report.parsed else report.source.name, report.source.url
-        )
+        directory.note(report.source)
         await pipeline.on_report(report)
 
-    fetcher = Fetcher()
+    fetcher = Fetcher(origins=OriginMap(settings.liveblog.origins))
     poller = Poller(storage, fetcher, clock, on_report)
-    await add_sources(
-        storage, settings.liveblog.sources, settings.liveblog.poll_seconds, clock.now()
-    )
     recovered = await delivery.recover()
     if recovered:
         log.info("re-queued %d alerts that were in flight at the last stop", recovered)
@@ -149,6 +142,7 @@ async def build_services(app: AppType, settings: Settings, clock: Clock) -> Serv
         digests=digests,
         poller=poller,
         fetcher=fetcher,
+        sources=directory,
     )
 
 

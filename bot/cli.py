@@ -23,6 +23,13 @@ def _run(args: argparse.Namespace) -> int:
         where = ".".join(str(p) for p in first["loc"])
         print(f"error: invalid setting {where}: {first['msg']}", file=sys.stderr)
         return 2
+    from bot.sources.catalog import CatalogError, resolve_configured
+
+    try:
+        resolve_configured(settings.liveblog.catalog, settings.liveblog.sources)
+    except CatalogError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     token = settings.telegram.bot_token.get_secret_value()
     if not token.strip():
         print(

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.sources.origins import parse_origins
+
 OFFICIAL_API_URL = "https://api.telegram.org/bot"
 
 
@@ -31,7 +33,11 @@ class LiveblogSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LIVEBLOG_", env_file=".env", extra="ignore")
 
     db: Path = Path("./data/liveblog.sqlite3")
-    sources: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # None (LIVEBLOG_SOURCES unset): the catalog's defaults; a list: catalog ids and URLs.
+    sources: Annotated[list[str] | None, NoDecode] = None
+    catalog: Path | None = None  # the source catalog (default: seeds/sources.toml)
+    # Public origin → where to fetch it instead (a mirror, a local copy).
+    origins: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
     poll_seconds: int = Field(default=60, ge=15)
     tz: str = "Europe/Berlin"
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
@@ -46,6 +52,13 @@ class LiveblogSettings(BaseSettings):
     def _split_sources(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return parse_origins(value)
         return value
 
     @field_validator("admin_ids", mode="before")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
@@ -11,6 +11,8 @@ from bot.delivery.buttons import ButtonCodec
 from bot.delivery.pipeline import AlertPipeline
 from bot.delivery.service import DeliveryService
 from bot.digest.service import DigestService
+from bot.sources.catalog import Catalog
+from bot.sources.directory import SourceDirectory
 from bot.sources.fetch import Fetcher
 from bot.sources.poller import Poller
 from bot.subscriptions import SubscriptionService
@@ -30,3 +32,6 @@ class Services:
     digests: DigestService | None = None
     poller: Poller | None = None
     fetcher: Fetcher | None = None
+    sources: SourceDirectory = field(
+        default_factory=lambda: SourceDirectory(Catalog(()), ())
+    )  # the catalog, what is followed, labels

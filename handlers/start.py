@@ -28,14 +28,19 @@ async def start(update: Update, context: Context) -> None:
     name = (user.first_name if user else None) or chat.title or ""
     key = "start_again" if known is not None else "start"
     _header, keyboard = await catalog_keyboard(context, chat.id, language, 0)
-    await reply(update, context, texts.text(language, key, name=name), keyboard)
+    listed = "\n".join(f"• {label}" for label in svc.sources.followed_labels(language))
+    sources = listed or texts.text(language, "sources_none")
+    await reply(update, context, texts.text(language, key, name=name, sources=sources), keyboard)
 
 
 async def help_command(update: Update, context: Context) -> None:
     """List every command with a one-line explanation."""
     if await guard(update, context) is None:
         return
-    await reply(update, context, texts.text(await chat_language(update, context), "help"))
+    language = await chat_language(update, context)
+    labels = services(context).sources.followed_labels(language)
+    sources = ", ".join(labels) or texts.text(language, "sources_none")
+    await reply(update, context, texts.text(language, "help", sources=sources))
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]  # PTB's generics

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from telegram import Update
@@ -11,6 +12,8 @@ from telegram.ext import Application
 from bot import texts
 from bot.delivery.messenger import Button, Keyboard
 from bot.delivery.render import to_plain
+from bot.services import Services
+from bot.sources.directory import SourceDirectory
 from bot.subscriptions import SubscribeOutcome
 from handlers.buttons import route, toast
 from handlers.chat import args_text, begin, reply
@@ -100,6 +103,26 @@ async def confirm_button(update: Update, context: Context, arg: str, language: s
     return None
 
 
+def source_names(directory: SourceDirectory, catalog_ids: Iterable[str], language: str) -> str:
+    """Catalog ids as the labels readers know, in catalog order."""
+    wanted = set(catalog_ids)
+    labels = [e.label(language) for e in directory.catalog.entries if e.id in wanted]
+    return ", ".join(labels or sorted(wanted))
+
+
+async def sources_line(svc: Services, chat_id: int, language: str) -> str:
+    """The chat's sources for /list: "all", or the ones it kept."""
+    off = await svc.storage.choices.off_for_chat(chat_id)
+    kept = [e.id for e in svc.sources.followed if e.id not in off]
+    if len(kept) == len(svc.sources.followed):
+        shown = to_plain(texts.text(language, "list_sources_all"))
+        if svc.sources.followed:
+            shown += " (" + ", ".join(e.label(language) for e in svc.sources.followed) + ")"
+    else:
+        shown = source_names(svc.sources, kept, language) or "–"
+    return texts.text(language, "list_sources", sources=shown)
+
+
 def _mode_name(language: str, mode: str) -> str:
     return to_plain(texts.text(language, f"mode_{mode}"))
 
@@ -108,6 +131,7 @@ async def list_text(context: Context, chat_id: int, language: str) -> tuple[str,
     svc = services(context)
     subs = await svc.storage.subscriptions.for_chat(chat_id)
     chat = await svc.storage.chats.get(chat_id)
+    limits = await svc.storage.choices.limits_for_subs([s.sub_id for s in subs])
     t = texts.text
     if not subs:
         lines = [t(language, "list_empty")]
@@ -119,6 +143,9 @@ async def list_text(context: Context, chat_id: int, language: str) -> tuple[str,
                 flags += t(language, "list_flag_mode", mode=_mode_name(language, sub.mode))
             if sub.urgent:
                 flags += t(language, "list_flag_urgent")
+            if sub.sub_id in limits:
+                names = source_names(svc.sources, limits[sub.sub_id], language)
+                flags += t(language, "list_flag_sources", sources=names)
             lines.append(
                 t(
                     language,
@@ -142,6 +169,7 @@ async def list_text(context: Context, chat_id: int, language: str) -> tuple[str,
             local = chat.paused_until.astimezone(ZoneInfo(zone)).strftime("%d.%m. %H:%M")
             paused = t(language, "list_paused", until=local)
         lines.append("")
+        lines.append(await sources_line(svc, chat_id, language))
         lines.append(
             t(
                 language,

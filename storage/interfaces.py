@@ -103,6 +103,10 @@ class SourceRepository(Protocol):
         """Make the source an overview whose newest matching link is followed."""
         ...
 
+    async def set_catalog(
+        self, source_id: int, catalog_id: str | None, theme: str | None
+    ) -> None: ...
+
     async def add_child(
         self, parent_id: int, url: str, fmt: str | None, interval_s: int, now: datetime
     ) -> SourceRecord: ...
@@ -225,6 +229,24 @@ class AlertRepository(Protocol):
     async def status_counts(self) -> dict[str, int]: ...
 
 
+class SourceChoiceRepository(Protocol):
+    """Which catalog sources reach a chat, and which a subscription is limited to."""
+
+    async def off_for_chat(self, chat_id: int) -> set[str]: ...
+
+    async def off_for_chats(self, chat_ids: Sequence[int]) -> dict[int, set[str]]: ...
+
+    async def set_enabled(self, chat_id: int, catalog_id: str, enabled: bool) -> None: ...
+
+    async def limits_for_subs(self, sub_ids: Sequence[int]) -> dict[int, set[str]]:
+        """Only subscriptions with a limit appear; the rest take every source."""
+        ...
+
+    async def set_limit(self, sub_id: int, catalog_ids: Sequence[str]) -> None:
+        """Replace the subscription's limit (empty: every source)."""
+        ...
+
+
 class Storage(Protocol):
     """One open database: the repositories share its connection(s)."""
 
@@ -242,5 +264,8 @@ class Storage(Protocol):
 
     @property
     def alerts(self) -> AlertRepository: ...
+
+    @property
+    def choices(self) -> SourceChoiceRepository: ...
 
     async def close(self) -> None: ...

@@ -50,6 +50,8 @@ class SourceRecord:
     follow_pattern: str | None = None
     parent_id: int | None = None
     retire_at: datetime | None = None
+    catalog_id: str | None = None  # the catalog entry (a followed page: its overview's)
+    theme: str | None = None  # a page followed by a rule grouped by theme
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,9 @@ from bot.devserver.client import ChatDriver
 
 def _env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "LIVEBLOG_"))}
+    # No sources: unset, the bot would follow the default catalog on the internet (the
+    # default catalog has its own test against local copies).
+    env["LIVEBLOG_SOURCES"] = ""
     env.update(extra)
     return env
 

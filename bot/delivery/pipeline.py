@@ -33,6 +33,12 @@ def eligible(entry: EntryRecord, sub: SubscriptionRecord) -> bool:
     return entry.published_at is None or entry.published_at >= sub.created_at - PUBLISH_LAG
 
 
+@dataclass(frozen=True)
+class _Hit:
+    sub: SubscriptionRecord
+    spans: tuple[tuple[str, int, int], ...]
+
+
 @dataclass
 class _ChatMatch:
     sub_ids: list[int] = field(default_factory=list)
@@ -69,8 +75,17 @@ class AlertPipeline:
                 log.info("%d alerts queued", created)
             return created
 
+    async def _catalog_ids(self, source_ids: set[int]) -> dict[int, str | None]:
+        """Each source's catalog id: readers choose sources by it."""
+        found: dict[int, str | None] = {}
+        for source_id in source_ids:
+            record = await self.storage.sources.get(source_id)
+            found[source_id] = record.catalog_id if record is not None else None
+        return found
+
     async def _finish(self, batch: list[PendingMatch]) -> int:
         alerts: list[NewAlert] = []
+        catalog_ids = await self._catalog_ids({p.entry.source_id for p in batch})
         for pending in batch:
             entry = pending.entry
             if entry.kind != "news":
@@ -82,26 +97,50 @@ class AlertPipeline:
             else:
                 already = set()
             try:
-                alerts.extend(self.match(entry, skip_chats=already))
+                found = self.candidates(entry, skip_chats=already)
+                found = await self.respect_choices(catalog_ids.get(entry.source_id), found)
+                alerts.extend(self.alerts_for(entry, found))
             except Exception:  # a bug on one entry must not hold up the ones after it
                 log.exception("matching entry %s failed; it gets no alerts", entry.entry_id)
         matched = [(p.entry.entry_id, p.entry.content_hash) for p in batch]
         created = await self.storage.alerts.record_matches(alerts, matched, self.clock.now())
         return len(created)
 
-    def match(self, entry: EntryRecord, skip_chats: set[int] | None = None) -> list[NewAlert]:
-        by_chat: dict[int, _ChatMatch] = {}
+    def candidates(self, entry: EntryRecord, skip_chats: set[int] | None = None) -> list[_Hit]:
+        """Every eligible subscription whose topic the entry matches, with the spans."""
+        hits: list[_Hit] = []
         for match in self.subscriptions.holder.index.match(entry.title, entry.body):
+            spans = tuple((s.field, s.start, s.end) for s in match.spans)
             for topic in match.topics:
                 sub = self.subscriptions.by_id.get(topic) if isinstance(topic, int) else None
                 if sub is None or not eligible(entry, sub):
                     continue
                 if skip_chats and sub.chat_id in skip_chats:
                     continue
-                found = by_chat.setdefault(sub.chat_id, _ChatMatch())
-                found.sub_ids.append(sub.sub_id)
-                found.spans.update((s.field, s.start, s.end) for s in match.spans)
-                found.urgent = found.urgent or sub.urgent
+                hits.append(_Hit(sub, spans))
+        return hits
+
+    async def respect_choices(self, catalog_id: str | None, hits: list[_Hit]) -> list[_Hit]:
+        """Drop chats that turned this source off and subscriptions limited to others."""
+        if catalog_id is None or not hits:
+            return hits
+        off = await self.storage.choices.off_for_chats([h.sub.chat_id for h in hits])
+        limits = await self.storage.choices.limits_for_subs([h.sub.sub_id for h in hits])
+        return [
+            h
+            for h in hits
+            if catalog_id not in off.get(h.sub.chat_id, ())
+            and catalog_id in limits.get(h.sub.sub_id, {catalog_id})
+        ]
+
+    def alerts_for(self, entry: EntryRecord, hits: list[_Hit]) -> list[NewAlert]:
+        """One alert per chat, naming every subscription of the chat that matched."""
+        by_chat: dict[int, _ChatMatch] = {}
+        for hit in hits:
+            found = by_chat.setdefault(hit.sub.chat_id, _ChatMatch())
+            found.sub_ids.append(hit.sub.sub_id)
+            found.spans.update(hit.spans)
+            found.urgent = found.urgent or hit.sub.urgent
         now = self.clock.now()
         return [
             NewAlert(
@@ -114,6 +153,10 @@ class AlertPipeline:
             )
             for chat_id, m in by_chat.items()
         ]
+
+    def match(self, entry: EntryRecord, skip_chats: set[int] | None = None) -> list[NewAlert]:
+        """The alerts an entry makes, before readers' source choices."""
+        return self.alerts_for(entry, self.candidates(entry, skip_chats))
 
     async def _edited(self, entry: EntryRecord) -> bool:
         """Schedule in-place edits for a material change; True when it is material."""

@@ -36,6 +36,8 @@ from bot.delivery.pacing import ChatPacer, SlidingWindow
 from bot.delivery.pipeline import EDIT_WINDOW
 from bot.delivery.policy import plan_delivery
 from bot.delivery.render import AlertView, render_alert, render_batch_parts, to_plain
+from bot.sources.catalog import Catalog
+from bot.sources.directory import SourceDirectory
 from bot.subscriptions import SubscriptionService
 from storage.interfaces import Storage
 from storage.records import AlertRecord, ChatRecord, EntryRecord, SubscriptionRecord
@@ -72,14 +74,14 @@ class DeliveryService:
         pacer: ChatPacer | None = None,
         window: SlidingWindow | None = None,
         concurrency: int = 64,
-        source_names: dict[int, str] | None = None,
+        directory: SourceDirectory | None = None,
     ) -> None:
         self.storage, self.messenger, self.subscriptions = storage, messenger, subscriptions
         self.clock, self.codec, self.default_zone = clock, codec, default_zone
         self.pacer = pacer or ChatPacer()
         self.window = window or SlidingWindow(GLOBAL_PER_SECOND)
         self._slots = asyncio.Semaphore(concurrency)
-        self.source_names = source_names if source_names is not None else {}
+        self.directory = directory or SourceDirectory(Catalog(()), ())
         self._busy: set[int] = set()
         self._moved: dict[int, int] = {}
 
@@ -124,6 +126,7 @@ class DeliveryService:
         for until, held in plan.hold.items():
             await self.storage.alerts.reschedule([a.alert_id for a in held], until, None)
         entries = await self.storage.entries.get_many([a.entry_id for a in alerts])
+        await self.directory.load(self.storage, (e.source_id for e in entries.values()))
         sent_batch = plan.batch and await self._send_batch(
             chat, plan.batch, entries, subs, zone, stats
         )
@@ -164,7 +167,7 @@ class DeliveryService:
             published=entry.published_at or entry.first_seen_at,
             topics=tuple(names or ["?"]),
             spans=alert.spans,
-            source_name=self.source_names.get(entry.source_id, "Liveblog"),
+            source_name=self.directory.label(entry.source_id, language),
         )
 
     def keyboard(self, chat_id: int, alert: AlertRecord, language: str) -> Keyboard:
@@ -304,6 +307,7 @@ class DeliveryService:
         if not pending:
             return
         entries = await self.storage.entries.get_many([a.entry_id for a in pending])
+        await self.directory.load(self.storage, (e.source_id for e in entries.values()))
         chats = await self.storage.chats.get_many([a.chat_id for a in pending])
         for alert in pending:
             entry, chat = entries.get(alert.entry_id), chats.get(alert.chat_id)

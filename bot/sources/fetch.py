@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 import httpx
 
 from bot import __version__
+from bot.sources.origins import OriginMap
 
 USER_AGENT = (
     f"liveblog-alerts/{__version__} (+https://github.com/liveblog-alerts; Telegram news bot)"
@@ -54,10 +55,16 @@ def new_client() -> httpx.AsyncClient:
 class Fetcher:
     """One shared httpx client for every source (connection reuse, one pool)."""
 
-    def __init__(self, client: httpx.AsyncClient | None = None, max_bytes: int = MAX_BYTES):
+    def __init__(
+        self,
+        client: httpx.AsyncClient | None = None,
+        max_bytes: int = MAX_BYTES,
+        origins: OriginMap | None = None,
+    ):
         self._client = client or new_client()
         self._owns_client = client is None
         self.max_bytes = max_bytes
+        self.origins = origins or OriginMap()
 
     async def close(self) -> None:
         if self._owns_client:
@@ -74,7 +81,8 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         try:
-            async with self._client.stream("GET", source, headers=headers) as response:
+            target = self.origins.outbound(source)
+            async with self._client.stream("GET", target, headers=headers) as response:
                 if response.status_code == 304:
                     return self._result(response, b"")
                 if response.status_code >= 400:
@@ -102,7 +110,7 @@ class Fetcher:
     def _result(self, response: httpx.Response, body: bytes) -> FetchResult:
         content_type = response.headers.get("Content-Type")
         return FetchResult(
-            url=str(response.url),
+            url=self.origins.inbound(str(response.url)),
             status=response.status_code,
             body=body,
             content_type=content_type,

@@ -15,10 +15,11 @@ import asyncio
 import logging
 import random
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
+from bot.sources.catalog import CatalogSource, adhoc_entry
 from bot.sources.detect import parse_links
 from bot.sources.fetch import Fetcher, FetchError
 from bot.sources.ingest import IngestReport, is_first_poll, store_payload
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 MIN_INTERVAL_S = 15
 MAX_BACKOFF_S = 30 * 60
 RETIRE_GRACE = timedelta(hours=3)
+MAX_THEMES = 20  # pages one follow rule polls at once
 POLL_DEADLINE_S = 60.0  # a whole poll (fetch + parse + store) never takes longer
 CONCURRENCY = 4  # polls fetching and parsing at once
 
@@ -46,9 +48,23 @@ def backoff_seconds(interval_s: int, failures: int, rng: random.Random) -> float
 
 def newest_link(parsed: ParseResult, pattern: str) -> str | None:
     """The first link matching the pattern: feeds and overviews list the newest first."""
+    return next(iter(newest_links(parsed, pattern).values()), None)
+
+
+def newest_links(parsed: ParseResult, pattern: str) -> dict[str | None, str]:
+    """The newest matching link per theme (the pattern's `theme` group; None without
+    one). Feeds and overviews list the newest first. At most MAX_THEMES themes."""
     regex = re.compile(pattern)
     candidates = [e.url for e in parsed.entries if e.url] + parsed.links
-    return next((url for url in candidates if regex.search(url)), None)
+    found: dict[str | None, str] = {}
+    for url in candidates:
+        match = regex.search(url)
+        if match is None:
+            continue
+        theme = match.groupdict().get("theme")
+        if theme not in found and len(found) < MAX_THEMES:
+            found[theme] = url
+    return found
 
 
 class Poller:
@@ -163,30 +179,50 @@ class Poller:
 
     async def _follow(self, parent: SourceRecord, parsed: ParseResult) -> None:
         assert parent.follow_pattern is not None
-        newest = newest_link(parsed, parent.follow_pattern)
-        if newest is None:
+        found = newest_links(parsed, parent.follow_pattern)
+        if not found:
             return
         children = await self.storage.sources.children(parent.source_id)
-        if any(
-            child.url == newest and child.active and child.retire_at is None for child in children
-        ):
+        for theme, newest in found.items():
+            await self._follow_theme(parent, theme, newest, children)
+
+    async def _follow_theme(
+        self,
+        parent: SourceRecord,
+        theme: str | None,
+        newest: str,
+        children: Sequence[SourceRecord],
+    ) -> None:
+        """Poll the theme's newest page; the theme's previous page retires after a grace."""
+        same = [child for child in children if child.theme == theme]
+        if any(c.url == newest and c.active and c.retire_at is None for c in same):
             return
         now = self.clock.now()
         child = await self.storage.sources.add_child(
-            parent.source_id, newest, None, parent.interval_s, now
+            parent.source_id, newest, parent.format, parent.interval_s, now
         )
+        await self.storage.sources.set_catalog(child.source_id, parent.catalog_id, theme)
         log.info("source %s: now following %s", parent.url, newest)
-        for old in children:
+        for old in same:
             if old.source_id != child.source_id and old.active and old.retire_at is None:
                 await self.storage.sources.set_retire_at(old.source_id, now + RETIRE_GRACE)
 
 
+async def follow_catalog(
+    storage: Storage, sources: Sequence[CatalogSource], interval_s: int, now: datetime
+) -> list[SourceRecord]:
+    """Register the catalog sources to follow, each tied to its catalog id."""
+    records = []
+    for entry in sources:
+        # A follow rule's format hint is for the pages it finds: they inherit it.
+        source = await storage.sources.ensure(entry.address, entry.format, interval_s, now)
+        if entry.follow:
+            await storage.sources.set_follow(source.source_id, entry.pattern)
+        await storage.sources.set_catalog(source.source_id, entry.id, None)
+        records.append(source)
+    return records
+
+
 async def add_sources(storage: Storage, urls: list[str], interval_s: int, now: datetime) -> None:
-    """Register configured sources; `follow:<overview URL>|<regex>` follows daily pages."""
-    for spec in urls:
-        if spec.startswith("follow:"):
-            url, _, pattern = spec.removeprefix("follow:").partition("|")
-            source = await storage.sources.ensure(url, None, interval_s, now)
-            await storage.sources.set_follow(source.source_id, pattern or r"liveblog-ukraine")
-        else:
-            await storage.sources.ensure(spec, None, interval_s, now)
+    """Register configured addresses; `follow:<overview URL>|<regex>` follows daily pages."""
+    await follow_catalog(storage, [adhoc_entry(spec) for spec in urls], interval_s, now)

@@ -151,6 +151,10 @@ class SqliteChatRepository:
             await conn.execute(
                 "UPDATE OR IGNORE alerts SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
             )
+            await conn.execute(
+                "UPDATE OR IGNORE chat_sources_off SET chat_id = ? WHERE chat_id = ?",
+                (new_id, old_id),
+            )
             await conn.execute("DELETE FROM chats WHERE chat_id = ?", (old_id,))
 
     async def delete(self, chat_id: int) -> None:

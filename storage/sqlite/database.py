@@ -47,6 +47,7 @@ class SqliteStorage:
     def __init__(self, db: SqliteDatabase) -> None:
         from storage.sqlite.alerts import SqliteAlertRepository
         from storage.sqlite.chats import SqliteChatRepository
+        from storage.sqlite.choices import SqliteSourceChoiceRepository
         from storage.sqlite.entries import SqliteEntryRepository
         from storage.sqlite.sources import SqliteSourceRepository
         from storage.sqlite.subscriptions import SqliteSubscriptionRepository
@@ -57,6 +58,7 @@ class SqliteStorage:
         self.entries = SqliteEntryRepository(db)
         self.subscriptions = SqliteSubscriptionRepository(db)
         self.alerts = SqliteAlertRepository(db)
+        self.choices = SqliteSourceChoiceRepository(db)
 
     @classmethod
     async def open(cls, path: str) -> SqliteStorage:

@@ -13,7 +13,7 @@ from storage.timeutil import from_db, to_db
 _COLUMNS = (
     "source_id, url, format, name, etag, last_modified, interval_s, active, first_polled_at,"
     " last_success_at, last_error, last_error_at, consecutive_failures, next_poll_at,"
-    " follow_pattern, parent_id, retire_at"
+    " follow_pattern, parent_id, retire_at, catalog_id, theme"
 )
 
 
@@ -36,6 +36,8 @@ def _source(row: Sequence[Any]) -> SourceRecord:
         follow_pattern=row[14],
         parent_id=row[15],
         retire_at=from_db(row[16]),
+        catalog_id=row[17],
+        theme=row[18],
     )
 
 
@@ -63,6 +65,14 @@ class SqliteSourceRepository:
         async with self._db.transaction() as conn:
             await conn.execute(
                 "UPDATE sources SET follow_pattern = ? WHERE source_id = ?", (pattern, source_id)
+            )
+
+    async def set_catalog(self, source_id: int, catalog_id: str | None, theme: str | None) -> None:
+        """Tie the source to its catalog entry (and, for a followed page, its theme)."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE sources SET catalog_id = ?, theme = ? WHERE source_id = ?",
+                (catalog_id, theme, source_id),
             )
 
     async def add_child(

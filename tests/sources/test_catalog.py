@@ -1,0 +1,144 @@
+"""The source catalog: the shipped file, bad files, LIVEBLOG_SOURCES, origins, themes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.config import LiveblogSettings
+from bot.sources.catalog import (
+    CatalogError,
+    adhoc_entry,
+    default_catalog,
+    load_catalog,
+    parse_catalog,
+)
+from bot.sources.model import ParseResult
+from bot.sources.origins import OriginMap, parse_origins
+from bot.sources.poller import newest_links
+
+GOOD = """
+[[source]]
+id = "a-one"
+outlet = "Outlet A"
+label_de = "A · eins"
+label_en = "A · one"
+language = "de"
+url = "https://a.example/live.html"
+"""
+
+
+def test_the_shipped_catalog_is_valid_and_follows_tagesschau_by_default() -> None:
+    catalog = default_catalog()
+    defaults = [e.id for e in catalog.defaults()]
+    assert defaults == ["tagesschau-ukraine", "tagesschau-liveblogs"]
+    for entry in catalog.entries:
+        assert entry.label("de") and entry.label("en")
+        assert len(entry.id) <= 30
+        if entry.follow:
+            assert entry.pattern is not None
+            re.compile(entry.pattern)
+
+
+def test_the_theme_rule_groups_tagesschau_liveblogs() -> None:
+    entry = default_catalog().get("tagesschau-liveblogs")
+    assert entry is not None and entry.pattern is not None
+    base = "https://www.tagesschau.de/newsticker/"
+    parsed = ParseResult(
+        "links",
+        links=[
+            base + "liveblog-nahost-dienstag-166.html",
+            base + "liveblog-ukraine-dienstag-380.html",  # has its own catalog entry
+            base + "liveblog-us-wahl-100.html",
+            base + "liveblog-nahost-montag-165.html",  # older: the newest comes first
+            "https://www.tagesschau.de/inland/liveblog-nahost-1.html",
+        ],
+    )
+    assert newest_links(parsed, entry.pattern) == {
+        "nahost": base + "liveblog-nahost-dienstag-166.html",
+        "us-wahl": base + "liveblog-us-wahl-100.html",
+    }
+    assert entry.label("de", "nahost") == "tagesschau · Nahost"
+    assert entry.label("en", "nahost") == "tagesschau · Middle East"
+    assert entry.label("de", "klima-gipfel") == "tagesschau · Klima Gipfel"
+
+
+def test_resolve_names_catalog_ids_and_adds_addresses() -> None:
+    catalog = default_catalog()
+    chosen = catalog.resolve(
+        ["tagesschau-ukraine", "https://www.n-tv.de/politik/ticker-article1.html", "seeds/x.txt"]
+    )
+    assert chosen[0].id == "tagesschau-ukraine"
+    assert chosen[1].outlet == "n-tv.de" and chosen[1].label("de") == "n-tv.de"
+    assert chosen[1].id.startswith("n-tv-de-")
+    assert chosen[2].outlet == "x.txt"
+    assert catalog.resolve(None) == catalog.defaults()
+    assert catalog.resolve([]) == []
+    with pytest.raises(CatalogError, match="neither a catalog id"):
+        catalog.resolve(["tagesschau-ukrain"])
+
+
+def test_follow_specs_keep_working() -> None:
+    entry = adhoc_entry("follow:https://example.org/overview|liveblog-[a-z]+")
+    assert entry.follow == "https://example.org/overview"
+    assert entry.pattern == "liveblog-[a-z]+"
+    assert entry.address == "https://example.org/overview"
+    with pytest.raises(CatalogError, match="bad pattern"):
+        adhoc_entry("follow:https://example.org/overview|(")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[[source]]\nid = 'x'", "'outlet' must be|'url' or 'follow'"),
+        (GOOD.replace('id = "a-one"', 'id = "Bad Id!"'), "an id is"),
+        (GOOD.replace("url =", "follow ="), "'pattern'"),
+        (GOOD + GOOD, "repeats ids"),
+        ("[[source", "not valid TOML"),
+        (GOOD.replace('url = "https://a.example/live.html"', ""), "either 'url' or 'follow'"),
+    ],
+)
+def test_bad_catalogs_say_what_is_wrong(text: str, message: str) -> None:
+    with pytest.raises(CatalogError, match=message):
+        parse_catalog(text)
+
+
+def test_a_catalog_file_can_be_configured(tmp_path: Path) -> None:
+    path = tmp_path / "sources.toml"
+    path.write_text(GOOD, "utf-8")
+    catalog = load_catalog(path)
+    assert [e.label("en") for e in catalog.entries] == ["A · one"]
+    with pytest.raises(CatalogError, match="cannot read"):
+        load_catalog(tmp_path / "missing.toml")
+
+
+def test_unset_sources_mean_the_default_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LIVEBLOG_SOURCES", raising=False)
+    assert LiveblogSettings(_env_file=None).sources is None  # type: ignore[call-arg]
+    monkeypatch.setenv("LIVEBLOG_SOURCES", "tagesschau-ukraine, https://x.example/a")
+    assert LiveblogSettings(_env_file=None).sources == [  # type: ignore[call-arg]
+        "tagesschau-ukraine",
+        "https://x.example/a",
+    ]
+    monkeypatch.setenv("LIVEBLOG_SOURCES", "")
+    assert LiveblogSettings(_env_file=None).sources == []  # type: ignore[call-arg]
+
+
+def test_origins_rewrite_requests_and_map_answers_back() -> None:
+    pairs = parse_origins(
+        "https://www.tagesschau.de=http://127.0.0.1:8080, https://A.example=http://m"
+    )
+    origins = OriginMap(pairs)
+    page = "https://www.tagesschau.de/newsticker/liveblog-ukraine-montag-372.html?x=1"
+    mirrored = origins.outbound(page)
+    assert mirrored == "http://127.0.0.1:8080/newsticker/liveblog-ukraine-montag-372.html?x=1"
+    assert origins.inbound(mirrored) == page
+    assert origins.outbound("https://a.example/p") == "http://m/p"
+    assert origins.outbound("https://www.tagesschau.de.evil.example/x") == (
+        "https://www.tagesschau.de.evil.example/x"
+    )
+    assert origins.outbound("/local/file.txt") == "/local/file.txt"
+    with pytest.raises(ValueError, match="not <origin>=<origin>"):
+        parse_origins("https://www.tagesschau.de")
