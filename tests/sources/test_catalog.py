@@ -35,7 +35,8 @@ def test_the_shipped_catalog_is_valid_and_follows_tagesschau_by_default() -> Non
     defaults = [e.id for e in catalog.defaults()]
     assert defaults == ["tagesschau-ukraine", "tagesschau-liveblogs"]
     for entry in catalog.entries:
-        assert entry.label("de") and entry.label("en")
+        assert entry.label("de")
+        assert entry.label("en")
         assert len(entry.id) <= 30
         if entry.follow:
             assert entry.pattern is not None
@@ -44,7 +45,8 @@ def test_the_shipped_catalog_is_valid_and_follows_tagesschau_by_default() -> Non
 
 def test_the_theme_rule_groups_tagesschau_liveblogs() -> None:
     entry = default_catalog().get("tagesschau-liveblogs")
-    assert entry is not None and entry.pattern is not None
+    assert entry is not None
+    assert entry.pattern is not None
     base = "https://www.tagesschau.de/newsticker/"
     parsed = ParseResult(
         "links",
@@ -71,7 +73,8 @@ def test_resolve_names_catalog_ids_and_adds_addresses() -> None:
         ["tagesschau-ukraine", "https://www.n-tv.de/politik/ticker-article1.html", "seeds/x.txt"]
     )
     assert chosen[0].id == "tagesschau-ukraine"
-    assert chosen[1].outlet == "n-tv.de" and chosen[1].label("de") == "n-tv.de"
+    assert chosen[1].outlet == "n-tv.de"
+    assert chosen[1].label("de") == "n-tv.de"
     assert chosen[1].id.startswith("n-tv-de-")
     assert chosen[2].outlet == "x.txt"
     assert catalog.resolve(None) == catalog.defaults()
