@@ -39,6 +39,7 @@ from bot.subscriptions import SubscriptionService
 from handlers import register_all
 from handlers.context import CONTEXT_TYPES, BotData
 from handlers.telegram_io import TelegramMessenger
+from handlers.updates import PerChatOrder
 from storage import open_storage
 
 log = logging.getLogger(__name__)
@@ -207,6 +208,7 @@ def build_application(
             if services.fetcher is not None:
                 await services.fetcher.close()
             await services.storage.close()
+            services.subscriptions.recent.close()
             app.bot_data.services = None
 
     app: AppType = (
@@ -214,6 +216,7 @@ def build_application(
         .token(settings.telegram.bot_token.get_secret_value())
         .base_url(settings.telegram.base_url())
         .context_types(CONTEXT_TYPES)
+        .concurrent_updates(PerChatOrder())
         # No retries by default: delivery reschedules on flood control itself. Replies
         # to commands ask for retries per call (handlers/chat.py, REPLY_RETRIES).
         .rate_limiter(AIORateLimiter(max_retries=0))

@@ -12,10 +12,11 @@ from rapidfuzz import fuzz, process
 from bot.clock import Clock
 from bot.matching.expr import TopicExpr
 from bot.matching.holder import IndexHolder
-from bot.matching.index import Span, TopicIndex
+from bot.matching.index import Span
 from bot.matching.lexicon import Lexicon
 from bot.matching.normalize import fold
 from bot.matching.query import QueryError, QueryResolver, ResolvedQuery
+from bot.recent import RecentMatcher
 from storage.interfaces import Storage
 from storage.records import EntryRecord, SubscriptionRecord
 
@@ -53,6 +54,8 @@ class SubscriptionService:
         self.max_per_chat = max_per_chat
         self.by_id: dict[int, SubscriptionRecord] = {}
         self._exprs: dict[tuple[str, str | None], TopicExpr] = {}
+        # "Would have found N" and previews: bounded, cached, on a worker thread.
+        self.recent = RecentMatcher(self._recent_entries)
 
     @property
     def lexicon(self) -> Lexicon:
@@ -205,20 +208,17 @@ class SubscriptionService:
         return {t.id for t in self.lexicon.topics.values() if t.expr.canonical() in canon}
 
     # ---------------------------------------------------------------- previews
-    async def _recent_entries(self) -> list[EntryRecord]:
-        return await self.storage.entries.recent_news(self.clock.now() - RECENT_WINDOW, 2000)
+    async def _recent_entries(self, limit: int) -> list[EntryRecord]:
+        return await self.storage.entries.recent_news(self.clock.now() - RECENT_WINDOW, limit)
+
+    def entries_changed(self) -> None:
+        """New or edited entries were stored: counts and previews look again."""
+        self.recent.entries_changed()
 
     async def count_recent(self, expr: TopicExpr) -> int:
-        index = TopicIndex.build([("q", expr)])
-        return sum(1 for e in await self._recent_entries() if index.match(e.title, e.body))
+        return await self.recent.count(expr)
 
     async def preview(self, text: str, limit: int = 5) -> tuple[ResolvedQuery, list[PreviewItem]]:
         resolved = self.resolve(text)
-        index = TopicIndex.build([("q", resolved.expr)])
-        items: list[PreviewItem] = []
-        for entry in await self._recent_entries():
-            for match in index.match(entry.title, entry.body):
-                items.append(PreviewItem(entry, match.spans))
-            if len(items) >= limit:
-                break
-        return resolved, items
+        found = await self.recent.first(resolved.expr, limit)
+        return resolved, [PreviewItem(f.entry, f.spans) for f in found]

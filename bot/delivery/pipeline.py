@@ -59,6 +59,8 @@ class AlertPipeline:
 
     async def on_report(self, report: IngestReport) -> int:
         """After a poll: create the alerts for what it (or an interrupted one) stored."""
+        if report.changed:
+            self.subscriptions.entries_changed()  # "would have found N" counts look again
         return await self.finish_pending()
 
     async def finish_pending(self) -> int:
