@@ -123,7 +123,9 @@ async def build_services(app: AppType, settings: Settings, clock: Clock) -> Serv
         await pipeline.on_report(report)
 
     fetcher = Fetcher(origins=OriginMap(settings.liveblog.origins))
-    poller = Poller(storage, fetcher, clock, on_report)
+    poller = Poller(
+        storage, fetcher, clock, on_report, concurrency=settings.liveblog.poll_concurrency
+    )
     recovered = await delivery.recover()
     if recovered:
         log.info("re-queued %d alerts that were in flight at the last stop", recovered)

@@ -39,6 +39,7 @@ class LiveblogSettings(BaseSettings):
     # Public origin → where to fetch it instead (a mirror, a local copy).
     origins: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
     poll_seconds: int = Field(default=60, ge=15)
+    poll_concurrency: int = Field(default=4, ge=1, le=64)  # sources fetched + parsed at once
     tz: str = "Europe/Berlin"
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     max_subscriptions: int = Field(default=25, ge=1, le=200)

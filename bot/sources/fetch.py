@@ -1,8 +1,12 @@
-"""Polite fetching: conditional GET, timeouts, a size cap, few redirects, a real UA."""
+"""Polite fetching: conditional GET, timeouts, a size cap, few redirects, a real UA.
+
+The size cap holds for the decoded body: we read the raw stream and inflate it
+ourselves (inflate.py), so a compression bomb cannot grow memory past the cap."""
 
 from __future__ import annotations
 
 import asyncio
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -10,6 +14,7 @@ from urllib.parse import urlparse
 import httpx
 
 from bot import __version__
+from bot.sources.inflate import CappedDecoder, TooLarge, UnsupportedEncoding
 from bot.sources.origins import OriginMap
 
 USER_AGENT = (
@@ -87,25 +92,41 @@ class Fetcher:
                     return self._result(response, b"")
                 if response.status_code >= 400:
                     raise FetchError(f"HTTP {response.status_code} from {_host(response.url)}")
-                declared = response.headers.get("Content-Length", "")
-                if declared.isdigit() and int(declared) > self.max_bytes:
-                    raise FetchError(
-                        f"response of {int(declared)} bytes exceeds the {self.max_bytes} cap"
-                    )
-                chunks: list[bytes] = []
-                size = 0
-                async for chunk in response.aiter_bytes():
-                    size += len(chunk)
-                    if size > self.max_bytes:  # abort the stream: never buffer a huge page
-                        raise FetchError(f"response exceeds the {self.max_bytes} byte cap")
-                    chunks.append(chunk)
-                return self._result(response, b"".join(chunks))
+                return self._result(response, await self._read_body(response))
         except httpx.TooManyRedirects as exc:
             raise FetchError(f"more than {MAX_REDIRECTS} redirects") from exc
         except httpx.TimeoutException as exc:
             raise FetchError(f"timed out ({type(exc).__name__})") from exc
         except httpx.HTTPError as exc:
             raise FetchError(f"network error: {type(exc).__name__}: {exc}") from exc
+
+    async def _read_body(self, response: httpx.Response) -> bytes:
+        """The body, decoded by us from the raw stream so that the cap holds for what we
+        keep in memory (see inflate.py), not only for what came over the wire."""
+        cap = self.max_bytes
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > cap:
+            raise FetchError(f"response too large: {int(declared)} bytes exceed the {cap} byte cap")
+        try:
+            decoder = CappedDecoder(response.headers.get("Content-Encoding"), cap)
+        except UnsupportedEncoding as exc:
+            raise FetchError(f"unsupported Content-Encoding {str(exc)!r}") from exc
+        chunks: list[bytes] = []
+        received = 0
+        try:
+            async for raw in response.aiter_raw():
+                received += len(raw)
+                if received > cap:  # abort the stream: never buffer a huge page
+                    raise FetchError(f"response too large: over the {cap} byte cap")
+                chunks.append(decoder.feed(raw))
+            chunks.append(decoder.flush())
+        except TooLarge as exc:
+            raise FetchError(
+                f"response too large: over the {cap} byte cap once decompressed"
+            ) from exc
+        except zlib.error as exc:
+            raise FetchError(f"broken compressed response: {exc}") from exc
+        return b"".join(chunks)
 
     def _result(self, response: httpx.Response, body: bytes) -> FetchResult:
         content_type = response.headers.get("Content-Type")

@@ -16,6 +16,7 @@ class Page:
     body: bytes
     content_type: str = "text/html; charset=utf-8"
     status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)  # e.g. Content-Encoding
 
 
 @dataclass
@@ -24,6 +25,9 @@ class SourceServer:
     hits: dict[str, int] = field(default_factory=dict)
     release: asyncio.Event = field(default_factory=asyncio.Event)
     url: str = ""
+    stalled: asyncio.Queue[str] = field(default_factory=asyncio.Queue)  # one per /stall request
+    in_flight: int = 0  # /stall requests being held
+    max_in_flight: int = 0
 
     def set(
         self,
@@ -31,8 +35,9 @@ class SourceServer:
         body: bytes,
         content_type: str = "text/html; charset=utf-8",
         status: int = 200,
+        headers: dict[str, str] | None = None,
     ) -> str:
-        self.pages[path] = Page(body, content_type, status)
+        self.pages[path] = Page(body, content_type, status, dict(headers or {}))
         return self.url + path
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
@@ -43,7 +48,13 @@ class SourceServer:
             target = "/page" if remaining == 0 else f"/redirect/{remaining - 1}"
             raise web.HTTPFound(target)
         if path == "/stall":
-            await self.release.wait()  # an event, not a sleep: the test decides
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            self.stalled.put_nowait(request.path_qs)
+            try:
+                await self.release.wait()  # an event, not a sleep: the test decides
+            finally:
+                self.in_flight -= 1
             return web.Response(text="late")
         if path == "/huge-declared":
             return web.Response(body=b"x" * 10, headers={"Content-Length": "60000000"})
@@ -65,7 +76,12 @@ class SourceServer:
             body=page.body,
             status=page.status,
             content_type=None,
-            headers={"Content-Type": page.content_type, "ETag": etag, "Last-Modified": modified},
+            headers={
+                "Content-Type": page.content_type,
+                "ETag": etag,
+                "Last-Modified": modified,
+                **page.headers,
+            },
         )
 
 
