@@ -140,14 +140,18 @@ class RecentMatcher:
 
 def _count(expr: TopicExpr, sample: _Sample) -> int:
     index = TopicIndex.build([("q", expr)])
-    return sum(1 for title, body in sample.texts if index.match(title, body))
+    return sum(
+        1
+        for entry, (title, body) in zip(sample.entries, sample.texts, strict=True)
+        if index.match(title, body, entry.published_at or entry.first_seen_at)
+    )
 
 
 def _first(expr: TopicExpr, sample: _Sample, limit: int) -> tuple[Found, ...]:
     index = TopicIndex.build([("q", expr)])
     found: list[Found] = []
     for entry, (title, body) in zip(sample.entries, sample.texts, strict=True):
-        for match in index.match(title, body):
+        for match in index.match(title, body, entry.published_at or entry.first_seen_at):
             found.append(Found(entry, match.spans))
         if len(found) >= limit:
             break

@@ -111,7 +111,9 @@ class AlertPipeline:
     def candidates(self, entry: EntryRecord, skip_chats: set[int] | None = None) -> list[_Hit]:
         """Every eligible subscription whose topic the entry matches, with the spans."""
         hits: list[_Hit] = []
-        for match in self.subscriptions.holder.index.match(entry.title, entry.body):
+        for match in self.subscriptions.holder.index.match(
+            entry.title, entry.body, entry.published_at or entry.first_seen_at
+        ):
             spans = tuple((s.field, s.start, s.end) for s in match.spans)
             for topic in match.topics:
                 sub = self.subscriptions.by_id.get(topic) if isinstance(topic, int) else None

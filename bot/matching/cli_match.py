@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +26,23 @@ def read_items(path: Path) -> Iterator[dict[str, Any]]:
                     "id": item["id"],
                     "title": item.get("title"),
                     "text": str(item.get("text") or ""),
+                    "published": _published(item.get("published")),
                 }
             except (ValueError, KeyError, TypeError) as exc:
                 print(f"{path}:{number}: skipped: {exc}", file=sys.stderr)
+
+
+def _published(value: Any) -> date | None:
+    """The entry's day from an ISO date or timestamp ("2024-11-04T23:36:00+01:00")."""
+    if not value:
+        return None
+    text = str(value).strip()
+    for candidate in (text.replace("Z", "+00:00"), text[:10]):
+        try:
+            return datetime.fromisoformat(candidate).date()
+        except ValueError:
+            continue
+    return None  # an unreadable date: matched as of today, the item is kept
 
 
 def looks_like_json_lines(path: Path) -> bool:
@@ -45,7 +60,7 @@ def read_source(path: Path) -> list[dict[str, Any]]:
 
     parsed = parse_payload(path.read_bytes(), path.resolve().as_uri())
     return [
-        {"id": e.key, "title": e.title, "text": e.text}
+        {"id": e.key, "title": e.title, "text": e.text, "published": e.published}
         for e in parsed.entries
         if e.kind is Kind.NEWS
     ]
@@ -67,7 +82,7 @@ def run_match(query: str, path: Path, language: str = "de") -> int:
         print(f"error: cannot read {path}: {exc}", file=sys.stderr)
         return 2
     for item in items:
-        for match in index.match(item["title"], item["text"]):
+        for match in index.match(item["title"], item["text"], item["published"]):
             spans = [
                 {"field": s.field, "start": s.start, "end": s.end, "term": s.term}
                 for s in match.spans

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from bot.matching.normalize import Token, paragraphs, sentence_spans, tokenize
 
@@ -25,6 +26,7 @@ class DocToken:
     folded: str
     unit: int  # 0 = title, 1.. = sentences of the text
     paragraph: int  # -1 for the title
+    upper: bool  # written with a capital: a name (or, in German, any noun)
 
 
 @dataclass
@@ -33,6 +35,7 @@ class Document:
     scan: str  # " tok1 tok2 … " — one space before and after every token
     token_offsets: list[int]  # where each token starts in `scan`
     units: int
+    published: date | None = None  # decides who holds a role ("der Kanzler")
 
     def token_at(self, scan_index: int) -> int:
         """The index of the token covering position `scan_index` of the scan string."""
@@ -48,18 +51,23 @@ def _tokens_of(field: str, text: str, first_unit: int) -> tuple[list[DocToken], 
             tokens: list[Token] = tokenize(paragraph[s_start:s_end])
             offset = p_start + s_start
             for tok in tokens:
+                start = tok.start + offset
+                upper = text[start].isupper()
                 result.append(
-                    DocToken(field, tok.start + offset, tok.end + offset, tok.folded, unit, p_index)
+                    DocToken(field, start, tok.end + offset, tok.folded, unit, p_index, upper)
                 )
             unit += 1
     return result, unit
 
 
-def prepare(title: str | None, text: str) -> Document:
+def prepare(title: str | None, text: str, published: date | None = None) -> Document:
+    if isinstance(published, datetime):  # the day as the source wrote it
+        published = published.date()
     tokens: list[DocToken] = []
     if title:
         for word in tokenize(title[:1000]):
-            tokens.append(DocToken(TITLE, word.start, word.end, word.folded, 0, -1))
+            upper = title[word.start].isupper()
+            tokens.append(DocToken(TITLE, word.start, word.end, word.folded, 0, -1, upper))
     body, units = _tokens_of(TEXT, text[:MAX_CHARS], 1)
     tokens.extend(body)
     offsets: list[int] = []
@@ -70,4 +78,4 @@ def prepare(title: str | None, text: str) -> Document:
         pieces.append(tok.folded)
         pieces.append(" ")
         position += len(tok.folded) + 1
-    return Document(tokens, "".join(pieces), offsets, units)
+    return Document(tokens, "".join(pieces), offsets, units, published)

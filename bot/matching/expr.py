@@ -3,8 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from bot.matching.patterns import Pattern
+
+
+@dataclass(frozen=True, slots=True)
+class RoleAlias:
+    """A role word that names a person only while they hold the office ("Kremlchef",
+    "US-Präsident", "der Kanzler"), judged by the entry's publication date; `None`
+    leaves that end open. Not after "former"/"früher", not beside another named person.
+    """
+
+    pattern: Pattern
+    valid_from: date | None = None
+    valid_to: date | None = None  # exclusive: the successor's first day
+
+    def valid_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day < self.valid_to
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +37,8 @@ class Term:
     # Phrases in which an alias does not count ("aus Kiew", "Kiew meldet": the city
     # standing for its government, not for the place).
     vetoes: tuple[Pattern, ...] = ()
+    roles: tuple[RoleAlias, ...] = ()  # offices this concept (a person) held, with dates
+    kind: str = ""  # "person", "place", "country" … (lexicon concepts only)
 
     def label(self, language: str) -> str:
         return self.label_en if language == "en" else self.label_de

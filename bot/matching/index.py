@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 
 import ahocorasick
 
 from bot.matching.document import Document, prepare
-from bot.matching.expr import Clause, Term, TopicExpr
+from bot.matching.expr import Clause, RoleAlias, Term, TopicExpr
 from bot.matching.patterns import Pattern, tail_ok
+from bot.matching.roles import role_stands
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +90,7 @@ class TopicIndex:
     # second rarest's: a candidate needs both hit, found by one C-level set intersection.
     pair_triggers: dict[int, dict[int, list[int]]] = field(default_factory=dict)
     rarity: Mapping[str, float] = field(default_factory=dict)
+    roles: dict[int, RoleAlias] = field(default_factory=dict)  # by pattern id
 
     @classmethod
     def build(
@@ -106,6 +109,10 @@ class TopicIndex:
                     for pattern in term.patterns:
                         keys.setdefault(pattern.key, []).append(len(index.patterns))
                         index.patterns.append((term_id, pattern))
+                    for role in term.roles:
+                        keys.setdefault(role.pattern.key, []).append(len(index.patterns))
+                        index.roles[len(index.patterns)] = role
+                        index.patterns.append((term_id, role.pattern))
                     for veto in term.vetoes:  # negative id: a veto against term_id
                         keys.setdefault(veto.key, []).append(len(index.patterns))
                         index.patterns.append((-term_id - 1, veto))
@@ -168,6 +175,8 @@ class TopicIndex:
             return hits
         tokens, offsets, patterns = doc.tokens, doc.token_offsets, self.patterns
         maybe_vetoes: list[tuple[int, Pattern, int, str]] = []
+        role_hits: list[tuple[int, Hit]] = []
+        roles = self.roles
         for end, pattern_ids in self.automaton.iter(doc.scan):
             k = doc.token_at(end)
             if k < 0:
@@ -177,6 +186,14 @@ class TopicIndex:
                 term_id, pattern = patterns[pattern_id]
                 if term_id < 0:  # a veto: checked below, and only for terms that hit
                     maybe_vetoes.append((-term_id - 1, pattern, k, remainder))
+                    continue
+                role = roles.get(pattern_id)
+                if role is not None:  # dated: who held the office that day?
+                    day = doc.published or datetime.now(UTC).date()
+                    if role.valid_on(day):
+                        last = _verify(pattern, doc, k, remainder)
+                        if last >= 0:
+                            role_hits.append((term_id, (k, last)))
                     continue
                 if pattern.left_compass:
                     start = end - len(pattern.words[0]) + 1 - offsets[k]
@@ -201,6 +218,10 @@ class TopicIndex:
                 hits[term_id] = kept
             else:
                 hits.pop(term_id, None)
+        # A role counts after the names: "Präsident Poroschenko" names someone else.
+        for term_id, hit in role_hits:
+            if role_stands(doc, hit, hits.get(term_id, ())):
+                hits.setdefault(term_id, []).append(hit)
         return hits
 
     def match_document(self, doc: Document) -> list[TopicMatch]:
@@ -232,8 +253,10 @@ class TopicIndex:
             for expr_id, proof in proofs.items()
         ]
 
-    def match(self, title: str | None, text: str) -> list[TopicMatch]:
-        return self.match_document(prepare(title, text))
+    def match(
+        self, title: str | None, text: str, published: date | None = None
+    ) -> list[TopicMatch]:
+        return self.match_document(prepare(title, text, published))
 
 
 def _verify(pattern: Pattern, doc: Document, k: int, remainder: str) -> int:

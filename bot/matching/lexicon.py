@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from bot.matching.expr import Clause, Term, TopicExpr
+from bot.matching.expr import Clause, RoleAlias, Term, TopicExpr
 from bot.matching.normalize import fold
 from bot.matching.patterns import Pattern, Right, name_patterns, parse_alias
 
@@ -100,6 +101,7 @@ def _concept(concept_id: str, body: dict[str, Any]) -> Term:
             raise LexiconError(f"concept {concept_id!r}: veto {phrase!r} has no words")
         vetoes.append(veto)
     return Term(
+        kind=str(body.get("kind", "")),
         vetoes=tuple(vetoes),
         key=f"c:{concept_id}",
         label_de=str(body.get("de", concept_id)),
@@ -131,8 +133,42 @@ def parse_clause(text: str, concepts: dict[str, Term], where: str) -> Clause:
     return Clause(tuple(required), tuple(excluded))
 
 
+def _day(value: Any, where: str) -> date | None:
+    if value is None or (isinstance(value, date) and not hasattr(value, "hour")):
+        return value
+    raise LexiconError(f"{where}: dates are written 2025-01-20")
+
+
+def _attach_roles(concepts: dict[str, Term], roles: dict[str, Any]) -> dict[str, Term]:
+    """[roles.<id>]: aliases of an office, and who held it when. Each holder concept
+    gets the aliases with its dates, so "der Kanzler" is Scholz in 2024, Merz in 2025."""
+    attached: dict[str, list[RoleAlias]] = {}
+    for role_id, body in roles.items():
+        where = f"role {role_id!r}"
+        patterns = [parse_alias(str(alias)) for alias in body.get("aliases", [])]
+        if not patterns or any(p is None for p in patterns):
+            raise LexiconError(f"{where} needs aliases with words")
+        holders = body.get("holders")
+        if not isinstance(holders, list) or not holders:
+            raise LexiconError(f"{where} has no holders")
+        for holder in holders:
+            concept = str(holder.get("concept", ""))
+            if concept not in concepts:
+                raise LexiconError(f"{where}: unknown concept {concept!r}")
+            start = _day(holder.get("valid_from"), where)
+            end = _day(holder.get("valid_to"), where)
+            attached.setdefault(concept, []).extend(
+                RoleAlias(p, start, end) for p in patterns if p is not None
+            )
+    return {
+        cid: replace(term, roles=term.roles + tuple(attached[cid])) if cid in attached else term
+        for cid, term in concepts.items()
+    }
+
+
 def parse_lexicon(data: dict[str, Any]) -> Lexicon:
     concepts = {cid: _concept(cid, body) for cid, body in data.get("concepts", {}).items()}
+    concepts = _attach_roles(concepts, data.get("roles", {}))
     topics: dict[str, CatalogTopic] = {}
     for topic_id, body in data.get("topics", {}).items():
         clauses = body.get("match")

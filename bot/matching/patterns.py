@@ -106,6 +106,15 @@ def compound_head(remainder: str) -> bool:
     return len(remainder) >= MIN_COMPOUND_HEAD and not remainder.startswith(_DERIVATIONS)
 
 
+def compound_tail(remainder: str) -> bool:
+    """A compound head after a modifier, not an ending ("Gaza|streifen", not "iran|ischen")."""
+    return (
+        remainder not in INFLECTIONS
+        and remainder not in ADJECTIVE_ENDINGS
+        and compound_head(remainder)
+    )
+
+
 def _tail_ok(remainder: str, right: Right, word: str) -> bool:
     if right is Right.INFLECT:
         return remainder in INFLECTIONS

@@ -21,7 +21,7 @@ from bot.matching.expr import Clause, Term, TopicExpr
 from bot.matching.index import TopicIndex
 from bot.matching.lexicon import Lexicon
 from bot.matching.normalize import tokenize
-from bot.matching.patterns import Pattern, Right, keyword_patterns, tail_ok
+from bot.matching.patterns import Pattern, Right, compound_tail, keyword_patterns, tail_ok
 from bot.matching.places import MAX_NAME_WORDS, PlaceTable, default_places
 from bot.matching.stopwords import ALL as STOPWORDS
 
@@ -265,8 +265,9 @@ def _is_role(word: str) -> bool:
 
 
 def _names_whole_words(term: Term, doc: Document, first: int, last: int) -> bool:
-    """Whether one of the term's word-start, word-end patterns covers exactly these tokens."""
-    for pattern in term.patterns:
+    """Whether one of the term's word-start, word-end patterns covers exactly these tokens
+    (a name's compound, "Kreml|chef", is a word of its own, not the name)."""
+    for pattern in (*term.patterns, *(role.pattern for role in term.roles)):
         if pattern.left_any or pattern.right is Right.ANY:
             continue
         if len(pattern.words) != last - first + 1:
@@ -274,6 +275,7 @@ def _names_whole_words(term: Term, doc: Document, first: int, last: int) -> bool
         if all(
             doc.tokens[first + j].folded.startswith(word)
             and tail_ok(pattern, j, doc.tokens[first + j].folded[len(word) :])
+            and not compound_tail(doc.tokens[first + j].folded[len(word) :])
             for j, word in enumerate(pattern.words)
         ):
             return True
