@@ -32,7 +32,7 @@ def sample_views() -> list[AlertView]:
     index = TopicIndex.build([(t.id, t.expr) for t in topics.values()])
     views = []
     for number, entry in enumerate(e for e in sample_entries() if e.kind is Kind.NEWS):
-        matches = index.match(entry.title, entry.text)
+        matches = index.match(entry.title, entry.text, entry.published)
         names = tuple(topics[str(t)].name_de for m in matches for t in m.topics)
         spans = tuple(sorted({(s.field, s.start, s.end) for m in matches for s in m.spans}))
         views.append(
