@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.clock import FakeClock  # noqa: E402
+from bot.sources import outlet_samples  # noqa: E402
 from bot.sources import samples as fixtures  # noqa: E402
 from bot.sources.detect import parse_payload  # noqa: E402
 from bot.sources.fetch import Fetcher  # noqa: E402
@@ -29,6 +30,9 @@ from tests.sources.server import source_server  # noqa: E402
 BUILDERS = {
     "tagesschau": fixtures.tagesschau_html,
     "jsonld": fixtures.jsonld_html,
+    "ntv": outlet_samples.ntv_html,
+    "ap": outlet_samples.ap_html,
+    "cnn (JSON-LD + page text)": outlet_samples.cnn_html,
     "rss": fixtures.rss,
     "atom": fixtures.atom,
     "jsonfeed": fixtures.json_feed,

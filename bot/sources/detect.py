@@ -7,17 +7,21 @@ import re
 from collections.abc import Callable
 from typing import TypeVar
 
+from bot.sources.ap import looks_like_ap, parse_ap
 from bot.sources.decode import check_payload
 from bot.sources.feeds import is_json_feed, parse_feed, parse_json_feed
 from bot.sources.jsonld import has_liveblog_jsonld, parse_jsonld
 from bot.sources.links import unique_links
 from bot.sources.model import ParseError, ParseResult
+from bot.sources.ntv import looks_like_ntv, parse_ntv
 from bot.sources.tagesschau import parse_tagesschau
 from bot.sources.textexport import parse_text_export
 
 Adapter = Callable[[bytes, str, str | None], ParseResult]
 ADAPTERS: dict[str, Adapter] = {
     "tagesschau": parse_tagesschau,
+    "ntv": parse_ntv,
+    "ap": parse_ap,
     "jsonld": parse_jsonld,
     "feed": parse_feed,
     "jsonfeed": parse_json_feed,
@@ -48,9 +52,17 @@ def detect_format(data: bytes, content_type: str | None = None, url: str = "") -
     ):
         if b"liveblog--anchor" in data:
             return "tagesschau"
+        if looks_like_ap(data):
+            return "ap"
+        if looks_like_ntv(data):
+            return "ntv"
         if has_liveblog_jsonld(data):
             return "jsonld"
-        raise ParseError("an HTML page without liveblog entries (tagesschau markup or JSON-LD)")
+        raise ParseError(
+            "an HTML page without liveblog entries; looked for tagesschau entries"
+            " (div.liveblog--anchor), AP posts (bsp-liveblog-post), an n-tv ticker"
+            " (div.article__text with '+++ HH:MM … +++') and schema.org LiveBlogPosting JSON-LD"
+        )
     return "text"
 
 

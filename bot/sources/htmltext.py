@@ -93,3 +93,8 @@ def html_to_text(fragment: str) -> str:
         return clean_inline(re.sub(r"<[^>]*>", " ", fragment))
     check_limits(parser)
     return element_text(root)
+
+
+def inline_text(node: etree._Element) -> str:
+    """An element's text on one line (a title, a headline)."""
+    return clean_inline("".join(str(t) for t in node.itertext()))

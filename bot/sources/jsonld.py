@@ -3,6 +3,10 @@
 `liveBlogUpdate` is a list or a single BlogPosting; the LiveBlogPosting may sit in
 `@graph` or in a list, and `@type` may be a list. An update's stable id is the anchor
 of its `url` or `@id` (`<page>#<anchor>`).
+
+Some pages (CNN) put only headline and time into the JSON-LD and the text into the
+page: an element with `data-post-id` equal to the anchor holds a
+`.live-story-post__content`. Their text comes from the page, else from the JSON-LD.
 """
 
 from __future__ import annotations
@@ -13,11 +17,13 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
-from bot.sources.htmltext import clean_inline, html_to_text
+from bot.sources.htmltext import clean_inline, element_text, html_to_text
 from bot.sources.model import Entry, Kind, ParseError, ParseResult
 from bot.sources.tagesschau import liveblog_links, parse_document
 from bot.sources.textexport import is_notice_title
 from bot.sources.times import parse_iso
+
+DOM_CONTENT = "live-story-post__content"
 
 
 def _types(node: dict[str, Any]) -> set[str]:
@@ -61,7 +67,24 @@ def _text(value: Any) -> str:
     return html_to_text(value) if isinstance(value, str) else ""
 
 
-def _entry(update: dict[str, Any], page_url: str) -> Entry | None:
+def dom_posts(document: Any) -> dict[str, str]:
+    """Entry texts in the page body by post id (CNN: `[data-post-id]` holding a
+    `.live-story-post__content`): pages whose JSON-LD carries only headline and time."""
+    texts: dict[str, str] = {}
+    for post in document.xpath("//*[@data-post-id]"):
+        post_id = str(post.get("data-post-id") or "").strip()
+        if not post_id or post_id in texts:
+            continue
+        for node in post.iter():
+            if isinstance(node.tag, str) and DOM_CONTENT in str(node.get("class") or "").split():
+                texts[post_id] = element_text(node)
+                break
+    return texts
+
+
+def _entry(
+    update: dict[str, Any], page_url: str, dom: dict[str, str] | None = None
+) -> Entry | None:
     link = update.get("url") or update.get("@id")
     link = urljoin(page_url, link) if isinstance(link, str) and link.strip() else None
     title = update.get("headline") or update.get("name")
@@ -76,6 +99,8 @@ def _entry(update: dict[str, Any], page_url: str) -> Entry | None:
         key = "j" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:15]
     if not link:
         link = f"{urldefrag(page_url)[0]}#{key}"
+    if dom and dom.get(key):
+        text = dom[key]  # the page's own text: the JSON-LD copy may be cut or rewritten
     kind = Kind.NOTICE if is_notice_title(title) else Kind.NEWS
     return Entry(
         key,
@@ -88,7 +113,9 @@ def _entry(update: dict[str, Any], page_url: str) -> Entry | None:
     )
 
 
-def parse_liveblog_json(data: Any, url: str, result: ParseResult) -> None:
+def parse_liveblog_json(
+    data: Any, url: str, result: ParseResult, dom: dict[str, str] | None = None
+) -> None:
     seen: set[str] = set()
     for blog in find_liveblogs(data):
         if result.page_title is None and isinstance(blog.get("headline"), str):
@@ -102,7 +129,7 @@ def parse_liveblog_json(data: Any, url: str, result: ParseResult) -> None:
             if not isinstance(update, dict):
                 continue
             with result.item(update.get("@id") or update.get("url") or update.get("headline")):
-                entry = _entry(update, url)
+                entry = _entry(update, url, dom)
                 if entry is not None:
                     result.add(entry, seen)
 
@@ -113,8 +140,9 @@ def parse_jsonld(data: bytes, url: str, charset: str | None = None) -> ParseResu
     result = ParseResult("jsonld", links=liveblog_links(document, url))
     if not any(find_liveblogs(block) for block in blocks):
         raise ParseError("no schema.org LiveBlogPosting in the page's JSON-LD")
+    dom = dom_posts(document)
     for block in blocks:
-        parse_liveblog_json(block, url, result)
+        parse_liveblog_json(block, url, result, dom)
     return result
 
 

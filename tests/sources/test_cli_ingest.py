@@ -57,3 +57,29 @@ async def test_ingest_a_url_with_format_override_and_a_broken_one(tmp_path: Path
     assert code == 1
     assert out == ""
     assert err.startswith("error:")
+
+
+async def test_ingest_reads_every_outlet_format(tmp_path: Path) -> None:
+    fixtures_dir = Path(__file__).parent / "fixtures"
+    expected = {
+        "ntv-ukraine-ticker.html": (8, "Selenskyj: Russland setzt nordkoreanische Soldaten ein"),
+        "ap-live-ukraine.html": (3, "Ukraine says North Korean troops are now fighting in Kursk"),
+        "cnn-live-ukraine.html": (3, "North Korean troops have fought in Kursk, Zelensky says"),
+        "zdfheute-liveblog-ukraine.html": (
+            3,
+            "Selenskyj: Nordkoreanische Soldaten kämpfen in Kursk",
+        ),
+    }
+    db = str(tmp_path / "outlets.sqlite3")
+    for name, (count, first_title) in expected.items():
+        code, out, err = await ingest(str(fixtures_dir / name), "--db", db, cwd=tmp_path)
+        assert code == 0, err
+        lines = [json.loads(line) for line in out.splitlines()]
+        assert len(lines) == count, name
+        assert lines[0]["title"] == first_title
+        assert all(line["status"] == "new" for line in lines)
+    # A format named on the command line is used as it is.
+    ticker = str(fixtures_dir / "ntv-ukraine-ticker.html")
+    code, _out, err = await ingest(ticker, "--format", "ap", "--db", db, cwd=tmp_path)
+    assert code == 1
+    assert "bsp-liveblog-post" in err

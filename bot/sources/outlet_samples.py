@@ -1,0 +1,97 @@
+"""Pages in other outlets' markup (n-tv, AP, CNN), built from entries.
+
+For the benchmarks (500-entry pages), the demo (an n-tv ticker filling up over a day)
+and tests. The markup follows what the adapters read; see bot/sources/ntv.py, ap.py
+and jsonld.py for where it comes from.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import UTC, datetime
+
+from bot.sources.model import Entry
+from bot.sources.samples import PAGE
+from bot.sources.times import BERLIN
+
+
+def _headline(entry: Entry) -> str:
+    if entry.title:
+        return entry.title
+    words = entry.text.split()
+    return " ".join(words[:8]) + (" …" if len(words) > 8 else "")
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [html.escape(p) for p in text.split("\n\n") if p.strip()]
+
+
+def ntv_html(entries: list[Entry], published: datetime | None = None) -> bytes:
+    """An n-tv ticker: newest first; the JSON-LD date is the newest entry's day."""
+    newest = published or next((e.published for e in entries if e.published), None)
+    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Liveticker"}
+    if newest is not None:
+        ld["datePublished"] = newest.astimezone(BERLIN).isoformat()
+    parts = [
+        "<!DOCTYPE html><html lang='de'><head><meta charset='utf-8'>",
+        "<title>Der Krieg in der Ukraine im Liveticker - n-tv.de</title>",
+        f"<script type='application/ld+json'>{json.dumps(ld)}</script></head>",
+        "<body><article class='article'><div class='article__text'>",
+        "<p><strong>Alle Entwicklungen im Überblick</strong></p>",
+    ]
+    for entry in entries:
+        clock = entry.published.astimezone(BERLIN).strftime("%H:%M") if entry.published else "00:00"
+        first, *rest = _paragraphs(entry.text) or [""]
+        head = html.escape(_headline(entry))
+        parts.append(f"<p><b>+++ {clock} {head} +++</b><br/>{first}</p>")
+        parts.extend(f"<p>{p}</p>" for p in rest)
+    parts.append("</div></article></body></html>")
+    return "".join(parts).encode("utf-8")
+
+
+def _epoch_ms(moment: datetime | None) -> str:
+    return str(int(moment.astimezone(UTC).timestamp() * 1000)) if moment else ""
+
+
+def ap_html(entries: list[Entry]) -> bytes:
+    posts = "".join(
+        f"<bsp-liveblog-post class='LiveBlogPost' data-post-id='{html.escape(e.key, quote=True)}'"
+        f" data-posted-date-timestamp='{_epoch_ms(e.published)}'>"
+        f"<h2 class='LiveBlogPost-headline'>{html.escape(_headline(e))}</h2>"
+        "<div class='LiveBlogPost-body'><div class='RichTextStoryBody RichTextBody'>"
+        + "".join(f"<p>{p}</p>" for p in _paragraphs(e.text))
+        + "</div></div></bsp-liveblog-post>"
+        for e in entries
+    )
+    return (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Live updates | AP News</title>"
+        f"</head><body><main class='Page-main'>{posts}</main></body></html>"
+    ).encode()
+
+
+def cnn_html(entries: list[Entry]) -> bytes:
+    """JSON-LD with headline and time only; the text in `[data-post-id]` posts."""
+    updates = [
+        {
+            "@type": "BlogPosting",
+            "headline": _headline(e),
+            "url": f"{PAGE}#h_{e.key}",
+            "datePublished": e.published.isoformat() if e.published else None,
+        }
+        for e in entries
+    ]
+    blog = {"@context": "https://schema.org", "@type": "LiveBlogPosting", "liveBlogUpdate": updates}
+    script = json.dumps(blog, ensure_ascii=False).replace("</", "<\\/")
+    posts = "".join(
+        f"<article class='live-story-post' data-post-id='h_{html.escape(e.key, quote=True)}'>"
+        "<h2 class='live-story-post__headline'></h2><div class='live-story-post__content'>"
+        + "".join(f"<p class='paragraph'>{p}</p>" for p in _paragraphs(e.text))
+        + "</div></article>"
+        for e in entries
+    )
+    return (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Live updates | CNN</title>"
+        f"<script type='application/ld+json'>{script}</script></head>"
+        f"<body><div class='live-story__items-container'>{posts}</div></body></html>"
+    ).encode()
