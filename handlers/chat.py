@@ -13,6 +13,7 @@ from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from bot import texts
 from bot.bounded import BoundedDict
 from bot.chat_settings import chat_zone
+from bot.delivery.fit import fit_message
 from bot.delivery.messenger import Keyboard
 from handlers.context import RATE_WINDOW_S, Context, services
 from handlers.telegram_io import NO_PREVIEW, markup
@@ -47,7 +48,7 @@ async def reply(
         return
     await context.bot.send_message(
         chat.id,
-        html_text,
+        fit_message(html_text),  # a last guard: every text must fit, whatever it quotes
         parse_mode=ParseMode.HTML,
         link_preview_options=NO_PREVIEW,
         reply_markup=markup(keyboard),

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import Application
 
 from bot import texts
+from bot.delivery.fit import fit_message, shorten
 from bot.delivery.messenger import Button, Keyboard
-from bot.delivery.render import to_plain
+from bot.delivery.render import TOPIC_UNITS, to_plain
 from bot.services import Services
 from bot.sources.directory import SourceDirectory
 from bot.subscriptions import SubscribeOutcome
@@ -22,25 +24,59 @@ from handlers.context import Context, services
 from handlers.topics import catalog_keyboard
 
 MAX_PENDING = 1000
+LIST_NAME_UNITS = 80  # 25 names of this size and the settings fit one message
+FORM_UNITS = 1500  # "I look for: …" (a query's expanded form)
+
+
+@dataclass(frozen=True)
+class ListedSub:
+    name: str
+    mode: str | None
+    urgent: bool
+    sources: str | None = None  # the sources it is limited to, when it is
 
 
 def outcome_text(outcome: SubscribeOutcome, language: str, limit: int) -> str:
     t = texts.text
     if outcome.status == "error":
-        return t(language, f"query_error_{outcome.error}", detail=outcome.error_detail)
+        return fit_message(
+            t(language, f"query_error_{outcome.error}", detail=shorten(outcome.error_detail, 200))
+        )
     if outcome.status == "limit":
         return t(language, "limit_reached", limit=limit)
     assert outcome.resolved is not None
     assert outcome.subscription is not None
-    name = outcome.subscription.display
+    name = shorten(outcome.subscription.display, TOPIC_UNITS * 2)
     lines = [
         t(language, "subscribed" if outcome.status == "added" else "subscribed_exists", name=name)
     ]
-    lines.append(t(language, "resolved", form=outcome.resolved.display(language)))
+    form = shorten(outcome.resolved.display(language), FORM_UNITS)
+    lines.append(t(language, "resolved", form=form))
     if outcome.resolved.unused:
-        lines.append(t(language, "unused_words", words=", ".join(outcome.resolved.unused)))
+        words = shorten(", ".join(outcome.resolved.unused), 400)
+        lines.append(t(language, "unused_words", words=words))
     lines.append(t(language, "recent_count", count=outcome.recent_matches))
-    return "\n".join(lines)
+    return fit_message("\n".join(lines))
+
+
+def list_message(language: str, subs: Sequence[ListedSub], settings: Sequence[str]) -> str:
+    """/list's text: every name capped, so 25 long subscriptions still fit."""
+    t = texts.text
+    lines = [t(language, "list_header") if subs else t(language, "list_empty")]
+    for number, sub in enumerate(subs, 1):
+        flags = ""
+        if sub.mode:
+            flags += t(language, "list_flag_mode", mode=_mode_name(language, sub.mode))
+        if sub.urgent:
+            flags += t(language, "list_flag_urgent")
+        if sub.sources:
+            sources = shorten(sub.sources, LIST_NAME_UNITS)
+            flags += t(language, "list_flag_sources", sources=sources)
+        name = shorten(sub.name, LIST_NAME_UNITS)
+        lines.append(t(language, "list_item", number=number, name=name, flags="") + flags)
+    if settings:
+        lines.extend(["", *settings])
+    return fit_message("\n".join(lines))
 
 
 def _pending_token(context: Context, chat_id: int, query: str) -> str:
@@ -133,29 +169,7 @@ async def list_text(context: Context, chat_id: int, language: str) -> tuple[str,
     chat = await svc.storage.chats.get(chat_id)
     limits = await svc.storage.choices.limits_for_subs([s.sub_id for s in subs])
     t = texts.text
-    if not subs:
-        lines = [t(language, "list_empty")]
-    else:
-        lines = [t(language, "list_header")]
-        for number, sub in enumerate(subs, 1):
-            flags = ""
-            if sub.mode:
-                flags += t(language, "list_flag_mode", mode=_mode_name(language, sub.mode))
-            if sub.urgent:
-                flags += t(language, "list_flag_urgent")
-            if sub.sub_id in limits:
-                names = source_names(svc.sources, limits[sub.sub_id], language)
-                flags += t(language, "list_flag_sources", sources=names)
-            lines.append(
-                t(
-                    language,
-                    "list_item",
-                    number=number,
-                    name=svc.subscriptions.topic_name(sub, language),
-                    flags="",
-                )
-                + flags
-            )
+    settings_lines: list[str] = []
     if chat is not None:
         zone = chat.timezone or svc.settings.liveblog.tz
         quiet = (
@@ -168,9 +182,8 @@ async def list_text(context: Context, chat_id: int, language: str) -> tuple[str,
         if chat.paused_until and chat.paused_until > svc.clock.now():
             local = chat.paused_until.astimezone(ZoneInfo(zone)).strftime("%d.%m. %H:%M")
             paused = t(language, "list_paused", until=local)
-        lines.append("")
-        lines.append(await sources_line(svc, chat_id, language))
-        lines.append(
+        settings_lines.append(await sources_line(svc, chat_id, language))
+        settings_lines.append(
             t(
                 language,
                 "list_settings",
@@ -200,7 +213,18 @@ async def list_text(context: Context, chat_id: int, language: str) -> tuple[str,
         )
         for n, sub in enumerate(subs, 1)
     )
-    return "\n".join(lines), keyboard
+    listed = [
+        ListedSub(
+            svc.subscriptions.topic_name(sub, language),
+            sub.mode,
+            sub.urgent,
+            source_names(svc.sources, limits[sub.sub_id], language)
+            if sub.sub_id in limits
+            else None,
+        )
+        for sub in subs
+    ]
+    return list_message(language, listed, settings_lines), keyboard
 
 
 async def list_command(update: Update, context: Context) -> None:

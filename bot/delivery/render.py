@@ -1,7 +1,8 @@
 """Alerts and batches as Telegram HTML: every foreign string escaped, <= 4096 characters.
 
-Messages are assembled from escaped pieces, and long text is cut on plain text before
-escaping (at a sentence end, with "…"), so a tag or an entity is never broken.
+Messages are assembled from escaped pieces, each capped before layout (bot.delivery.fit),
+and long text is cut on plain text before escaping (at a sentence end, with "…"), so a
+tag or an entity is never broken and the layout needs no loop to fit.
 """
 
 from __future__ import annotations
@@ -14,10 +15,30 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import texts
+from bot.delivery.fit import (
+    LIMIT,
+    clean,
+    clip,
+    esc,
+    fitting_prefix,
+    join_capped,
+    size,
+    to_plain,
+)
 from bot.matching.normalize import sentence_spans
 
-LIMIT = 4096
+__all__ = ["LIMIT", "esc", "to_plain"]
+
 SNIPPET_CHARS = 600  # per entry in a batch or digest
+# Caps on every part, in escaped UTF-16 units: a message adds up to well below LIMIT
+# before its body, whatever the entry or the topic names hold.
+TOPIC_UNITS = 64  # one topic name
+TOPICS_UNITS = 400  # the whole topic line ("+N" for the names that do not fit)
+TITLE_UNITS = 400
+SOURCE_UNITS = 64
+URL_UNITS = 1024  # a longer link is left out rather than cut (a cut URL is wrong)
+MAX_HIGHLIGHTS = 32
+_TAG_UNITS = len("<b></b>")
 
 _KEYS = {
     "edited": "alert_edited",
@@ -41,16 +62,13 @@ class AlertView:
     source_name: str
 
 
-def esc(text: str) -> str:
-    return html.escape(text, quote=False)
-
-
 def _label(language: str, key: str, **values: object) -> str:
     return texts.text(language, _KEYS[key], **values)
 
 
 def opening_words(text: str, words: int = 10) -> str:
-    parts = text.split()
+    # Only the start of the text is looked at: callers cap the result anyway.
+    parts = text[:2000].split()
     head = " ".join(parts[:words])
     return head + (" …" if len(parts) > words else "")
 
@@ -84,9 +102,13 @@ def cut_at_sentence(text: str, budget: int) -> str:
     """At most `budget` characters, ending at a sentence boundary where one fits."""
     if len(text) <= budget:
         return text
-    room = max(1, budget - 2)
+    if budget < 3:  # no room for a word and " …"
+        return "…"[:budget]
+    room = budget - 2
     best = 0
-    for _start, end in sentence_spans(text):
+    # Sentences beyond the budget do not matter: only its prefix is looked at (with
+    # the two characters a sentence end looks ahead at: a quote and a capital).
+    for _start, end in sentence_spans(text[: room + 2]):
         if end <= room:
             best = end
         else:
@@ -95,6 +117,26 @@ def cut_at_sentence(text: str, budget: int) -> str:
         best = text.rfind(" ", 0, room)
         best = best if best > 0 else room
     return text[:best].rstrip() + " …"
+
+
+def body_html(
+    text: str, spans: Sequence[tuple[int, int]], room: int, chars: int | None = None
+) -> str:
+    """`text` escaped with its spans in bold, at most `room` units (and, if given, at
+    most `chars` characters of text), cut at a sentence where one fits.
+
+    One pass: the cut is chosen on the plain text from the escaped weight of its
+    characters, with room kept for the <b> tags and " …", so nothing is retried."""
+    kept = sorted(spans)[:MAX_HIGHLIGHTS]
+    room_for_text = room - _TAG_UNITS * len(kept) - 2
+    if room_for_text <= 0:
+        return ""
+    fits = fitting_prefix(text, room_for_text)
+    if chars is not None:
+        fits = min(fits, chars)
+    shown = text if fits >= len(text) else cut_at_sentence(text, fits)
+    visible = len(shown) - (2 if shown.endswith(" …") and shown != text else 0)
+    return highlight(shown, [s for s in kept if s[1] <= visible])
 
 
 def highlight(text: str, spans: Sequence[tuple[int, int]]) -> str:
@@ -117,41 +159,42 @@ def _clock(moment: datetime | None, zone: ZoneInfo) -> str:
 def _link(url: str | None, label: str) -> str:
     if not url or not url.startswith(("http://", "https://")):
         return ""
-    return f'<a href="{html.escape(url, quote=True)}">{esc(label)}</a>'
+    href = html.escape(url, quote=True)
+    if size(href) > URL_UNITS or clean(url) != url:
+        return ""  # too long to show, or holding characters no link may hold
+    return f'<a href="{href}">{esc(label)}</a>'
+
+
+def topic_line(topics: Sequence[str]) -> str:
+    """The topic names, each and all together capped, as escaped HTML."""
+    names = [clip(t, TOPIC_UNITS) for t in topics[:100]]
+    return join_capped(names, " · ", TOPICS_UNITS)
 
 
 def _heading(view: AlertView) -> str:
-    return view.title or opening_words(view.text)
+    title = view.title if view.title and view.title.strip() else None
+    return clip(title or opening_words(view.text), TITLE_UNITS)
 
 
 def render_alert(
     view: AlertView, zone: ZoneInfo, language: str = "de", edited: bool = False
 ) -> str:
-    badges = " · ".join(esc(t) for t in view.topics)
-    lines = [f"🔔 {badges}"]
+    lines = [f"🔔 {topic_line(view.topics)}"]
     if edited:
         lines.append(_label(language, "edited"))
-    lines.append(f"<b>{esc(_heading(view))}</b>")
-    meta = " · ".join(p for p in (_clock(view.published, zone), esc(view.source_name)) if p)
+    lines.append(f"<b>{_heading(view)}</b>")
+    source = clip(view.source_name, SOURCE_UNITS)
+    meta = " · ".join(p for p in (_clock(view.published, zone), source) if p)
     if meta:
         lines.append(f"🕐 {meta}")
+    head = "\n".join(lines)
     footer = _link(view.url, _label(language, "open"))
     paragraph, spans = matched_paragraph(view.text, view.spans)
-    frame = "\n".join(lines) + "\n\n" + "\n\n" + footer
-    budget = LIMIT - len(frame) - 16
-    # Escaping can only lengthen text; shrink the plain text until the HTML fits.
-    body_text = paragraph
-    while True:
-        body = highlight(body_text, [s for s in spans if s[1] <= len(body_text)])
-        if len(body) <= budget:
-            break
-        body_text = cut_at_sentence(paragraph, max(1, int(len(body_text) * budget / len(body)) - 4))
-        if body_text.endswith(" …"):
-            spans = [s for s in spans if s[1] <= len(body_text) - 2]
-    message = "\n".join(lines) + "\n\n" + body + ("\n\n" + footer if footer else "")
-    if len(message) > LIMIT:  # only a pathological title gets here: drop the body
-        message = "\n".join(lines)[: LIMIT - len(footer) - 4] + "\n\n" + footer
-    return message
+    # Every part above is capped, so the room left is large whatever the entry holds.
+    room = LIMIT - size(head) - size(footer) - 4
+    body = body_html(paragraph, spans, room)
+    message = head + ("\n\n" + body if body else "") + ("\n\n" + footer if footer else "")
+    return message if size(message) <= LIMIT else clip(to_plain(message), LIMIT)
 
 
 def snippet_budget(count: int) -> int:
@@ -167,15 +210,16 @@ def render_batch_item(
     view: AlertView, zone: ZoneInfo, language: str = "de", budget: int = SNIPPET_CHARS
 ) -> str:
     paragraph, spans = matched_paragraph(view.text, view.spans)
-    snippet = cut_at_sentence(paragraph, budget)
-    kept = [s for s in spans if s[1] <= len(snippet) - (2 if snippet.endswith(" …") else 0)]
+    # At most `budget` characters of text, and twice that in escaped units, so an item
+    # of "&&&…" stays as bounded as one of letters.
+    snippet = body_html(paragraph, spans, 2 * budget, chars=budget)
     # Without a title the snippet speaks for itself (no opening words twice).
-    title = f" <b>{esc(view.title)}</b>" if view.title else ""
+    title = f" <b>{clip(view.title, TITLE_UNITS)}</b>" if view.title else ""
     head = f"• {_clock(view.published, zone)}{title}"
-    topics = esc(" · ".join(view.topics))
+    topics = topic_line(view.topics)
     link = _link(view.url, _label(language, "open"))
-    topic_line = f"\n<i>{topics}</i>" if topics else ""
-    return f"{head}{topic_line}\n{highlight(snippet, kept)}" + (f"\n{link}" if link else "")
+    topics_html = f"\n<i>{topics}</i>" if topics else ""
+    return f"{head}{topics_html}\n{snippet}" + (f"\n{link}" if link else "")
 
 
 # Room kept free in every message for the "continued (2/3)" label swapped in later.
@@ -185,15 +229,9 @@ LABEL_ROOM = 100
 def _fit(item: str, room: int) -> str:
     """An item as is when it fits; otherwise its plain text, cut and escaped (a cut
     through markup would break a tag)."""
-    if len(item) <= room:
+    if size(item) <= room:
         return item
-    plain = to_plain(item)
-    cut = max(1, room // 2)
-    while True:
-        piece = esc(plain[:cut].rstrip()) + " …"
-        if len(piece) <= room or cut <= 1:
-            return piece
-        cut //= 2
+    return clip(to_plain(item), room)
 
 
 def pack_messages(
@@ -202,12 +240,15 @@ def pack_messages(
     """Pack items into messages of at most LIMIT characters, splitting only between
     items; each message comes with the indexes of the items it holds."""
     budget = LIMIT - LABEL_ROOM
+    header = _fit(header, budget // 2)
+    continued = _fit(continued, LABEL_ROOM)
+    room = budget - max(size(header), size(continued)) - 2
     packed: list[tuple[str, list[int]]] = []
     current, held = header, list[int]()
     for index, item in enumerate(items):
-        piece = _fit(item, budget - len(header) - 2)
+        piece = _fit(item, room)
         candidate = f"{current}\n\n{piece}" if current else piece
-        if len(candidate) > budget and held:
+        if size(candidate) > budget and held:
             packed.append((current, held))
             current, held = (f"{continued}\n\n{piece}" if continued else piece), [index]
         else:
@@ -248,11 +289,3 @@ def render_batch_parts(
 
 def render_batch(views: Sequence[AlertView], zone: ZoneInfo, language: str = "de") -> list[str]:
     return [message for message, _ in render_batch_parts(views, zone, language)]
-
-
-_TAG = re.compile(r"<[^>]+>")
-
-
-def to_plain(message: str) -> str:
-    """The same message without markup (the fallback when Telegram rejects our HTML)."""
-    return html.unescape(_TAG.sub("", message))[:LIMIT]

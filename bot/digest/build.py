@@ -14,7 +14,10 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.bounded import BoundedDict
+from bot.delivery.fit import clip, join_capped, shorten
 from bot.delivery.render import (
+    TITLE_UNITS,
+    TOPIC_UNITS,
     _link,
     cut_at_sentence,
     esc,
@@ -24,6 +27,7 @@ from bot.delivery.render import (
 )
 
 LINE_CHARS = 220
+COUNTS_UNITS = 600  # the header's "Kiew 3 · Drohnen 2 …" line
 # Entry lines kept for the next digests (thousands of digests list the same day's entries).
 # Bounded in count, and the key holds a hash of the entry's text, not the text itself:
 # an lru_cache keyed on the whole body kept every long entry alive.
@@ -97,10 +101,10 @@ def _entry_line(
 ) -> str:
     when = published.astimezone(zone).strftime("%H:%M") if published else "–"
     paragraph, _spans = matched_paragraph(text, spans)
-    snippet = cut_at_sentence(paragraph.split("\n")[0], LINE_CHARS)
+    snippet = cut_at_sentence(paragraph.split("\n", 1)[0], LINE_CHARS)
     link = _link(url, _t(language, "open"))
     # Without a title the line starts with the text itself (no opening words twice).
-    head = f"• {when} <b>{esc(title)}</b>\n" if title else f"• {when} "
+    head = f"• {when} <b>{clip(title, TITLE_UNITS)}</b>\n" if title else f"• {when} "
     return f"{head}{esc(snippet)}" + (f" {link}" if link else "")
 
 
@@ -124,9 +128,11 @@ def build_digest(
         for other in topics[1:]:
             references.setdefault(other, []).append((item, home))
     names = sorted(set(sections) | set(references), key=lambda t: order.get(t, len(order)))
-    counts = " · ".join(
-        f"{esc(name)} {len(sections.get(name, [])) + len(references.get(name, []))}"
-        for name in names
+    tallies = [len(sections.get(name, [])) + len(references.get(name, [])) for name in names]
+    counts = join_capped(
+        [f"{clip(name, TOPIC_UNITS)} {n}" for name, n in zip(names, tallies, strict=True)],
+        " · ",
+        COUNTS_UNITS,
     )
     header = (
         _t(language, "header", date=now.astimezone(zone).strftime("%d.%m.%Y"))
@@ -137,12 +143,13 @@ def build_digest(
     )
     blocks: list[str] = []
     for name in names:
-        lines = [f"<b>🏷 {esc(name)}</b>"]
+        lines = [f"<b>🏷 {clip(name, TOPIC_UNITS)}</b>"]
         for item in sections.get(name, []):
             lines.append(_line(item, zone, language))
         for item, home in references.get(name, []):
-            heading = item.title or opening_words(item.text, 6)
-            lines.append(f"• <i>{esc(heading)}</i> {_t(language, 'see', topic=home)}")
+            heading = clip(item.title or opening_words(item.text, 6), TITLE_UNITS)
+            see = _t(language, "see", topic=shorten(home, TOPIC_UNITS))
+            lines.append(f"• <i>{heading}</i> {see}")
         # A topic section is one block; a huge one is split into entry-sized blocks.
         block = "\n".join(lines)
         if len(block) <= 3500:
