@@ -62,7 +62,15 @@ class ChatRepository(Protocol):
 
     async def due_digests(self, now: datetime, limit: int = 1000) -> list[ChatRecord]: ...
 
-    async def deactivate(self, chat_id: int, now: datetime) -> None: ...
+    async def deactivate(
+        self, chat_id: int, now: datetime, reason: str, by_error: bool = False
+    ) -> None:
+        """Stop sending there; `by_error`: a send failed for good (told on return)."""
+        ...
+
+    async def reactivate(self, chat_id: int, now: datetime) -> ChatRecord | None:
+        """Active again; the chat as it was when inactive, None if it was not."""
+        ...
 
     async def migrate(self, old_id: int, new_id: int, now: datetime) -> None: ...
 

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+INACTIVE_ERROR = "error: "  # a send failed for good: the reader hears of it on return
+INACTIVE_REMOVED = "removed: "  # the bot was removed or blocked: the chat's own choice
+
 
 @dataclass(frozen=True, slots=True)
 class ChatRecord:
@@ -25,10 +28,23 @@ class ChatRecord:
     last_digest_at: datetime | None = None
     last_batch_at: datetime | None = None
     language_fixed: bool = False  # set by /lang: no longer follows the client's language
+    # Why the chat is inactive: INACTIVE_ERROR or INACTIVE_REMOVED, then the detail.
+    inactive_reason: str | None = None
+    inactive_since: datetime | None = None
 
     @property
     def is_private(self) -> bool:
         return self.chat_type == "private"
+
+    @property
+    def paused_by_error(self) -> bool:
+        """Delivery failed for good (blocked, chat gone), not a removal the chat made."""
+        return (self.inactive_reason or "").startswith(INACTIVE_ERROR)
+
+    @property
+    def inactive_detail(self) -> str:
+        reason = self.inactive_reason or ""
+        return reason.split(": ", 1)[1] if ": " in reason else reason
 
 
 @dataclass(frozen=True, slots=True)

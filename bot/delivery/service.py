@@ -277,7 +277,7 @@ class DeliveryService:
         if isinstance(exc, ChatGone):
             log.info("chat %s is gone (%s): retiring it", chat.chat_id, exc)
             await self.storage.alerts.cancel_chat(chat.chat_id, str(exc))
-            await self.storage.chats.deactivate(chat.chat_id, now)
+            await self.storage.chats.deactivate(chat.chat_id, now, str(exc), by_error=True)
             await self.subscriptions.holder.refresh()
             return False
         if isinstance(exc, ChatMoved):

@@ -54,6 +54,16 @@ class ChatDriver:
     async def migrate(self, chat_id: int, new_chat_id: int) -> None:
         await self._post("/control/migrate", {"chat_id": chat_id, "new_chat_id": new_chat_id})
 
+    async def membership(
+        self, chat_id: int, status: str, old_status: str = "member", **user: Any
+    ) -> dict[str, Any]:
+        """The bot was removed ("left"), blocked ("kicked") or added back ("member")."""
+        result: dict[str, Any] = await self._post(
+            "/control/membership",
+            {"chat_id": chat_id, "status": status, "old_status": old_status, **user},
+        )
+        return result
+
     async def events(self, chat_id: int | None = None, after: int = 0) -> list[dict[str, Any]]:
         params = {"after": str(after)}
         if chat_id is not None:

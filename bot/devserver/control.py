@@ -8,7 +8,7 @@ import time
 from dataclasses import asdict
 from typing import Any
 
-from bot.devserver.state import DevState, Event, Fault
+from bot.devserver.state import BOT_USER, DevState, Event, Fault
 
 # What Telegram sends as `from` when an anonymous group admin writes.
 ANONYMOUS_ADMIN: dict[str, Any] = {
@@ -120,6 +120,33 @@ class Control:
                 }
             }
         )
+
+    async def membership(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The bot's own membership changed: removed ("left"), blocked or banned
+        ("kicked"), added or unblocked ("member"); as Telegram's my_chat_member update."""
+        chat_id = int(body["chat_id"])
+        chat_type = str(body.get("chat_type") or ("private" if chat_id > 0 else "group"))
+        user = self._user(body, chat_id if chat_id > 0 else 1)
+        self.state.ensure_chat(chat_id, chat_type, body.get("title"), user)
+
+        def member(status: str) -> dict[str, Any]:
+            if status not in {"member", "left", "kicked"}:
+                raise ValueError(f"unsupported status {status!r}")
+            found: dict[str, Any] = {"status": status, "user": BOT_USER}
+            if status == "kicked":
+                found["until_date"] = 0
+            return found
+
+        new, old = str(body.get("status", "member")), str(body.get("old_status", "member"))
+        update = {
+            "chat": self.state.chat_json(chat_id),
+            "from": user,
+            "date": int(time.time()),
+            "old_chat_member": member(old),
+            "new_chat_member": member(new),
+        }
+        await self.state.add_event("membership", chat_id, new, user_id=user["id"])
+        return await self.state.push_update({"my_chat_member": update})
 
     def add_fault(self, body: dict[str, Any]) -> Fault:
         kind = str(body.get("kind"))

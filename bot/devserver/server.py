@@ -50,6 +50,7 @@ class DevServer:
         app.router.add_post("/control/message", self._c_message)
         app.router.add_post("/control/button", self._c_button)
         app.router.add_post("/control/migrate", self._c_migrate)
+        app.router.add_post("/control/membership", self._c_membership)
         app.router.add_post("/control/faults", self._c_fault)
         app.router.add_delete("/control/faults", self._c_clear_faults)
         app.router.add_post("/control/admins", self._c_admins)
@@ -115,6 +116,13 @@ class DevServer:
 
     async def _c_migrate(self, request: web.Request) -> web.Response:
         return web.json_response(await self.control.migrate(await request.json()))
+
+    async def _c_membership(self, request: web.Request) -> web.Response:
+        try:
+            update = await self.control.membership(await request.json())
+        except (ValueError, KeyError) as exc:
+            return web.json_response({"ok": False, "error": str(exc)}, status=400)
+        return web.json_response(update)
 
     async def _c_fault(self, request: web.Request) -> web.Response:
         try:

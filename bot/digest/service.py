@@ -125,9 +125,9 @@ class DigestService:
                 await self.pacer.wait(chat.chat_id, chat.is_private)
                 await self.window.acquire()
                 await self.messenger.send(chat.chat_id, message, to_plain(message))
-        except ChatGone:
+        except ChatGone as exc:
             await self.storage.alerts.cancel_chat(chat.chat_id, "chat gone")
-            await self.storage.chats.deactivate(chat.chat_id, now)
+            await self.storage.chats.deactivate(chat.chat_id, now, str(exc), by_error=True)
             return False
         except (RetryLater, ChatMoved, SendError) as exc:
             if isinstance(exc, ChatMoved):

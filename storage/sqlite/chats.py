@@ -6,14 +6,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from storage.records import ChatRecord
+from storage.records import INACTIVE_ERROR, INACTIVE_REMOVED, ChatRecord
 from storage.sqlite.database import SqliteDatabase, in_chunks
 from storage.timeutil import from_db, from_db_required, to_db
 
 _COLUMNS = (
     "chat_id, chat_type, title, language, timezone, active, created_at, mode, quiet_start,"
     " quiet_end, paused_until, digest_time, next_digest_at, last_digest_at, last_batch_at,"
-    " language_fixed"
+    " language_fixed, inactive_reason, inactive_since"
 )
 
 
@@ -35,6 +35,8 @@ def _chat(row: Sequence[Any]) -> ChatRecord:
         last_digest_at=from_db(row[13]),
         last_batch_at=from_db(row[14]),
         language_fixed=bool(row[15]),
+        inactive_reason=row[16],
+        inactive_since=from_db(row[17]),
     )
 
 
@@ -59,7 +61,8 @@ class SqliteChatRepository:
                 "INSERT INTO chats (chat_id, chat_type, title, language, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (chat_id) DO UPDATE SET chat_type = excluded.chat_type,"
-                " title = excluded.title, active = 1, updated_at = excluded.updated_at",
+                " title = excluded.title, active = 1, inactive_reason = NULL,"
+                " inactive_since = NULL, updated_at = excluded.updated_at",
                 (chat_id, chat_type, title, language, stamp, stamp),
             )
         chat = await self.get(chat_id)
@@ -129,8 +132,36 @@ class SqliteChatRepository:
             rows = await cursor.fetchall()
         return [_chat(row) for row in rows]
 
-    async def deactivate(self, chat_id: int, now: datetime) -> None:
-        await self._update(chat_id, now, "active = 0")
+    async def deactivate(
+        self, chat_id: int, now: datetime, reason: str, by_error: bool = False
+    ) -> None:
+        """Stop sending there, remembering why and since when (see ChatRecord)."""
+        kind = INACTIVE_ERROR if by_error else INACTIVE_REMOVED
+        await self._update(
+            chat_id,
+            now,
+            "active = 0, inactive_reason = ?,"
+            " inactive_since = CASE WHEN active = 1 THEN ? ELSE inactive_since END",
+            f"{kind}{reason}"[:300],
+            to_db(now),
+        )
+
+    async def reactivate(self, chat_id: int, now: datetime) -> ChatRecord | None:
+        """Make an inactive chat active again; returns it as it was (with the reason),
+        or None when it is unknown or already active."""
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                f"SELECT {_COLUMNS} FROM chats WHERE chat_id = ? AND active = 0", (chat_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return None
+            await conn.execute(
+                "UPDATE chats SET active = 1, inactive_reason = NULL, inactive_since = NULL,"
+                " updated_at = ? WHERE chat_id = ?",
+                (to_db(now), chat_id),
+            )
+        return _chat(row)
 
     async def migrate(self, old_id: int, new_id: int, now: datetime) -> None:
         """A group became a supergroup: move everything to the new id."""
