@@ -69,16 +69,18 @@ async def _welcome_back(update: Update, context: Context, chat_id: int) -> None:
     if before is None:
         return  # unknown (registers with its first command) or already active
     await svc.subscriptions.holder.refresh()  # its topics count again
-    if before.paused_by_error:
-        since = before.inactive_since or svc.clock.now()
-        local = since.astimezone(chat_zone(before.timezone, svc.zone)).strftime("%d.%m. %H:%M")
-        await reply(
-            update,
-            context,
-            texts.text(
-                before.language, "back_after_error", since=local, reason=before.inactive_detail
-            ),
-        )
+    if not before.paused_by_error:
+        if update.my_chat_member is not None:  # added back or unblocked: say it works
+            count = await svc.storage.subscriptions.count(chat_id)
+            await reply(update, context, texts.text(before.language, "back_again", count=count))
+        return
+    since = before.inactive_since or svc.clock.now()
+    local = since.astimezone(chat_zone(before.timezone, svc.zone)).strftime("%d.%m. %H:%M")
+    await reply(
+        update,
+        context,
+        texts.text(before.language, "back_after_error", since=local, reason=before.inactive_detail),
+    )
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]  # PTB's generics
