@@ -102,7 +102,7 @@ async def build_services(app: AppType, settings: Settings, clock: Clock) -> Serv
         )
     )
     zone = settings.liveblog.zone()
-    messenger = TelegramMessenger(app.bot)
+    messenger = TelegramMessenger(app.bot, settings.telegram.send_timeout_seconds)
     pacer = ChatPacer(settings.liveblog.private_gap_seconds, settings.liveblog.group_gap_seconds)
     catalog, followed = resolve_configured(settings.liveblog.catalog, settings.liveblog.sources)
     directory = SourceDirectory(catalog, followed)

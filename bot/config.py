@@ -21,6 +21,9 @@ class TelegramSettings(BaseSettings):
 
     bot_token: SecretStr = SecretStr("")
     api_url: str = OFFICIAL_API_URL
+    # How long an alert's send waits for Telegram's answer. After that the message may or
+    # may not have arrived: it is sent again at most once (see bot/delivery/service.py).
+    send_timeout_seconds: float = Field(default=10.0, ge=0.1, le=120)
 
     def base_url(self) -> str:
         # PTB appends the token to base_url; accept both ".../bot" and ".../bot/".

@@ -5,12 +5,22 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import httpx
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import ExtBot
 
 from bot.delivery.messenger import (
+    AmbiguousSend,
     BadMarkup,
     ChatGone,
     ChatMoved,
@@ -20,6 +30,7 @@ from bot.delivery.messenger import (
     RetryLater,
     Transient,
 )
+from bot.logs import redact
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -36,31 +47,51 @@ def _seconds(value: int | float | timedelta) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-def translate(exc: Exception) -> Exception:
-    """PTB's exception → the delivery layer's (see bot/delivery/messenger.py)."""
+def _never_sent(exc: TimedOut) -> bool:
+    """PTB raises TimedOut for every httpx timeout; only a connect or pool timeout
+    proves the request never left (the cause tells which)."""
+    return isinstance(exc.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout)
+
+
+def translate(exc: Exception, secrets: tuple[str, ...] = ()) -> Exception:
+    """PTB's exception → the delivery layer's (see bot/delivery/messenger.py).
+
+    The texts go into the database (last_error) and logs: the token is redacted.
+    """
+    text = redact(exc.message if isinstance(exc, TelegramError) else str(exc), secrets)
     if isinstance(exc, RetryAfter):
         return RetryLater(_seconds(exc.retry_after))
     if isinstance(exc, Forbidden):
-        return ChatGone(exc.message)
+        return ChatGone(text)
     if isinstance(exc, ChatMigrated):
         return ChatMoved(exc.new_chat_id)
     if isinstance(exc, BadRequest):
-        text = exc.message.lower()
-        if "can't parse entities" in text or "can not parse entities" in text:
-            return BadMarkup(exc.message)
-        if "not modified" in text:
-            return NotModified(exc.message)
-        if "chat not found" in text or "bot was kicked" in text or "user is deactivated" in text:
-            return ChatGone(exc.message)
-        return Rejected(exc.message)
-    if isinstance(exc, TimedOut | NetworkError):
-        return Transient(str(exc) or type(exc).__name__)
-    return Transient(f"{type(exc).__name__}: {exc}")
+        lowered = text.lower()
+        if "can't parse entities" in lowered or "can not parse entities" in lowered:
+            return BadMarkup(text)
+        if "not modified" in lowered:
+            return NotModified(text)
+        if (
+            "chat not found" in lowered
+            or "bot was kicked" in lowered
+            or ("user is deactivated" in lowered)
+        ):
+            return ChatGone(text)
+        return Rejected(text)
+    if isinstance(exc, TimedOut):
+        if _never_sent(exc):
+            return Transient(text or "timed out before sending")
+        return AmbiguousSend(f"ambiguous timeout: {text or 'no answer in time'}")
+    if isinstance(exc, NetworkError):
+        return Transient(text or type(exc).__name__)
+    return Transient(f"{type(exc).__name__}: {text}")
 
 
 class TelegramMessenger:
-    def __init__(self, bot: ExtBot[Any]) -> None:
+    def __init__(self, bot: ExtBot[Any], send_timeout_s: float | None = None) -> None:
         self.bot = bot
+        # How long a send may wait for Telegram's answer; after that it is ambiguous.
+        self.send_timeout_s = send_timeout_s
 
     async def send(
         self, chat_id: int, html: str | None, text: str, keyboard: Keyboard | None = None
@@ -72,9 +103,10 @@ class TelegramMessenger:
                 parse_mode=ParseMode.HTML if html is not None else None,
                 link_preview_options=NO_PREVIEW,
                 reply_markup=markup(keyboard),
+                read_timeout=self.send_timeout_s,
             )
         except Exception as exc:  # every failure becomes a domain error the sender handles
-            raise translate(exc) from exc
+            raise translate(exc, (self.bot.token,)) from exc
         return message.message_id
 
     async def edit(
@@ -90,4 +122,4 @@ class TelegramMessenger:
                 reply_markup=markup(keyboard),
             )
         except Exception as exc:
-            raise translate(exc) from exc
+            raise translate(exc, (self.bot.token,)) from exc

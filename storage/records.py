@@ -173,6 +173,7 @@ class AlertRecord:
     edit_pending: bool
     digested_at: datetime | None
     created_at: datetime
+    ambiguous_sends: int = 0  # sends that timed out after the request went out
 
 
 @dataclass(frozen=True, slots=True)

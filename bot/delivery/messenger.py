@@ -55,6 +55,11 @@ class Transient(SendError):
     """5xx, timeouts, network trouble: retry later with backoff."""
 
 
+class AmbiguousSend(Transient):
+    """The request went out but no answer came back in time: the message may have
+    arrived. Sent again at most once, so a reader sees an alert at most twice."""
+
+
 class NotModified(SendError):
     """An edit that changes nothing."""
 

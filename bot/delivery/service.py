@@ -21,6 +21,7 @@ from bot.chat_settings import chat_zone
 from bot.clock import Clock
 from bot.delivery.buttons import ButtonCodec
 from bot.delivery.messenger import (
+    AmbiguousSend,
     BadMarkup,
     Button,
     ChatGone,
@@ -31,6 +32,7 @@ from bot.delivery.messenger import (
     Rejected,
     RetryLater,
     SendError,
+    Transient,
 )
 from bot.delivery.pacing import ChatPacer, SlidingWindow
 from bot.delivery.pipeline import EDIT_WINDOW
@@ -245,9 +247,16 @@ class DeliveryService:
             try:
                 await self._send(chat, message, None)
             except SendError as exc:
-                # Only what was not sent yet goes again: no part of a batch twice.
-                rest = [pairs[i][0] for _, later in parts[number:] for i in later]
-                await self._failed(chat, rest, exc, stats)
+                # Only what was not sent yet goes again: no part of a batch twice. Only
+                # the part in flight may have arrived; the later ones surely did not.
+                current = [pairs[i][0] for i in held]
+                later = [pairs[i][0] for _, rest in parts[number + 1 :] for i in rest]
+                if isinstance(exc, AmbiguousSend):
+                    await self._failed(chat, current, exc, stats)
+                    if later:
+                        await self._failed(chat, later, Transient(str(exc)), stats)
+                else:
+                    await self._failed(chat, current + later, exc, stats)
                 return False
             stats.sent_messages += 1
             # Batched alerts keep no message id: a batch is not edited in place.
@@ -287,6 +296,8 @@ class DeliveryService:
             await self.storage.alerts.reschedule(ids, now, "chat migrated: resending")
             await self.subscriptions.holder.refresh()
             return False
+        if isinstance(exc, AmbiguousSend):
+            return await self._ambiguous(chat, alerts, exc, stats)
         if isinstance(exc, Rejected):
             log.warning("chat %s: alert(s) %s rejected: %s", chat.chat_id, ids, exc)
             await self.storage.alerts.fail(ids, str(exc))
@@ -300,6 +311,25 @@ class DeliveryService:
         await self.storage.alerts.reschedule(ids, now + retry_delay(attempts), str(exc))
         stats.retried += len(ids)
         return False
+
+    async def _ambiguous(
+        self, chat: ChatRecord, alerts: Sequence[AlertRecord], exc: SendError, stats: DeliveryStats
+    ) -> bool:
+        """The message may have arrived: one more try, never a second one (a reader
+        sees an alert at most twice, instead of once per retry)."""
+        twice = [a.alert_id for a in alerts if a.ambiguous_sends >= 1]
+        once = [a for a in alerts if a.ambiguous_sends < 1]
+        log.warning("chat %s: alert(s) %s: %s", chat.chat_id, [a.alert_id for a in alerts], exc)
+        if twice:
+            await self.storage.alerts.fail(twice, "ambiguous timeout")
+            stats.failed += len(twice)
+        if once:
+            attempts = max(a.attempts for a in once) + 1
+            await self.storage.alerts.reschedule_ambiguous(
+                [a.alert_id for a in once], self.clock.now() + retry_delay(attempts), str(exc)
+            )
+            stats.retried += len(once)
+        return False  # Telegram is slow for this chat: its later alerts wait too
 
     # ------------------------------------------------------------------ edits
     async def process_edits(self, stats: DeliveryStats) -> None:

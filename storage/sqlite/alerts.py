@@ -13,7 +13,7 @@ from storage.timeutil import from_db, from_db_required, to_db
 
 _COLUMNS = (
     "alert_id, chat_id, entry_id, sub_ids, spans, urgent, status, due_at, attempts, last_error,"
-    " message_id, sent_at, sent_hash, edit_pending, digested_at, created_at"
+    " message_id, sent_at, sent_hash, edit_pending, digested_at, created_at, ambiguous_sends"
 )
 
 
@@ -35,6 +35,7 @@ def _alert(row: Sequence[Any]) -> AlertRecord:
         edit_pending=bool(row[13]),
         digested_at=from_db(row[14]),
         created_at=from_db_required(row[15]),
+        ambiguous_sends=int(row[16]),
     )
 
 
@@ -141,6 +142,16 @@ class SqliteAlertRepository:
 
     async def fail(self, alert_ids: Sequence[int], error: str) -> None:
         await self._set_many(alert_ids, "status = 'failed', last_error = ?", error[:500])
+
+    async def reschedule_ambiguous(
+        self, alert_ids: Sequence[int], due_at: datetime, error: str
+    ) -> None:
+        await self._set_many(
+            alert_ids,
+            "status = 'pending', due_at = ?, last_error = ?, ambiguous_sends = ambiguous_sends + 1",
+            to_db(due_at),
+            error[:500],
+        )
 
     async def cancel(self, alert_ids: Sequence[int], reason: str) -> None:
         """Waiting alerts that must not go out any more (their topic is gone)."""

@@ -74,7 +74,10 @@ def berlin(day: int, hour: int, minute: int = 0) -> datetime:
 
 @asynccontextmanager
 async def world(
-    tmp_path: Path, limits: RateLimits | None = None, start: datetime | None = None
+    tmp_path: Path,
+    limits: RateLimits | None = None,
+    start: datetime | None = None,
+    send_timeout_s: float = 10.0,
 ) -> AsyncIterator[World]:
     clock = FakeClock(start or berlin(4, 1, 0))
     # Telegram tolerates short bursts in a private chat; a reader typing three commands
@@ -84,7 +87,11 @@ async def world(
     async with DevServer(limits, max_long_poll_s=0.2) as telegram, source_server() as web:
         url = web.set(PAGE, liveblog.page(clock.now()))
         settings = Settings(
-            telegram=TelegramSettings(bot_token=SecretStr(TOKEN), api_url=telegram.api_url),
+            telegram=TelegramSettings(
+                bot_token=SecretStr(TOKEN),
+                api_url=telegram.api_url,
+                send_timeout_seconds=send_timeout_s,
+            ),
             liveblog=LiveblogSettings(db=tmp_path / "world.sqlite3", sources=[url]),
         )
         async with running_bot(settings, clock) as app, ChatDriver(telegram.url) as reader:
