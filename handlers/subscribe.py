@@ -15,7 +15,7 @@ from bot.delivery.fit import fit_message, shorten
 from bot.delivery.messenger import Button, Keyboard
 from bot.delivery.render import TOPIC_UNITS, to_plain
 from bot.services import Services
-from bot.sources.directory import SourceDirectory
+from bot.sources.directory import SourceDirectory, split_source_refs
 from bot.subscriptions import SubscribeOutcome
 from handlers.buttons import route, toast
 from handlers.chat import args_text, begin, reply
@@ -89,7 +89,12 @@ def _pending_token(context: Context, chat_id: int, query: str) -> str:
 
 
 async def _answer(
-    update: Update, context: Context, chat_id: int, outcome: SubscribeOutcome, language: str
+    update: Update,
+    context: Context,
+    chat_id: int,
+    outcome: SubscribeOutcome,
+    language: str,
+    suffix: str = "",
 ) -> None:
     svc = services(context)
     if outcome.status != "confirm":
@@ -100,11 +105,16 @@ async def _answer(
     assert outcome.resolved is not None
     query = outcome.resolved.text
     rows: list[tuple[Button, ...]] = [
-        (Button(name, svc.codec.encode(chat_id, "conf", _pending_token(context, chat_id, name))),)
+        (
+            Button(
+                name,
+                svc.codec.encode(chat_id, "conf", _pending_token(context, chat_id, name + suffix)),
+            ),
+        )
         for name in outcome.suggestions
     ]
     anyway = to_plain(texts.text(language, "confirm_anyway", query=query))
-    token = _pending_token(context, chat_id, "\x00" + query)  # \x00: subscribe as typed
+    token = _pending_token(context, chat_id, "\x00" + query + suffix)  # \x00: as typed
     rows.append((Button(anyway[:60], svc.codec.encode(chat_id, "conf", token)),))
     await reply(update, context, texts.text(language, "confirm_unknown", query=query), tuple(rows))
 
@@ -120,8 +130,38 @@ async def subscribe_command(update: Update, context: Context) -> None:
         _header, keyboard = await catalog_keyboard(context, chat_id, language, 0)
         await reply(update, context, texts.text(language, "subscribe_usage"), keyboard)
         return
-    outcome = await services(context).subscriptions.subscribe(chat_id, text, language=language)
-    await _answer(update, context, chat_id, outcome, language)
+    await subscribe_with_sources(update, context, chat_id, text, language)
+
+
+async def subscribe_with_sources(
+    update: Update,
+    context: Context,
+    chat_id: int,
+    text: str,
+    language: str,
+    confirmed: bool = False,
+) -> None:
+    """Subscribe; "@outlet" words limit the subscription to those sources."""
+    svc = services(context)
+    query, refs = split_source_refs(text)
+    limit, unknown = svc.sources.resolve_refs(refs)
+    if unknown:
+        names = ", ".join(f"@{e.outlet}" for e in svc.sources.followed) or "–"
+        await reply(
+            update, context, texts.text(language, "source_unknown", name=unknown[0], names=names)
+        )
+        return
+    outcome = await svc.subscriptions.subscribe(
+        chat_id, query, confirmed=confirmed, language=language
+    )
+    if limit and outcome.subscription is not None and outcome.status in {"added", "exists"}:
+        await svc.storage.choices.set_limit(outcome.subscription.sub_id, limit)
+    # Confirmation buttons subscribe later: they keep the @words with the query.
+    suffix = "".join(f" @{ref}" for ref in refs)
+    await _answer(update, context, chat_id, outcome, language, suffix)
+    if limit and outcome.subscription is not None and outcome.status in {"added", "exists"}:
+        names = source_names(svc.sources, limit, language)
+        await reply(update, context, texts.text(language, "subscribed_sources", sources=names))
 
 
 @route("conf")
@@ -132,10 +172,9 @@ async def confirm_button(update: Update, context: Context, arg: str, language: s
         return toast(language, "button_expired")
     query = found[1]
     confirmed = query.startswith("\x00")
-    outcome = await services(context).subscriptions.subscribe(
-        chat.id, query.lstrip("\x00"), confirmed=confirmed, language=language
+    await subscribe_with_sources(
+        update, context, chat.id, query.lstrip("\x00"), language, confirmed=confirmed
     )
-    await _answer(update, context, chat.id, outcome, language)
     return None
 
 

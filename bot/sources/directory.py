@@ -17,6 +17,10 @@ from storage.records import SourceRecord
 MAX_CACHED = 10_000  # stored sources remembered; beyond that the cache starts over
 
 
+def _folded(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
 def host_label(url: str) -> str:
     host = urlparse(url).hostname
     return host.removeprefix("www.")[:60] if host else "Liveblog"
@@ -58,11 +62,39 @@ class SourceDirectory:
         return [entry.label(language) for entry in self.followed]
 
     def match_outlet(self, name: str) -> list[CatalogSource]:
-        """The followed sources an `@name` means: a catalog id, or an outlet's name."""
-        wanted = name.strip().lower().lstrip("@")
+        """The followed sources an `@name` means: a catalog id, or an outlet's name
+        (any case; "ntv" finds "n-tv")."""
+        wanted = _folded(name)
         if not wanted:
             return []
-        exact = [e for e in self.followed if e.id == wanted]
-        if exact:
-            return exact
-        return [e for e in self.followed if e.outlet.lower().replace(" ", "") == wanted]
+        exact = [e for e in self.followed if _folded(e.id) == wanted]
+        return exact or [e for e in self.followed if _folded(e.outlet) == wanted]
+
+    def resolve_refs(self, refs: Iterable[str]) -> tuple[list[str], list[str]]:
+        """(catalog ids, names that match no followed source)."""
+        ids: list[str] = []
+        unknown: list[str] = []
+        for ref in refs:
+            found = self.match_outlet(ref)
+            if not found:
+                unknown.append(ref)
+            ids += [e.id for e in found if e.id not in ids]
+        return ids, unknown
+
+    def followed_entry(self, catalog_id: str) -> CatalogSource | None:
+        return next((e for e in self.followed if e.id == catalog_id), None)
+
+
+MAX_REFS = 10
+
+
+def split_source_refs(text: str) -> tuple[str, list[str]]:
+    """'Gaza @tagesschau @n-tv' → ('Gaza', ['tagesschau', 'n-tv']): the words after @
+    name the sources a subscription is limited to."""
+    words, refs = [], []
+    for word in text.split():
+        if word.startswith("@") and len(word) > 1:
+            refs.append(word[1:60])
+        else:
+            words.append(word)
+    return " ".join(words), refs[:MAX_REFS]
