@@ -18,6 +18,9 @@ class RoleAlias:
     pattern: Pattern
     valid_from: date | None = None
     valid_to: date | None = None  # exclusive: the successor's first day
+    # The holder's own name inside a role's term ("Scholz" counts as "the chancellor"
+    # while he was): no role-word checks apply to it.
+    name: bool = False
 
     def valid_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
@@ -38,6 +41,9 @@ class Term:
     # standing for its government, not for the place).
     vetoes: tuple[Pattern, ...] = ()
     roles: tuple[RoleAlias, ...] = ()  # offices this concept (a person) held, with dates
+    # Named members of a broader concept ("Rutte" in NATO, "Taurus" in missiles): a
+    # query naming one of them asks for that one, not for the whole concept.
+    members: tuple[Pattern, ...] = ()
     kind: str = ""  # "person", "place", "country" … (lexicon concepts only)
 
     def label(self, language: str) -> str:

@@ -175,7 +175,7 @@ class TopicIndex:
             return hits
         tokens, offsets, patterns = doc.tokens, doc.token_offsets, self.patterns
         maybe_vetoes: list[tuple[int, Pattern, int, str]] = []
-        role_hits: list[tuple[int, Hit]] = []
+        role_hits: list[tuple[int, Hit, RoleAlias]] = []
         roles = self.roles
         for end, pattern_ids in self.automaton.iter(doc.scan):
             k = doc.token_at(end)
@@ -193,7 +193,7 @@ class TopicIndex:
                     if role.valid_on(day):
                         last = _verify(pattern, doc, k, remainder)
                         if last >= 0:
-                            role_hits.append((term_id, (k, last)))
+                            role_hits.append((term_id, (k, last), role))
                     continue
                 if pattern.left_compass:
                     start = end - len(pattern.words[0]) + 1 - offsets[k]
@@ -219,8 +219,8 @@ class TopicIndex:
             else:
                 hits.pop(term_id, None)
         # A role counts after the names: "Präsident Poroschenko" names someone else.
-        for term_id, hit in role_hits:
-            if role_stands(doc, hit, hits.get(term_id, ())):
+        for term_id, hit, role in role_hits:
+            if role.name or role_stands(doc, hit, hits.get(term_id, ())):
                 hits.setdefault(term_id, []).append(hit)
         return hits
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -52,6 +52,9 @@ class Lexicon:
     concepts: dict[str, Term]
     topics: dict[str, CatalogTopic]
     people: frozenset[str] = frozenset()  # concept ids that name a person
+    # Offices as terms of their own ("US-Präsident"): the role words, and each holder's
+    # names while they held it. What a query naming the office asks for.
+    roles: dict[str, Term] = field(default_factory=dict)
 
     def topic_by_name(self, name: str) -> CatalogTopic | None:
         """A catalog topic by its id or its German or English name (case/accents folded)."""
@@ -75,24 +78,29 @@ def _plain_word(pattern: Pattern) -> bool:
 
 
 def _concept(concept_id: str, body: dict[str, Any]) -> Term:
-    aliases = body.get("aliases")
-    if not isinstance(aliases, list) or not aliases:
-        raise LexiconError(f"concept {concept_id!r} has no aliases")
+    aliases = body.get("aliases", [])
     adjectives = body.get("adjectives", [])
-    if not isinstance(adjectives, list):
-        raise LexiconError(f"concept {concept_id!r}: adjectives must be a list")
+    members = body.get("members", [])
+    if not all(isinstance(x, list) for x in (aliases, adjectives, members)):
+        raise LexiconError(f"concept {concept_id!r}: aliases, adjectives, members are lists")
+    if not aliases and not members:
+        raise LexiconError(f"concept {concept_id!r} has no aliases")
     named = body.get("kind") in PLACE_KINDS
     patterns: list[Pattern] = []
-    for alias in [*aliases, *adjectives]:
+    member_patterns: list[Pattern] = []
+    for alias in [*aliases, *adjectives, *members]:
         pattern = parse_alias(str(alias))
         if pattern is None:
             raise LexiconError(f"concept {concept_id!r}: alias {alias!r} has no words")
         if named and _plain_word(pattern) and alias not in adjectives:
-            patterns.extend(name_patterns(pattern.words[0]))
+            forms = name_patterns(pattern.words[0])
         else:
-            patterns.append(pattern)
+            forms = [pattern]
+        patterns.extend(forms)
+        if alias in members:
+            member_patterns.extend(forms)
     label = str(body.get("de", concept_id))
-    shown = dict.fromkeys(str(a).strip("=*") for a in aliases)
+    shown = dict.fromkeys(str(a).strip("=*") for a in [*aliases, *members])
     hint = tuple(a for a in shown if a.casefold() != label.casefold())[:3]
     vetoes = []
     for phrase in body.get("veto", []):
@@ -101,6 +109,7 @@ def _concept(concept_id: str, body: dict[str, Any]) -> Term:
             raise LexiconError(f"concept {concept_id!r}: veto {phrase!r} has no words")
         vetoes.append(veto)
     return Term(
+        members=tuple(dict.fromkeys(member_patterns)),
         kind=str(body.get("kind", "")),
         vetoes=tuple(vetoes),
         key=f"c:{concept_id}",
@@ -139,10 +148,14 @@ def _day(value: Any, where: str) -> date | None:
     raise LexiconError(f"{where}: dates are written 2025-01-20")
 
 
-def _attach_roles(concepts: dict[str, Term], roles: dict[str, Any]) -> dict[str, Term]:
+def _attach_roles(
+    concepts: dict[str, Term], roles: dict[str, Any]
+) -> tuple[dict[str, Term], dict[str, Term]]:
     """[roles.<id>]: aliases of an office, and who held it when. Each holder concept
-    gets the aliases with its dates, so "der Kanzler" is Scholz in 2024, Merz in 2025."""
+    gets the aliases with its dates, so "der Kanzler" is Scholz in 2024, Merz in 2025;
+    and the office becomes a term of its own (role words, holders' names in office)."""
     attached: dict[str, list[RoleAlias]] = {}
+    role_terms: dict[str, Term] = {}
     for role_id, body in roles.items():
         where = f"role {role_id!r}"
         patterns = [parse_alias(str(alias)) for alias in body.get("aliases", [])]
@@ -151,6 +164,7 @@ def _attach_roles(concepts: dict[str, Term], roles: dict[str, Any]) -> dict[str,
         holders = body.get("holders")
         if not isinstance(holders, list) or not holders:
             raise LexiconError(f"{where} has no holders")
+        in_office: list[RoleAlias] = []
         for holder in holders:
             concept = str(holder.get("concept", ""))
             if concept not in concepts:
@@ -160,15 +174,29 @@ def _attach_roles(concepts: dict[str, Term], roles: dict[str, Any]) -> dict[str,
             attached.setdefault(concept, []).extend(
                 RoleAlias(p, start, end) for p in patterns if p is not None
             )
-    return {
+            in_office.extend(
+                RoleAlias(p, start, end, name=True) for p in concepts[concept].patterns
+            )
+        label = str(body.get("de", role_id))
+        role_terms[role_id] = Term(
+            key=f"r:{role_id}",
+            label_de=label,
+            label_en=str(body.get("en", label)),
+            patterns=(),
+            hint=tuple(dict.fromkeys(concepts[str(h["concept"])].label_de for h in holders))[:3],
+            roles=tuple(RoleAlias(p) for p in patterns if p is not None) + tuple(in_office),
+            kind="role",
+        )
+    updated = {
         cid: replace(term, roles=term.roles + tuple(attached[cid])) if cid in attached else term
         for cid, term in concepts.items()
     }
+    return updated, role_terms
 
 
 def parse_lexicon(data: dict[str, Any]) -> Lexicon:
     concepts = {cid: _concept(cid, body) for cid, body in data.get("concepts", {}).items()}
-    concepts = _attach_roles(concepts, data.get("roles", {}))
+    concepts, roles = _attach_roles(concepts, data.get("roles", {}))
     topics: dict[str, CatalogTopic] = {}
     for topic_id, body in data.get("topics", {}).items():
         clauses = body.get("match")
@@ -187,7 +215,7 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
     people = frozenset(
         cid for cid, body in data.get("concepts", {}).items() if body.get("kind") == "person"
     )
-    return Lexicon(concepts, topics, people)
+    return Lexicon(concepts, topics, people, roles)
 
 
 def load_lexicon(path: Path | None = None) -> Lexicon:

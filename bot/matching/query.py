@@ -11,7 +11,7 @@ Kiew OR Charkiw            → either (also ODER, |)
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import Stemmer
@@ -66,10 +66,20 @@ class QueryResolver:
     def __init__(self, lexicon: Lexicon, places: PlaceTable | None = None) -> None:
         self.lexicon = lexicon
         self.places = places if places is not None else default_places()
-        concept_topics = [
-            (key, TopicExpr((Clause(((term,),)),))) for key, term in lexicon.concepts.items()
+        # What a query's words name: concepts by their aliases (not by the offices their
+        # people held: "US-Präsident" asks for the office), and offices by their role
+        # words. The full terms, with roles, go into the topic.
+        self._full: dict[str, Term] = {
+            term.key: term for term in (*lexicon.concepts.values(), *lexicon.roles.values())
+        }
+        naming = [replace(term, roles=()) for term in lexicon.concepts.values()]
+        naming += [
+            replace(term, roles=tuple(r for r in term.roles if not r.name))
+            for term in lexicon.roles.values()
         ]
-        self._concepts = TopicIndex.build(concept_topics)
+        self._concepts = TopicIndex.build(
+            (term.key, TopicExpr((Clause(((term,),)),))) for term in naming
+        )
         self._stems: dict[str, Term] = {}
         german, english = Stemmer.Stemmer("german"), Stemmer.Stemmer("english")
         for term in lexicon.concepts.values():
@@ -147,6 +157,19 @@ class QueryResolver:
             return None
         return self.places.term(found[0]), found[1]
 
+    def _named(self, term: Term, doc: Document, source: str, first: int, last: int) -> Term:
+        """The term a concept hit stands for: the full concept, or only the named member
+        the words spell ("Rutte", "Taurus", "Bundestag") — the same for every concept
+        that lists it, so it is one keyword."""
+        spelled = tuple(
+            p for p in term.members if _pattern_names(p, doc, first, last, whole=True)
+        )
+        if not spelled:
+            return self._full.get(term.key, term)
+        original = source[doc.tokens[first].start : doc.tokens[last].end]
+        key = "k:" + "|".join(p.display() for p in spelled)
+        return Term(key, original, original, spelled, kind=term.kind)
+
     def _terms(self, words: list[str], unused: list[str]) -> list[Term]:
         """Concepts where the lexicon knows the words, keywords where it does not."""
         if not words:
@@ -196,10 +219,21 @@ class QueryResolver:
             or len(self._concepts.terms[term_id].patterns) == narrowest[(first, last)]
         ]
         people = {t for *_, t in kept if self._concepts.terms[t].key in self._people}
+        if people:  # "Bundeskanzler Scholz": the office describes the person asked for
+            kept = [
+                (first, last, t)
+                for first, last, t in kept
+                if t in people
+                or (
+                    self._concepts.terms[t].kind != "role"
+                    and not all(_is_role(doc.tokens[k].folded) for k in range(first, last + 1))
+                )
+            ]
         covered: dict[int, list[Term]] = {}
         for first, last, term_id in sorted(kept):
+            term = self._named(self._concepts.terms[term_id], doc, " ".join(words), first, last)
             for k in range(first, last + 1):
-                covered.setdefault(k, []).append(self._concepts.terms[term_id])
+                covered.setdefault(k, []).append(term)
         terms: list[Term] = []
         skip_until = -1
         for k, token in enumerate(doc.tokens):
@@ -267,19 +301,27 @@ def _is_role(word: str) -> bool:
 def _names_whole_words(term: Term, doc: Document, first: int, last: int) -> bool:
     """Whether one of the term's word-start, word-end patterns covers exactly these tokens
     (a name's compound, "Kreml|chef", is a word of its own, not the name)."""
-    for pattern in (*term.patterns, *(role.pattern for role in term.roles)):
-        if pattern.left_any or pattern.right is Right.ANY:
-            continue
-        if len(pattern.words) != last - first + 1:
-            continue
-        if all(
-            doc.tokens[first + j].folded.startswith(word)
-            and tail_ok(pattern, j, doc.tokens[first + j].folded[len(word) :])
-            and not compound_tail(doc.tokens[first + j].folded[len(word) :])
-            for j, word in enumerate(pattern.words)
-        ):
-            return True
-    return False
+    return any(
+        _pattern_names(pattern, doc, first, last)
+        for pattern in (*term.patterns, *(role.pattern for role in term.roles))
+    )
+
+
+def _pattern_names(
+    pattern: Pattern, doc: Document, first: int, last: int, whole: bool = False
+) -> bool:
+    """Whether the pattern spells exactly tokens first…last (word start to word end;
+    `whole`: a head pattern too, as long as it starts the word)."""
+    if (pattern.left_any and not whole) or pattern.right is Right.ANY:
+        return False
+    if len(pattern.words) != last - first + 1:
+        return False
+    return all(
+        doc.tokens[first + j].folded.startswith(word)
+        and tail_ok(pattern, j, doc.tokens[first + j].folded[len(word) :])
+        and not compound_tail(doc.tokens[first + j].folded[len(word) :])
+        for j, word in enumerate(pattern.words)
+    )
 
 
 def _phrase_term(phrase: str) -> Term:

@@ -99,7 +99,22 @@ def test_roles_next_to_a_person_describe_rather_than_restrict() -> None:
 
 
 def test_the_most_specific_concept_names_a_word() -> None:
-    assert default_resolver().resolve("Patriot").catalog_id == "air-defence"
+    assert default_resolver().resolve("Flugabwehr").catalog_id == "air-defence"
     # Parts of a compound all count: a missile attack needs both.
     shown = default_resolver().resolve("Raketenangriffe").display("de", with_hints=False)
     assert set(shown.split(" + ")) == {"Luftangriff", "Raketen"}
+
+
+@pytest.mark.parametrize("query", ["Patriot", "Rutte", "Taurus", "Bundestag", "Kupjansk"])
+def test_a_named_member_asks_for_itself_not_its_whole_concept(query: str) -> None:
+    resolved = default_resolver().resolve(query)
+    assert resolved.catalog_id is None
+    assert resolved.display("de", with_hints=False) == query
+    index = TopicIndex.build([("q", resolved.expr)])
+    assert index.match(None, f"Neue Meldungen zu {query}.")
+    assert not index.match(None, "Die NATO und Deutschland liefern Raketen nach Charkiw.")
+
+
+def test_one_member_listed_by_two_concepts_is_one_keyword() -> None:
+    [clause] = default_resolver().resolve("Taurus").expr.clauses
+    assert len(clause.required) == 1

@@ -83,9 +83,29 @@ def test_a_datetime_with_zone_counts_by_its_own_day() -> None:
     assert matches("Trump", "Der US-Präsident unterschrieb.", late)
 
 
-def test_role_queries_resolve_to_the_holder() -> None:
+def test_a_query_for_an_office_follows_its_holders() -> None:
+    resolved = default_resolver().resolve("US-Präsident")
+    assert "Biden" in resolved.display("de")
+    assert "Trump" in resolved.display("de")
+    index = TopicIndex.build([("q", resolved.expr)])
+    assert index.match(None, "Biden unterzeichnet das Gesetz.", NOV_2024)
+    assert not index.match(None, "Trump hält eine Wahlkampfrede.", NOV_2024)
+    assert index.match(None, "Trump unterzeichnet ein Dekret.", JUN_2025)
+    assert index.match(None, "Der US-Präsident reist nach Kanada.", JUN_2025)
+    assert not index.match(None, "Der frühere US-Präsident Obama warnte.", JUN_2025)
+
+
+def test_kremlchef_finds_putin_by_name_and_by_role() -> None:
     resolved = default_resolver().resolve("Kremlchef")
-    assert resolved.catalog_id == "putin"
+    assert "Putin" in resolved.display("de")
+    index = TopicIndex.build([("q", resolved.expr)])
+    assert index.match(None, "Putin droht dem Westen.", NOV_2024)
+    assert index.match(None, "The Kremlin leader spoke for hours.", NOV_2024)
+
+
+def test_an_office_beside_a_person_describes_the_person() -> None:
+    resolved = default_resolver().resolve("Bundeskanzler Scholz")
+    assert resolved.catalog_id == "scholz"
 
 
 def test_roles_need_known_holders_and_real_dates() -> None:
