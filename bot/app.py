@@ -124,7 +124,12 @@ async def build_services(app: AppType, settings: Settings, clock: Clock) -> Serv
 
     fetcher = Fetcher(origins=OriginMap(settings.liveblog.origins))
     poller = Poller(
-        storage, fetcher, clock, on_report, concurrency=settings.liveblog.poll_concurrency
+        storage,
+        fetcher,
+        clock,
+        on_report,
+        concurrency=settings.liveblog.poll_concurrency,
+        follow_hosts=settings.liveblog.follow_hosts,
     )
     recovered = await delivery.recover()
     if recovered:

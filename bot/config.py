@@ -45,6 +45,8 @@ class LiveblogSettings(BaseSettings):
     poll_concurrency: int = Field(default=4, ge=1, le=64)  # sources fetched + parsed at once
     tz: str = "Europe/Berlin"
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    # Hosts a followed page may be on besides its overview's own (lower-case names).
+    follow_hosts: Annotated[frozenset[str], NoDecode] = frozenset()
     max_subscriptions: int = Field(default=25, ge=1, le=200)
     delivery_seconds: float = Field(default=5.0, ge=0.5, le=300)
     private_gap_seconds: float = Field(default=1.05, ge=0.0, le=60)
@@ -63,6 +65,13 @@ class LiveblogSettings(BaseSettings):
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return parse_origins(value)
+        return value
+
+    @field_validator("follow_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(part.strip().lower() for part in value.split(",") if part.strip())
         return value
 
     @field_validator("admin_ids", mode="before")

@@ -86,6 +86,10 @@ class SourceRepository(Protocol):
 
     async def get(self, source_id: int) -> SourceRecord | None: ...
 
+    async def find(self, url: str) -> SourceRecord | None:
+        """The source with exactly this URL, active or not."""
+        ...
+
     async def list_active(self) -> Sequence[SourceRecord]: ...
 
     async def record_success(

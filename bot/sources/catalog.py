@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 SOURCE_TREE_PATH = Path(__file__).resolve().parents[2] / "seeds" / "sources.toml"
 ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,29}$")
 MAX_SOURCES = 200  # a catalog is a short list readers scroll through
-DEFAULT_FOLLOW_PATTERN = r"liveblog-ukraine"
+DEFAULT_FOLLOW_PATTERN = r"/newsticker/liveblog-ukraine-[a-z0-9-]+\.html"  # a whole path
 
 
 class CatalogError(ValueError):

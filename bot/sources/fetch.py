@@ -6,6 +6,7 @@ ourselves (inflate.py), so a compression bomb cannot grow memory past the cap.""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from urllib.parse import urlparse
 import httpx
 
 from bot import __version__
+from bot.sources.follow import refusal
 from bot.sources.inflate import CappedDecoder, TooLarge, UnsupportedEncoding
 from bot.sources.origins import OriginMap
 
@@ -76,8 +78,16 @@ class Fetcher:
             await self._client.aclose()
 
     async def fetch(
-        self, source: str, etag: str | None = None, last_modified: str | None = None
+        self,
+        source: str,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        hosts: frozenset[str] | None = None,
     ) -> FetchResult:
+        """GET `source`. With `hosts` (a page found by following an overview) only
+        http(s) on those hosts is fetched, and every redirect hop must stay on them."""
+        if hosts is not None:
+            _check_followed(source, hosts)
         if is_local_path(source):
             return await self._read_file(source)
         headers: dict[str, str] = {}
@@ -86,19 +96,33 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         try:
-            target = self.origins.outbound(source)
-            async with self._client.stream("GET", target, headers=headers) as response:
-                if response.status_code == 304:
-                    return self._result(response, b"")
-                if response.status_code >= 400:
-                    raise FetchError(f"HTTP {response.status_code} from {_host(response.url)}")
-                return self._result(response, await self._read_body(response))
-        except httpx.TooManyRedirects as exc:
-            raise FetchError(f"more than {MAX_REDIRECTS} redirects") from exc
+            request = self._client.build_request(
+                "GET", self.origins.outbound(source), headers=headers
+            )
+            # Redirects are followed here, hop by hop, so that each one can be checked.
+            for _hop in range(MAX_REDIRECTS + 1):
+                async with contextlib.aclosing(
+                    await self._client.send(request, stream=True, follow_redirects=False)
+                ) as response:
+                    if response.next_request is None:
+                        return await self._complete(response)
+                    request = response.next_request
+                if hosts is not None:
+                    _check_followed(self.origins.inbound(str(request.url)), hosts, "redirect: ")
+            raise FetchError(f"more than {MAX_REDIRECTS} redirects")
         except httpx.TimeoutException as exc:
             raise FetchError(f"timed out ({type(exc).__name__})") from exc
         except httpx.HTTPError as exc:
             raise FetchError(f"network error: {type(exc).__name__}: {exc}") from exc
+        except httpx.InvalidURL as exc:
+            raise FetchError(f"invalid URL: {exc}") from exc
+
+    async def _complete(self, response: httpx.Response) -> FetchResult:
+        if response.status_code == 304:
+            return self._result(response, b"")
+        if response.status_code >= 400:
+            raise FetchError(f"HTTP {response.status_code} from {_host(response.url)}")
+        return self._result(response, await self._read_body(response))
 
     async def _read_body(self, response: httpx.Response) -> bytes:
         """The body, decoded by us from the raw stream so that the cap holds for what we
@@ -155,6 +179,12 @@ def _read_capped(path: Path, cap: int) -> bytes:
     if len(body) > cap:
         raise FetchError(f"file exceeds the {cap} byte cap")
     return body
+
+
+def _check_followed(url: str, hosts: frozenset[str], context: str = "") -> None:
+    reason = refusal(url, hosts)
+    if reason is not None:
+        raise FetchError(context + reason)
 
 
 def _host(url: httpx.URL) -> str:

@@ -6,7 +6,9 @@ the failure count; a failure backs off exponentially with jitter, up to 30 minut
 and is kept in the source's health (logged when the state changes, not every poll).
 Anything an adapter raises is that source's error. A following source (an overview page or feed
 with a URL pattern) discovers the newest liveblog page and polls it as a child; the
-previous child is polled for a grace period for late entries, then retired.
+previous child is polled for a grace period for late entries, then retired. Children
+are only ever http(s) pages on the overview's host (or LIVEBLOG_FOLLOW_HOSTS), redirects
+included, and never replace or retire a source the operator configured (follow.py).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from bot.clock import Clock
 from bot.sources.catalog import CatalogSource, adhoc_entry
 from bot.sources.detect import parse_links
 from bot.sources.fetch import Fetcher, FetchError
+from bot.sources.follow import allowed_hosts, looks_like_path_pattern, match_path, refusal
 from bot.sources.ingest import IngestReport, is_first_poll, store_payload
 from bot.sources.model import ParseError, ParseResult
 from bot.sources.workers import off_loop
@@ -46,19 +49,22 @@ def backoff_seconds(interval_s: int, failures: int, rng: random.Random) -> float
     return ceiling / 2 + rng.uniform(0, ceiling / 2)
 
 
-def newest_link(parsed: ParseResult, pattern: str) -> str | None:
+def newest_link(parsed: ParseResult, pattern: str, hosts: frozenset[str]) -> str | None:
     """The first link matching the pattern: feeds and overviews list the newest first."""
-    return next(iter(newest_links(parsed, pattern).values()), None)
+    return next(iter(newest_links(parsed, pattern, hosts).values()), None)
 
 
-def newest_links(parsed: ParseResult, pattern: str) -> dict[str | None, str]:
-    """The newest matching link per theme (the pattern's `theme` group; None without
-    one). Feeds and overviews list the newest first. At most MAX_THEMES themes."""
+def newest_links(parsed: ParseResult, pattern: str, hosts: frozenset[str]) -> dict[str | None, str]:
+    """The newest followable link per theme (the pattern's `theme` group; None without
+    one): http(s) on `hosts`, its whole path matching the pattern (see follow.py).
+    Feeds and overviews list the newest first. At most MAX_THEMES themes."""
     regex = re.compile(pattern)
     candidates = [e.url for e in parsed.entries if e.url] + parsed.links
     found: dict[str | None, str] = {}
     for url in candidates:
-        match = regex.search(url)
+        if refusal(url, hosts) is not None:
+            continue
+        match = match_path(regex, url)
         if match is None:
             continue
         theme = match.groupdict().get("theme")
@@ -76,11 +82,13 @@ class Poller:
         on_report: OnReport | None = None,
         rng: random.Random | None = None,
         concurrency: int = CONCURRENCY,
+        follow_hosts: frozenset[str] = frozenset(),
     ) -> None:
         self.storage, self.fetcher, self.clock = storage, fetcher, clock
         self.on_report = on_report
         self.rng = rng or random.Random()
         self._slots = asyncio.Semaphore(concurrency)
+        self.follow_hosts = follow_hosts  # hosts any followed page may be on (besides its own)
         self._running: dict[int, asyncio.Task[IngestReport | None]] = {}
 
     async def tick(self) -> list[asyncio.Task[IngestReport | None]]:
@@ -125,7 +133,9 @@ class Poller:
     async def poll(self, source: SourceRecord) -> IngestReport | None:
         now = self.clock.now()
         try:
-            fetched = await self.fetcher.fetch(source.url, source.etag, source.last_modified)
+            fetched = await self.fetcher.fetch(
+                source.url, source.etag, source.last_modified, await self._hosts_for(source)
+            )
             if fetched.not_modified:
                 report = IngestReport(source, None, [], first_poll=is_first_poll(source))
             elif source.follow_pattern:
@@ -177,9 +187,17 @@ class Poller:
             exc_info=exc if changed and exc is not None else None,
         )
 
+    async def _hosts_for(self, source: SourceRecord) -> frozenset[str] | None:
+        """Where a followed page may be fetched from (None: configured, anywhere)."""
+        if source.parent_id is None:
+            return None
+        parent = await self.storage.sources.get(source.parent_id)
+        return allowed_hosts(parent.url if parent else "", self.follow_hosts)
+
     async def _follow(self, parent: SourceRecord, parsed: ParseResult) -> None:
         assert parent.follow_pattern is not None
-        found = newest_links(parsed, parent.follow_pattern)
+        hosts = allowed_hosts(parent.url, self.follow_hosts)
+        found = newest_links(parsed, parent.follow_pattern, hosts)
         if not found:
             return
         children = await self.storage.sources.children(parent.source_id)
@@ -198,13 +216,24 @@ class Poller:
         if any(c.url == newest and c.active and c.retire_at is None for c in same):
             return
         now = self.clock.now()
+        configured = await self.storage.sources.find(newest)
+        if configured is not None and configured.parent_id is None:
+            # The operator's own source: polled as configured, never taken over. The
+            # theme's previous page is still done with.
+            await self._retire(same, None, now)
+            return
         child = await self.storage.sources.add_child(
             parent.source_id, newest, parent.format, parent.interval_s, now
         )
+        if child.parent_id != parent.source_id:
+            return  # configured meanwhile: storage refused to take it over
         await self.storage.sources.set_catalog(child.source_id, parent.catalog_id, theme)
         log.info("source %s: now following %s", parent.url, newest)
-        for old in same:
-            if old.source_id != child.source_id and old.active and old.retire_at is None:
+        await self._retire(same, child.source_id, now)
+
+    async def _retire(self, pages: Sequence[SourceRecord], keep: int | None, now: datetime) -> None:
+        for old in pages:
+            if old.source_id != keep and old.active and old.retire_at is None:
                 await self.storage.sources.set_retire_at(old.source_id, now + RETIRE_GRACE)
 
 
@@ -217,6 +246,13 @@ async def follow_catalog(
         # A follow rule's format hint is for the pages it finds: they inherit it.
         source = await storage.sources.ensure(entry.address, entry.format, interval_s, now)
         if entry.follow:
+            if entry.pattern and not looks_like_path_pattern(entry.pattern):
+                log.warning(
+                    "source %s: follow pattern %r is matched against a link's whole path"
+                    " (e.g. /newsticker/liveblog-ukraine-[a-z0-9-]+\\.html): start it with '/'",
+                    entry.address,
+                    entry.pattern,
+                )
             await storage.sources.set_follow(source.source_id, entry.pattern)
         await storage.sources.set_catalog(source.source_id, entry.id, None)
         records.append(source)

@@ -51,7 +51,9 @@ class SqliteSourceRepository:
         async with self._db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO sources (url, format, interval_s, created_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (url) DO UPDATE SET format = COALESCE(excluded.format, format)",
+                " ON CONFLICT (url) DO UPDATE SET format = COALESCE(excluded.format, format),"
+                # Configured by the operator now: no longer a followed page that retires.
+                " parent_id = NULL, retire_at = NULL, active = 1",
                 (url, fmt, interval_s, to_db(now)),
             )
         async with self._db.conn.execute(
@@ -82,7 +84,9 @@ class SqliteSourceRepository:
             await conn.execute(
                 "INSERT INTO sources (url, format, interval_s, parent_id, created_at)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET active = 1,"
-                " retire_at = NULL, parent_id = excluded.parent_id",
+                " retire_at = NULL, parent_id = excluded.parent_id"
+                # A followed link never takes over a source the operator configured.
+                " WHERE sources.parent_id IS NOT NULL",
                 (url, fmt, interval_s, parent_id, to_db(now)),
             )
         async with self._db.conn.execute(
@@ -112,10 +116,17 @@ class SqliteSourceRepository:
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE sources SET active = 0 WHERE active = 1 AND retire_at IS NOT NULL"
-                " AND retire_at <= ?",
+                " AND retire_at <= ? AND parent_id IS NOT NULL",
                 (to_db(now),),
             )
             return int(cursor.rowcount or 0)
+
+    async def find(self, url: str) -> SourceRecord | None:
+        async with self._db.conn.execute(
+            f"SELECT {_COLUMNS} FROM sources WHERE url = ?", (url,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _source(row) if row else None
 
     async def get(self, source_id: int) -> SourceRecord | None:
         async with self._db.conn.execute(

@@ -25,12 +25,20 @@ class SourceWorld:
     clock: FakeClock
     reports: list[IngestReport] = field(default_factory=list)
 
-    def poller(self, concurrency: int = CONCURRENCY) -> Poller:
+    def poller(
+        self, concurrency: int = CONCURRENCY, follow_hosts: frozenset[str] = frozenset()
+    ) -> Poller:
         async def collect(report: IngestReport) -> None:
             self.reports.append(report)
 
         return Poller(
-            self.storage, self.fetcher, self.clock, collect, random.Random(7), concurrency
+            self.storage,
+            self.fetcher,
+            self.clock,
+            collect,
+            random.Random(7),
+            concurrency,
+            follow_hosts,
         )
 
     async def add(self, *specs: str) -> None:

@@ -15,6 +15,7 @@ from bot.sources.catalog import (
     load_catalog,
     parse_catalog,
 )
+from bot.sources.follow import looks_like_path_pattern
 from bot.sources.model import ParseResult
 from bot.sources.origins import OriginMap, parse_origins
 from bot.sources.poller import newest_links
@@ -41,6 +42,7 @@ def test_the_shipped_catalog_is_valid_and_follows_tagesschau_by_default() -> Non
         if entry.follow:
             assert entry.pattern is not None
             re.compile(entry.pattern)
+            assert looks_like_path_pattern(entry.pattern)  # matched against whole paths
 
 
 def test_the_theme_rule_groups_tagesschau_liveblogs() -> None:
@@ -58,7 +60,7 @@ def test_the_theme_rule_groups_tagesschau_liveblogs() -> None:
             "https://www.tagesschau.de/inland/liveblog-nahost-1.html",
         ],
     )
-    assert newest_links(parsed, entry.pattern) == {
+    assert newest_links(parsed, entry.pattern, frozenset({"www.tagesschau.de"})) == {
         "nahost": base + "liveblog-nahost-dienstag-166.html",
         "us-wahl": base + "liveblog-us-wahl-100.html",
     }

@@ -175,7 +175,9 @@ async def test_following_daily_liveblogs(
         fixtures.tagesschau_html(fixtures.sample_entries()[:2]),
     )
     overview = server.set("/overview", f"<a href='{monday}'>Liveblog</a>".encode())
-    await add_sources(storage, [f"follow:{overview}|liveblog-ukraine"], 60, clock.now())
+    await add_sources(
+        storage, [f"follow:{overview}|/newsticker/liveblog-ukraine-.+"], 60, clock.now()
+    )
     reports: list[IngestReport] = []
 
     async def collect(report: IngestReport) -> None:
