@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from bot.clock import Clock
 from bot.delivery.changes import material_change
+from bot.delivery.spans import SpanPicker
 from bot.sources.ingest import IngestReport
 from bot.subscriptions import SubscriptionService
 from storage.interfaces import Storage
@@ -99,22 +100,30 @@ class AlertPipeline:
             else:
                 already = set()
             try:
-                found = self.candidates(entry, skip_chats=already)
+                picker = SpanPicker(entry.body)  # one per entry, shared by all its chats
+                found = self.candidates(entry, skip_chats=already, picker=picker)
                 found = await self.respect_choices(catalog_ids.get(entry.source_id), found)
-                alerts.extend(self.alerts_for(entry, found))
+                alerts.extend(self.alerts_for(entry, found, picker))
             except Exception:  # a bug on one entry must not hold up the ones after it
                 log.exception("matching entry %s failed; it gets no alerts", entry.entry_id)
         matched = [(p.entry.entry_id, p.entry.content_hash) for p in batch]
         created = await self.storage.alerts.record_matches(alerts, matched, self.clock.now())
         return len(created)
 
-    def candidates(self, entry: EntryRecord, skip_chats: set[int] | None = None) -> list[_Hit]:
-        """Every eligible subscription whose topic the entry matches, with the spans."""
+    def candidates(
+        self,
+        entry: EntryRecord,
+        skip_chats: set[int] | None = None,
+        picker: SpanPicker | None = None,
+    ) -> list[_Hit]:
+        """Every eligible subscription whose topic the entry matches, with the spans a
+        message can show (picked once per matched topic, not per chat)."""
+        picker = picker or SpanPicker(entry.body)
         hits: list[_Hit] = []
         for match in self.subscriptions.holder.index.match(
             entry.title, entry.body, entry.published_at or entry.first_seen_at
         ):
-            spans = tuple((s.field, s.start, s.end) for s in match.spans)
+            spans = picker.pick((s.field, s.start, s.end) for s in match.spans)
             for topic in match.topics:
                 sub = self.subscriptions.by_id.get(topic) if isinstance(topic, int) else None
                 if sub is None or not eligible(entry, sub):
@@ -137,21 +146,25 @@ class AlertPipeline:
             and catalog_id in limits.get(h.sub.sub_id, {catalog_id})
         ]
 
-    def alerts_for(self, entry: EntryRecord, hits: list[_Hit]) -> list[NewAlert]:
+    def alerts_for(
+        self, entry: EntryRecord, hits: list[_Hit], picker: SpanPicker | None = None
+    ) -> list[NewAlert]:
         """One alert per chat, naming every subscription of the chat that matched."""
         by_chat: dict[int, _ChatMatch] = {}
         for hit in hits:
             found = by_chat.setdefault(hit.sub.chat_id, _ChatMatch())
             found.sub_ids.append(hit.sub.sub_id)
-            found.spans.update(hit.spans)
+            found.spans.update(hit.spans)  # each hit holds at most MAX_SPANS
             found.urgent = found.urgent or hit.sub.urgent
         now = self.clock.now()
+        picker = picker or SpanPicker(entry.body)
         return [
             NewAlert(
                 chat_id,
                 entry.entry_id,
                 tuple(sorted(set(m.sub_ids))),
-                tuple(sorted(m.spans)),
+                # Several topics of one chat: their spans together, picked again.
+                picker.pick(m.spans) if len(m.sub_ids) > 1 else tuple(sorted(m.spans)),
                 m.urgent,
                 now,
             )
@@ -160,7 +173,8 @@ class AlertPipeline:
 
     def match(self, entry: EntryRecord, skip_chats: set[int] | None = None) -> list[NewAlert]:
         """The alerts an entry makes, before readers' source choices."""
-        return self.alerts_for(entry, self.candidates(entry, skip_chats))
+        picker = SpanPicker(entry.body)
+        return self.alerts_for(entry, self.candidates(entry, skip_chats, picker), picker)
 
     async def _edited(self, entry: EntryRecord) -> bool:
         """Schedule in-place edits for a material change; True when it is material."""
