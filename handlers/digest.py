@@ -17,7 +17,8 @@ from handlers.context import Context, services
 async def digest_command(update: Update, context: Context) -> None:
     """Send the digest now, or schedule it daily (`/digest 20:00`), or stop it."""
     text = args_text(context)
-    language = await guard(update, context, admin=bool(text))
+    # In groups only administrators: a digest on request posts to everyone, too.
+    language = await guard(update, context, admin=True)
     chat = update.effective_chat
     if language is None or chat is None:
         return

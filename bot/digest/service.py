@@ -116,8 +116,9 @@ class DigestService:
         messages = build_digest(items, order, self.zone(chat), chat.language, now, since)
         return BuiltDigest(chat, messages, used)
 
-    async def send(self, built: BuiltDigest) -> bool:
-        """Send a built digest; True when it went out (alerts marked, schedule moved on)."""
+    async def send(self, built: BuiltDigest, consume: bool = True) -> bool:
+        """Send a built digest; True when it went out. `consume`: the scheduled digest
+        marks its alerts and moves the schedule on; one on request changes nothing."""
         chat = built.chat
         now = self.clock.now()
         try:
@@ -133,11 +134,13 @@ class DigestService:
             if isinstance(exc, ChatMoved):
                 await self.storage.chats.migrate(chat.chat_id, exc.new_chat_id, now)
             log.warning("digest for chat %s failed: %s; retrying later", chat.chat_id, exc)
-            if chat.digest_time and not isinstance(exc, ChatMoved):
+            if consume and chat.digest_time and not isinstance(exc, ChatMoved):
                 await self.storage.chats.set_digest(
                     chat.chat_id, chat.digest_time, now + RETRY, now
                 )
             return False
+        if not consume:
+            return True
         await self.storage.alerts.mark_digested(built.alert_ids, now)
         following = (
             next_digest_at(chat.digest_time, self.zone(chat), now) if chat.digest_time else None
@@ -146,11 +149,16 @@ class DigestService:
         return True
 
     async def on_request(self, chat_id: int) -> bool:
+        """What the next scheduled digest holds so far (since the last one, at most 24 h).
+
+        A look, not a delivery: nothing is marked and the schedule stays, so the daily
+        digest still arrives with everything, and held alerts still wait for it.
+        """
         chat = await self.storage.chats.get(chat_id)
         if chat is None:
             return False
         [built] = await self.build_many([chat], self.clock.now())
-        return await self.send(built)
+        return await self.send(built, consume=False)
 
     async def tick(self) -> int:
         """Send every digest that is due; returns how many went out."""
