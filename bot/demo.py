@@ -1,9 +1,11 @@
 """`liveblog-alerts demo`: the whole product offline, in under a minute.
 
-A local Bot API stand-in plays Telegram, a local web server plays tagesschau.de
-with the sample liveblog filling up as the demo's clock moves through 4 Nov 2024,
-and the real bot runs against both. A reader types commands; the transcript shows
-what she typed and what the bot answered and pushed.
+A local Bot API stand-in plays Telegram, a local web server plays tagesschau.de and
+n-tv.de (their news feeds, the sample liveblog and an n-tv ticker filling up as the
+demo's clock moves through 4 Nov 2024), and the real bot follows both from the source
+catalog, as configured with `LIVEBLOG_SOURCES=tagesschau-ukraine,ntv-ukraine` and
+LIVEBLOG_ORIGINS pointing both sites at the local server. A reader types commands;
+the transcript shows what she typed and what the bot answered and pushed.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -25,6 +28,7 @@ from bot.devserver.client import ChatDriver
 from bot.devserver.limits import RateLimits
 from bot.harness import running_bot
 from bot.services import Services
+from bot.sources.outlet_samples import NTV_PAGE, ntv_html, ntv_sample_entries
 from bot.sources.samples import LiveblogSimulator
 from bot.transcript import format_transcript
 
@@ -32,6 +36,12 @@ ANNA, BEN = 4711, 4712
 DEMO_TOKEN = "123456:DEMO-token"
 BERLIN = ZoneInfo("Europe/Berlin")
 PAGE = "/newsticker/liveblog-ukraine-montag-372.html"
+NTV_PATH = urlparse(NTV_PAGE).path
+FEEDS = {  # the catalog's overview feeds: each names the day's page
+    "/index~rss2.xml": "https://www.tagesschau.de" + PAGE,
+    "/politik/rss": NTV_PAGE,
+}
+ORIGINS = ("https://www.tagesschau.de", "https://www.n-tv.de")
 DE: dict[str, Any] = {"first_name": "Anna", "language_code": "de"}
 EN: dict[str, Any] = {"first_name": "Ben", "language_code": "en"}
 
@@ -45,12 +55,26 @@ class Demo:
         self.out = out
         self.clock = FakeClock(at(1, 0))
         self.liveblog = LiveblogSimulator()
+        self.ticker = LiveblogSimulator(ntv_sample_entries(), render=ntv_html)
         self.seen = 0
 
     async def serve_page(self, _request: web.Request) -> web.Response:
         return web.Response(
             body=self.liveblog.page(self.clock.now()), content_type="text/html", charset="utf-8"
         )
+
+    async def serve_ticker(self, _request: web.Request) -> web.Response:
+        return web.Response(
+            body=self.ticker.page(self.clock.now()), content_type="text/html", charset="utf-8"
+        )
+
+    async def serve_feed(self, request: web.Request) -> web.Response:
+        link = FEEDS[request.path]
+        feed = (
+            "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>News"
+            f"</title><item><title>Liveblog</title><link>{link}</link></item></channel></rss>"
+        )
+        return web.Response(text=feed, content_type="application/rss+xml")
 
     def say(self, text: str) -> None:
         self.out.append(text)
@@ -75,11 +99,14 @@ class Demo:
         with tempfile.TemporaryDirectory(prefix="liveblog-demo-") as tmp:
             app = web.Application()
             app.router.add_get(PAGE, self.serve_page)
+            app.router.add_get(NTV_PATH, self.serve_ticker)
+            for path in FEEDS:
+                app.router.add_get(path, self.serve_feed)
             runner = web.AppRunner(app, access_log=None)
             await runner.setup()
             site = web.TCPSite(runner, "127.0.0.1", 0)
             await site.start()
-            page_url = f"http://127.0.0.1:{runner.addresses[0][1]}{PAGE}"
+            local = f"http://127.0.0.1:{runner.addresses[0][1]}"
             try:
                 # Telegram tolerates short bursts in a private chat (a reader typing a few
                 # commands in a row); the stand-in's strict mode is for the benchmarks.
@@ -90,7 +117,9 @@ class Demo:
                             bot_token=SecretStr(DEMO_TOKEN), api_url=telegram.api_url
                         ),
                         liveblog=LiveblogSettings(
-                            db=Path(tmp) / "demo.sqlite3", sources=[page_url]
+                            db=Path(tmp) / "demo.sqlite3",
+                            sources=["tagesschau-ukraine", "ntv-ukraine"],
+                            origins=dict.fromkeys(ORIGINS, local),
                         ),
                     )
                     async with running_bot(settings, self.clock) as bot:
@@ -99,8 +128,9 @@ class Demo:
                 await runner.cleanup()
 
     async def script(self, reader: ChatDriver, services: Any) -> None:
-        self.say("=== 01:00 – Anna meets the bot (German client) ===")
-        await asyncio.gather(*await services.poller.tick())  # the bot reads the blog once
+        self.say("=== 01:00 – Anna meets the bot (German client); it follows two sources ===")
+        await asyncio.gather(*await services.poller.tick())  # the feeds name today's pages
+        await asyncio.gather(*await services.poller.tick())  # the bot reads them once
         welcome = (await reader.ask(ANNA, "/start", **DE))[0]
         await reader.ask(ANNA, "/hilfe", **DE)
         await self.show_chat(reader, ANNA)
@@ -122,7 +152,7 @@ class Demo:
         await reader.ask(BEN, "/subscribe drones", **EN)
         await self.show_chat(reader, BEN)
 
-        self.say("\n=== The day goes by; the liveblog fills up (a tick = poll + deliver) ===")
+        self.say("\n=== The day goes by; both liveblogs fill up (a tick = poll + deliver) ===")
         await self.time_passes(services, at(1, 30), "a drone attack on Kyiv is reported")
         await self.time_passes(
             services, at(10, 45), "the 10:30 update: Charkiw, Baerbock in Kiew, …"

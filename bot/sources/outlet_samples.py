@@ -10,10 +10,20 @@ from __future__ import annotations
 import html
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.sources.model import Entry
+from bot.sources.ntv import parse_ntv
 from bot.sources.samples import PAGE
 from bot.sources.times import BERLIN
+
+NTV_SAMPLE = Path(__file__).resolve().parents[2] / "seeds" / "ntv-ukraine-ticker-2024-11-04.html"
+NTV_PAGE = "https://www.n-tv.de/politik/Der-Krieg-in-der-Ukraine-im-Liveticker-liveticker-article25310000.html"
+
+
+def ntv_sample_entries() -> list[Entry]:
+    """The n-tv sample ticker of 4 Nov 2024 (seeds/), as the adapter reads it."""
+    return parse_ntv(NTV_SAMPLE.read_bytes(), NTV_PAGE).entries
 
 
 def _headline(entry: Entry) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -171,9 +172,14 @@ class LiveblogSimulator:
     as on the real pages; corrections can be applied to an entry's text.
     """
 
-    def __init__(self, entries: list[Entry] | None = None) -> None:
+    def __init__(
+        self,
+        entries: list[Entry] | None = None,
+        render: Callable[[list[Entry]], bytes] | None = None,
+    ) -> None:
         self.entries = list(entries or sample_entries())
         self.corrections: dict[str, str] = {}
+        self.render = render  # another outlet's markup; tagesschau's by default
 
     def _visible_at(self, entry: Entry) -> datetime | None:
         if entry.published is None:
@@ -198,6 +204,8 @@ class LiveblogSimulator:
                 )
         # Newest first, as liveblogs show them; the anchor ids stay stable per entry.
         shown.sort(key=lambda e: e.published or moment, reverse=True)
+        if self.render is not None:
+            return self.render(shown)
         return tagesschau_html(
             shown, anchors={e.key: f"e{self.entries.index(self._orig(e)):03d}" for e in shown}
         )

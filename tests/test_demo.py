@@ -1,0 +1,15 @@
+"""The offline demo runs through, following two catalog sources and showing their labels."""
+
+from __future__ import annotations
+
+from bot.demo import Demo
+
+
+async def test_the_demo_follows_two_sources() -> None:
+    lines: list[str] = []
+    await Demo(lines).run()
+    out = "\n".join(lines)
+    assert "• tagesschau · Ukraine\n    • n-tv · Ukraine-Ticker" in out
+    assert "🕐 01:26 · tagesschau · Ukraine" in out
+    assert "🕐 01:40 · n-tv · Ukraine-Ticker" in out
+    assert "Quellen: alle (tagesschau · Ukraine, n-tv · Ukraine-Ticker)" in out
