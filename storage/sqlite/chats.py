@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from storage.records import INACTIVE_ERROR, INACTIVE_REMOVED, ChatRecord
+from storage.sqlite.chat_moves import merge_into
 from storage.sqlite.database import SqliteDatabase, in_chunks
 from storage.timeutil import from_db, from_db_required, to_db
 
@@ -164,11 +165,21 @@ class SqliteChatRepository:
         return _chat(row)
 
     async def migrate(self, old_id: int, new_id: int, now: datetime) -> None:
-        """A group became a supergroup: move everything to the new id."""
+        """A group became a supergroup: move everything to the new id (see chat_moves)."""
         async with self._db.transaction() as conn:
-            async with conn.execute("SELECT 1 FROM chats WHERE chat_id = ?", (new_id,)) as cursor:
-                exists = await cursor.fetchone() is not None
-            if not exists:
+            found = {
+                chat.chat_id: chat
+                for chat in [
+                    _chat(row)
+                    for row in await conn.execute_fetchall(
+                        f"SELECT {_COLUMNS} FROM chats WHERE chat_id IN (?, ?)", (old_id, new_id)
+                    )
+                ]
+            }
+            old, new = found.get(old_id), found.get(new_id)
+            if old is None or old_id == new_id:
+                return
+            if new is None:
                 # ON UPDATE CASCADE carries subscriptions and alerts along.
                 await conn.execute(
                     "UPDATE chats SET chat_id = ?, chat_type = 'supergroup', updated_at = ?"
@@ -176,17 +187,7 @@ class SqliteChatRepository:
                     (new_id, to_db(now), old_id),
                 )
                 return
-            await conn.execute(
-                "UPDATE OR IGNORE subscriptions SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
-            )
-            await conn.execute(
-                "UPDATE OR IGNORE alerts SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
-            )
-            await conn.execute(
-                "UPDATE OR IGNORE chat_sources_off SET chat_id = ? WHERE chat_id = ?",
-                (new_id, old_id),
-            )
-            await conn.execute("DELETE FROM chats WHERE chat_id = ?", (old_id,))
+            await merge_into(conn, old, new, now)
 
     async def delete(self, chat_id: int) -> None:
         """Forget the chat entirely (/stop): subscriptions and alerts go with it."""
