@@ -19,6 +19,10 @@ from bot.matching.patterns import Pattern, Right, name_patterns, parse_alias
 PLACE_KINDS = frozenset({"place", "country"})
 
 SOURCE_TREE_PATH = Path(__file__).resolve().parents[2] / "seeds" / "topics.toml"
+# More lexicon files (one per news domain) in topics.d/ beside the main file, read
+# after it in name order; an id defined twice is an error.
+EXTRA_DIR = "topics.d"
+OTHER_THEME = "other"
 
 
 def default_path() -> Path:
@@ -42,6 +46,19 @@ class CatalogTopic:
     name_en: str
     section: str
     expr: TopicExpr
+    theme: str = OTHER_THEME
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" else self.name_de
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A group of catalog topics for the buttons ("Naher Osten", "Naturkatastrophen")."""
+
+    id: str
+    name_de: str
+    name_en: str
 
     def name(self, language: str) -> str:
         return self.name_en if language == "en" else self.name_de
@@ -55,6 +72,10 @@ class Lexicon:
     # Offices as terms of their own ("US-Präsident"): the role words, and each holder's
     # names while they held it. What a query naming the office asks for.
     roles: dict[str, Term] = field(default_factory=dict)
+    themes: dict[str, Theme] = field(default_factory=dict)  # in catalog order
+
+    def topics_of(self, theme: str) -> list[CatalogTopic]:
+        return [t for t in self.topics.values() if t.theme == theme]
 
     def topic_by_name(self, name: str) -> CatalogTopic | None:
         """A catalog topic by its id or its German or English name (case/accents folded)."""
@@ -194,9 +215,24 @@ def _attach_roles(
     return updated, role_terms
 
 
+def _themes(data: dict[str, Any]) -> tuple[dict[str, Theme], dict[str, str]]:
+    """The themes, and the theme of each topic a theme lists as its member."""
+    themes: dict[str, Theme] = {}
+    member_of: dict[str, str] = {}
+    for theme_id, body in data.get("themes", {}).items():
+        themes[theme_id] = Theme(
+            theme_id, str(body.get("de", theme_id)), str(body.get("en", theme_id))
+        )
+        for topic_id in body.get("topics", []):
+            member_of[str(topic_id)] = theme_id
+    themes.setdefault(OTHER_THEME, Theme(OTHER_THEME, "Weitere Themen", "More topics"))
+    return themes, member_of
+
+
 def parse_lexicon(data: dict[str, Any]) -> Lexicon:
     concepts = {cid: _concept(cid, body) for cid, body in data.get("concepts", {}).items()}
     concepts, roles = _attach_roles(concepts, data.get("roles", {}))
+    themes, member_of = _themes(data)
     topics: dict[str, CatalogTopic] = {}
     for topic_id, body in data.get("topics", {}).items():
         clauses = body.get("match")
@@ -211,19 +247,39 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
             name_en=str(body.get("en", body.get("de", topic_id))),
             section=str(body.get("section", "other")),
             expr=expr,
+            theme=str(body.get("theme") or member_of.get(topic_id, OTHER_THEME)),
         )
+        if topics[topic_id].theme not in themes:
+            raise LexiconError(f"topic {topic_id!r}: unknown theme {topics[topic_id].theme!r}")
     people = frozenset(
         cid for cid, body in data.get("concepts", {}).items() if body.get("kind") == "person"
     )
-    return Lexicon(concepts, topics, people, roles)
+    used = {t.theme for t in topics.values()}
+    themes = {tid: theme for tid, theme in themes.items() if tid in used}
+    return Lexicon(concepts, topics, people, roles=roles, themes=themes)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise LexiconError(f"cannot read the lexicon {path}: {exc}") from exc
 
 
 def load_lexicon(path: Path | None = None) -> Lexicon:
+    """The main file, then every topics.d/*.toml beside it, merged table by table."""
     target = path or default_path()
-    try:
-        data = tomllib.loads(target.read_text("utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise LexiconError(f"cannot read the lexicon {target}: {exc}") from exc
+    data = _read(target)
+    extra = target.parent / EXTRA_DIR
+    for part in sorted(extra.glob("*.toml")) if extra.is_dir() else ():
+        for table, entries in _read(part).items():
+            if not isinstance(entries, dict):
+                raise LexiconError(f"{part.name}: {table!r} must be a table")
+            merged = data.setdefault(table, {})
+            for key, body in entries.items():
+                if key in merged:
+                    raise LexiconError(f"{part.name}: {table}.{key} is defined twice")
+                merged[key] = body
     return parse_lexicon(data)
 
 
