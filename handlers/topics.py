@@ -1,4 +1,4 @@
-"""/topics (/themen): the catalog as paged buttons that toggle a subscription (✓ = on)."""
+"""/topics (/themen): the catalog by theme; a theme's topics are buttons that toggle (✓ = on)."""
 
 from __future__ import annotations
 
@@ -18,11 +18,33 @@ from handlers.telegram_io import markup
 PER_PAGE = 10
 
 
+def _label(language: str, key: str, **values: object) -> str:
+    return to_plain(texts.text(language, key, **values))
+
+
 async def catalog_keyboard(
-    context: Context, chat_id: int, language: str, page: int
+    context: Context, chat_id: int, language: str, page: int = 0
 ) -> tuple[str, Keyboard]:
+    """The catalog's first level: one button per theme, with how many topics are on."""
     svc = services(context)
-    topics = list(svc.subscriptions.lexicon.topics.values())
+    lexicon = svc.subscriptions.lexicon
+    on = await svc.subscriptions.catalog_state(chat_id)
+    buttons = []
+    for theme in lexicon.themes.values():
+        count = sum(1 for topic in lexicon.topics_of(theme.id) if topic.id in on)
+        key = "theme_button_on" if count else "theme_button"
+        label = _label(language, key, name=theme.name(language), count=count)
+        buttons.append(Button(label, svc.codec.encode(chat_id, "thm", f"{theme.id}.0")))
+    rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
+    return texts.text(language, "topics_header"), rows
+
+
+async def theme_keyboard(
+    context: Context, chat_id: int, language: str, theme: str, page: int
+) -> Keyboard:
+    """One theme's topics as toggles (✓ = on), paged, with a way back to all themes."""
+    svc = services(context)
+    topics = svc.subscriptions.lexicon.topics_of(theme)
     pages = max(1, -(-len(topics) // PER_PAGE))
     page = min(max(page, 0), pages - 1)
     on = await svc.subscriptions.catalog_state(chat_id)
@@ -32,48 +54,42 @@ async def catalog_keyboard(
         row = []
         for topic in shown[i : i + 2]:
             key = "topic_on" if topic.id in on else "topic_off"
-            label = to_plain(texts.text(language, key, name=topic.name(language)))
+            label = _label(language, key, name=topic.name(language))
             row.append(Button(label, svc.codec.encode(chat_id, "tog", f"{topic.id}.{page}")))
         rows.append(tuple(row))
-    nav = []
-    position = Button(f"{page + 1}/{pages}", svc.codec.encode(chat_id, "page", str(page)))
+    nav = [Button(_label(language, "all_themes"), svc.codec.encode(chat_id, "thm", ""))]
     if page > 0:
-        nav.append(
-            Button(
-                to_plain(texts.text(language, "previous_page")),
-                svc.codec.encode(chat_id, "page", str(page - 1)),
-            )
-        )
+        arg = f"{theme}.{page - 1}"
+        nav.append(Button(_label(language, "previous_page"), svc.codec.encode(chat_id, "thm", arg)))
+    if pages > 1:
+        arg = f"{theme}.{page}"
+        nav.append(Button(f"{page + 1}/{pages}", svc.codec.encode(chat_id, "thm", arg)))
     if page < pages - 1:
-        nav.append(
-            Button(
-                to_plain(texts.text(language, "next_page")),
-                svc.codec.encode(chat_id, "page", str(page + 1)),
-            )
-        )
-    if nav:
-        nav.insert(1 if page > 0 else 0, position)
-        rows.append(tuple(nav))
-    header = texts.text(language, "topics_header")
-    return header, tuple(rows)
+        arg = f"{theme}.{page + 1}"
+        nav.append(Button(_label(language, "next_page"), svc.codec.encode(chat_id, "thm", arg)))
+    rows.append(tuple(nav))
+    return tuple(rows)
 
 
 async def topics_command(update: Update, context: Context) -> None:
-    """Show the catalog's first page."""
+    """Show the catalog's themes."""
     begun = await begin(update, context, register=True)
     if begun is None:
         return
     language, chat_id = begun
-    header, keyboard = await catalog_keyboard(context, chat_id, language, 0)
+    header, keyboard = await catalog_keyboard(context, chat_id, language)
     await reply(update, context, header, keyboard)
 
 
-async def _show_page(update: Update, context: Context, language: str, page: int) -> None:
+async def _show(update: Update, context: Context, language: str, theme: str, page: int) -> None:
     """Swap the buttons only: the catalog also hangs under /start's greeting."""
     query, chat = update.callback_query, update.effective_chat
     if query is None or chat is None:
         return
-    _header, keyboard = await catalog_keyboard(context, chat.id, language, page)
+    if theme in services(context).subscriptions.lexicon.themes:
+        keyboard = await theme_keyboard(context, chat.id, language, theme, page)
+    else:
+        _header, keyboard = await catalog_keyboard(context, chat.id, language)
     try:
         await query.edit_message_reply_markup(reply_markup=markup(keyboard))
     except BadRequest as exc:
@@ -81,9 +97,17 @@ async def _show_page(update: Update, context: Context, language: str, page: int)
             raise
 
 
+@route("thm", admin=False)
+async def theme_button(update: Update, context: Context, arg: str, language: str) -> str | None:
+    theme, _, page = arg.partition(".")
+    await _show(update, context, language, theme, int(page) if page.isdigit() else 0)
+    return None
+
+
 @route("page", admin=False)
 async def page_button(update: Update, context: Context, arg: str, language: str) -> str | None:
-    await _show_page(update, context, language, int(arg) if arg.isdigit() else 0)
+    """Buttons of catalogs sent before themes existed: show the themes."""
+    await _show(update, context, language, "", 0)
     return None
 
 
@@ -91,15 +115,15 @@ async def page_button(update: Update, context: Context, arg: str, language: str)
 async def toggle_button(update: Update, context: Context, arg: str, language: str) -> str | None:
     chat = update.effective_chat
     topic_id, _, page = arg.partition(".")
-    if chat is None:
-        return None
-    await ensure_chat(update, context)
     svc = services(context)
+    topic = svc.subscriptions.lexicon.topics.get(topic_id)
+    if chat is None or topic is None:  # a topic since taken out of the catalog
+        return toast(language, "button_expired")
+    await ensure_chat(update, context)
     state = await svc.subscriptions.toggle_catalog(chat.id, topic_id, language)
     if state is None:
         return toast(language, "limit_reached", limit=svc.subscriptions.max_per_chat)
-    await _show_page(update, context, language, int(page) if page.isdigit() else 0)
-    topic = svc.subscriptions.lexicon.topics[topic_id]
+    await _show(update, context, language, topic.theme, int(page) if page.isdigit() else 0)
     key = "subscribed" if state else "unsubscribed"
     return toast(language, key, name=topic.name(language))
 

@@ -71,18 +71,45 @@ async def test_list_and_unsubscribe_by_number_name_and_button(
 
 async def test_catalog_buttons_toggle_with_a_check_mark(reader: ChatDriver, bot: object) -> None:
     [catalog] = await reader.ask(2006, "/themen", **ANNA)
-    data = button(catalog, "Luftangriffe auf Kiew")
+    themes = [t for t, _ in buttons(catalog)]
+    assert themes[:2] == ["Krieg in der Ukraine ▸", "Naher Osten ▸"]
+    assert "Naturkatastrophen ▸" in themes
+    events = await reader.click(2006, catalog["message_id"], button(catalog, "Ukraine"), replies=1)
+    war = next(e for e in events if e["kind"] == "bot_markup")
+    assert "1/4" in [t for t, _ in buttons(war)]
+    data = button(war, "Luftangriffe auf Kiew")
     events = await reader.click(2006, catalog["message_id"], data, replies=2)
     edited = next(e for e in events if e["kind"] == "bot_markup")
     assert "✓ Luftangriffe auf Kiew" in [t for t, _ in buttons(edited)]
     assert any("Abonniert" in e["text"] for e in events if e["kind"] == "callback_answer")
+    back = button(edited, "alle Themen")
+    events = await reader.click(2006, catalog["message_id"], back, replies=1)
+    overview = next(e for e in events if e["kind"] == "bot_markup")
+    assert "Krieg in der Ukraine (1 ✓) ▸" in [t for t, _ in buttons(overview)]
     events = await reader.click(2006, catalog["message_id"], data, replies=2)
     edited = next(e for e in events if e["kind"] == "bot_markup")
     assert "Luftangriffe auf Kiew" in [t for t, _ in buttons(edited)]
     next_page = button(edited, "weiter")
-    events = await reader.click(2006, catalog["message_id"], next_page, replies=2)
+    events = await reader.click(2006, catalog["message_id"], next_page, replies=1)
     page_two = next(e for e in events if e["kind"] == "bot_markup")
-    assert "2/5" in [t for t, _ in buttons(page_two)]
+    assert "2/4" in [t for t, _ in buttons(page_two)]
+
+
+async def test_every_theme_opens_with_its_topics(reader: ChatDriver, bot: object) -> None:
+    [catalog] = await reader.ask(2010, "/topics", **BEN)
+    assert "Middle East ▸" in [t for t, _ in buttons(catalog)]
+    for label, data in buttons(catalog):
+        assert len(data.encode()) <= 64
+        events = await reader.click(2010, catalog["message_id"], data, replies=1)
+        shown = next(e for e in events if e["kind"] == "bot_markup")
+        names = [t for t, _ in buttons(shown)]
+        assert "◀ all themes" in names, label
+        assert len(names) > 1, label
+        assert all(len(d.encode()) <= 64 for _, d in buttons(shown))
+    middle_east = button(catalog, "Middle East")
+    events = await reader.click(2010, catalog["message_id"], middle_east, replies=1)
+    shown = next(e for e in events if e["kind"] == "bot_markup")
+    assert "Hostages" in [t for t, _ in buttons(shown)]
 
 
 async def test_forged_and_foreign_buttons_expire(reader: ChatDriver, bot: object) -> None:
@@ -98,7 +125,7 @@ async def test_forged_and_foreign_buttons_expire(reader: ChatDriver, bot: object
         assert "abgelaufen" in answer["text"]
     # A genuine button copied into another chat is not valid there.
     [other] = await reader.ask(2008, "/themen", **ANNA)
-    [answer] = await reader.click(2008, other["message_id"], button(catalog, "Nordkorea"))
+    [answer] = await reader.click(2008, other["message_id"], button(catalog, "Naher Osten"))
     assert "abgelaufen" in answer["text"]
 
 
