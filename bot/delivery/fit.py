@@ -15,23 +15,15 @@ from __future__ import annotations
 import html
 import re
 
+from bot.text_repair import repair
+
 LIMIT = 4096
 ELLIPSIS = "…"
 
-# Characters that must never reach a reader: bidi overrides, embeddings and isolates
-# (they can make a title read backwards or disguise a link), zero-width and other
-# invisible format characters, C0/C1 controls (except newline and tab), and lone
-# surrogates (not text at all; Telegram and SQLite refuse them).
-_BIDI = "\u200e\u200f\u202a-\u202e\u2066-\u2069"
-_INVISIBLE = "\u00ad\u200b-\u200d\u2060\ufeff"
-_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f"
-_REMOVED = re.compile(f"[{_BIDI}{_INVISIBLE}{_CONTROLS}]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def clean(text: str) -> str:
-    """Text without the characters above (a lone surrogate becomes U+FFFD)."""
-    return _SURROGATE.sub("\ufffd", _REMOVED.sub("", text))
+    """Text without what must never reach a reader: bidi overrides (they can make a title
+    read backwards), invisible format and control characters, lone surrogates."""
+    return repair(text)
 
 
 def size(text: str) -> int:

@@ -12,6 +12,7 @@ from bot.sources.fetch import FetchResult
 from bot.sources.model import Entry, ParseResult
 from bot.sources.times import plausible
 from bot.sources.workers import off_loop
+from bot.text_repair import repair
 from storage.interfaces import Storage
 from storage.records import NewEntry, SourceRecord, UpsertResult, UpsertStatus
 
@@ -73,5 +74,5 @@ async def store_payload(
     for problem in parsed.problems[:20]:
         log.warning("source %s: %s", source.url, problem)
     if parsed.page_title and not source.name:
-        await storage.sources.set_name(source.source_id, parsed.page_title)
+        await storage.sources.set_name(source.source_id, repair(parsed.page_title)[:200])
     return IngestReport(source, parsed, results, first_poll=first)

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from bot.text_repair import repair
+
 
 class Kind(StrEnum):
     NEWS = "news"
@@ -34,6 +36,15 @@ class Entry:
     text: str
     url: str | None
     kind: Kind = Kind.NEWS
+
+    def __post_init__(self) -> None:
+        # Every adapter's text is repaired here, once: a lone surrogate in one item of a
+        # JSON feed must not make the whole source unstorable, and invisible or bidi
+        # characters must not hide words from matching or reach a reader.
+        object.__setattr__(self, "key", repair(self.key))
+        object.__setattr__(self, "title", repair(self.title) if self.title else self.title)
+        object.__setattr__(self, "text", repair(self.text))
+        object.__setattr__(self, "url", repair(self.url) if self.url else self.url)
 
     @property
     def hash(self) -> str:

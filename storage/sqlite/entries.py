@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+
+import aiosqlite
 
 from storage.records import EntryRecord, NewEntry, PendingMatch, UpsertResult, UpsertStatus
 from storage.sqlite.database import SqliteDatabase, in_chunks
@@ -16,6 +20,17 @@ _COLUMNS = (
 )
 
 MATCH_DONE, MATCH_NEW, MATCH_EDITED = 0, 1, 2
+
+log = logging.getLogger(__name__)
+# What one item's data can make the database refuse (text it cannot encode, a value out
+# of range, too big); a programming error (a naive datetime) still fails the whole call.
+_BAD_ITEM = (
+    UnicodeError,
+    OverflowError,
+    sqlite3.DataError,
+    sqlite3.IntegrityError,
+    sqlite3.InterfaceError,
+)
 
 
 def _entry(row: Sequence[Any]) -> EntryRecord:
@@ -48,72 +63,93 @@ class SqliteEntryRepository:
         """`match`: new and edited entries wait for the alert pipeline (a source's first
         poll is history and passes False). See awaiting_match for the states."""
         stamp = to_db(now)
-        waiting = MATCH_NEW if match else MATCH_DONE
         results: list[UpsertResult] = []
         async with self._db.transaction() as conn:
             for entry in entries:
-                async with conn.execute(
-                    f"SELECT {_COLUMNS} FROM entries WHERE source_id = ? AND entry_key = ?",
-                    (source_id, entry.key),
-                ) as cursor:
-                    row = await cursor.fetchone()
-                if row is None:
-                    status = UpsertStatus.NEW
-                    await conn.execute(
-                        "INSERT INTO entries (source_id, entry_key, published_at, modified_at,"
-                        " title, body, url, kind, content_hash, first_seen_at, last_changed_at,"
-                        " match_pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            source_id,
-                            entry.key,
-                            to_db(entry.published_at),
-                            to_db(entry.modified_at),
-                            entry.title,
-                            entry.body,
-                            entry.url,
-                            entry.kind,
-                            entry.content_hash,
-                            stamp,
-                            stamp,
-                            waiting,
-                        ),
+                # One savepoint per item: an item the database refuses is left out
+                # alone, never rolling back (and so blocking) the others.
+                await conn.execute("SAVEPOINT entry")
+                try:
+                    result = await self._upsert_one(conn, source_id, entry, stamp, match)
+                except _BAD_ITEM as exc:
+                    await conn.execute("ROLLBACK TO SAVEPOINT entry")
+                    log.warning(
+                        "entry %r of source %s not stored: %s", entry.key[:80], source_id, exc
                     )
-                elif row[9] == entry.content_hash:
-                    results.append(UpsertResult(UpsertStatus.UNCHANGED, _entry(row)))
-                    continue
                 else:
-                    status = UpsertStatus.EDITED
-                    # Keep the version we knew: delivery compares the two to decide
-                    # whether a sent alert deserves an in-place edit.
-                    await conn.execute(
-                        "UPDATE entries SET previous_hash = content_hash, previous_body = body,"
-                        " published_at = COALESCE(?, published_at), modified_at = ?, title = ?,"
-                        " body = ?, url = COALESCE(?, url), kind = ?, content_hash = ?,"
-                        " edited = 1, last_changed_at = ?,"
-                        # Never matched yet: it stays new; matched before: an edit to match.
-                        " match_pending = CASE WHEN ? = 0 THEN match_pending"
-                        " WHEN match_pending = 1 THEN 1 ELSE 2 END WHERE entry_id = ?",
-                        (
-                            to_db(entry.published_at),
-                            to_db(entry.modified_at),
-                            entry.title,
-                            entry.body,
-                            entry.url,
-                            entry.kind,
-                            entry.content_hash,
-                            stamp,
-                            int(match),
-                            row[0],
-                        ),
-                    )
-                async with conn.execute(
-                    f"SELECT {_COLUMNS} FROM entries WHERE source_id = ? AND entry_key = ?",
-                    (source_id, entry.key),
-                ) as cursor:
-                    stored = await cursor.fetchone()
-                assert stored is not None  # written just above in this transaction
-                results.append(UpsertResult(status, _entry(stored)))
+                    results.append(result)
+                await conn.execute("RELEASE SAVEPOINT entry")
         return results
+
+    async def _upsert_one(
+        self,
+        conn: aiosqlite.Connection,
+        source_id: int,
+        entry: NewEntry,
+        stamp: str | None,
+        match: bool,
+    ) -> UpsertResult:
+        waiting = MATCH_NEW if match else MATCH_DONE
+        async with conn.execute(
+            f"SELECT {_COLUMNS} FROM entries WHERE source_id = ? AND entry_key = ?",
+            (source_id, entry.key),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            status = UpsertStatus.NEW
+            await conn.execute(
+                "INSERT INTO entries (source_id, entry_key, published_at, modified_at,"
+                " title, body, url, kind, content_hash, first_seen_at, last_changed_at,"
+                " match_pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    source_id,
+                    entry.key,
+                    to_db(entry.published_at),
+                    to_db(entry.modified_at),
+                    entry.title,
+                    entry.body,
+                    entry.url,
+                    entry.kind,
+                    entry.content_hash,
+                    stamp,
+                    stamp,
+                    waiting,
+                ),
+            )
+        elif row[9] == entry.content_hash:
+            return UpsertResult(UpsertStatus.UNCHANGED, _entry(row))
+        else:
+            status = UpsertStatus.EDITED
+            # Keep the version we knew: delivery compares the two to decide
+            # whether a sent alert deserves an in-place edit.
+            await conn.execute(
+                "UPDATE entries SET previous_hash = content_hash, previous_body = body,"
+                " published_at = COALESCE(?, published_at), modified_at = ?, title = ?,"
+                " body = ?, url = COALESCE(?, url), kind = ?, content_hash = ?,"
+                " edited = 1, last_changed_at = ?,"
+                # Never matched yet: it stays new; matched before: an edit to match.
+                " match_pending = CASE WHEN ? = 0 THEN match_pending"
+                " WHEN match_pending = 1 THEN 1 ELSE 2 END WHERE entry_id = ?",
+                (
+                    to_db(entry.published_at),
+                    to_db(entry.modified_at),
+                    entry.title,
+                    entry.body,
+                    entry.url,
+                    entry.kind,
+                    entry.content_hash,
+                    stamp,
+                    int(match),
+                    row[0],
+                ),
+            )
+        async with conn.execute(
+            f"SELECT {_COLUMNS} FROM entries WHERE source_id = ? AND entry_key = ?",
+            (source_id, entry.key),
+        ) as cursor:
+            stored = await cursor.fetchone()
+        assert stored is not None  # written just above in this transaction
+        return UpsertResult(status, _entry(stored))
 
     async def awaiting_match(self, after_id: int, limit: int = 200) -> list[PendingMatch]:
         """Entries stored but not matched yet, oldest first, from after `after_id` on.
