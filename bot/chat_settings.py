@@ -100,7 +100,7 @@ def parse_timezone(text: str) -> str:
     """An IANA name ("Europe/Berlin"), case-insensitive; else suggestions in the error."""
     wanted = text.strip()
     if len(wanted) > 64 or not wanted:
-        raise SettingError("bad_timezone", wanted[:64])
+        raise SettingError("bad_timezone", "")  # the detail lists suggestions: none here
     by_fold = {name.casefold(): name for name in _zone_names()}
     name = by_fold.get(wanted.casefold().replace(" ", "_"))
     if name is None:

@@ -13,7 +13,7 @@ from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from bot import texts
 from bot.bounded import BoundedDict
 from bot.chat_settings import chat_zone
-from bot.delivery.fit import fit_message
+from bot.delivery.fit import fit_message, shorten
 from bot.delivery.messenger import Keyboard
 from handlers.context import RATE_WINDOW_S, Context, services
 from handlers.telegram_io import NO_PREVIEW, markup
@@ -58,6 +58,15 @@ async def reply(
     delivery = context.bot_data.services.delivery if context.bot_data.services else None
     if delivery is not None:
         delivery.pacer.note(chat.id, chat.type == ChatType.PRIVATE)
+
+
+QUOTE_CHARS = 40
+
+
+def quote(text: str) -> str:
+    """A reader's own input, quoted back in an answer: one line, without controls, bidi
+    overrides or invisible characters, and short ("Ein Abo „Kiew Kiew …“ finde ich nicht")."""
+    return shorten(" ".join(text[: QUOTE_CHARS * 4].split()), QUOTE_CHARS, escaped=False)
 
 
 def args_text(context: Context) -> str:

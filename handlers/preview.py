@@ -8,7 +8,7 @@ from telegram.ext import Application
 from bot import texts
 from bot.delivery.render import AlertView, render_batch_item, split_messages
 from bot.matching.query import QueryError
-from handlers.chat import args_text, begin, reply, zone_of
+from handlers.chat import args_text, begin, quote, reply, zone_of
 from handlers.commands import command
 from handlers.context import Context, services
 
@@ -27,7 +27,9 @@ async def preview_command(update: Update, context: Context) -> None:
         resolved, items = await services(context).subscriptions.preview(text)
     except QueryError as exc:
         await reply(
-            update, context, texts.text(language, f"query_error_{exc.code}", detail=exc.detail)
+            update,
+            context,
+            texts.text(language, f"query_error_{exc.code}", detail=quote(exc.detail)),
         )
         return
     form = resolved.display(language)

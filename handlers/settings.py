@@ -19,7 +19,7 @@ from bot.chat_settings import (
 from bot.delivery.render import to_plain
 from bot.digest.schedule import next_digest_at
 from handlers.buttons import route, toast
-from handlers.chat import args_text, begin, reply, zone_of
+from handlers.chat import args_text, begin, quote, reply, zone_of
 from handlers.commands import command
 from handlers.context import Context, services
 
@@ -147,7 +147,7 @@ async def timezone_command(update: Update, context: Context) -> None:
         await reply(
             update,
             context,
-            texts.text(language, "timezone_unknown", zone=wanted[:64], hint="") + hint,
+            texts.text(language, "timezone_unknown", zone=quote(wanted), hint="") + hint,
         )
         return
     now = svc.clock.now()

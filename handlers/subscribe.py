@@ -18,7 +18,7 @@ from bot.services import Services
 from bot.sources.directory import SourceDirectory, split_source_refs
 from bot.subscriptions import SubscribeOutcome
 from handlers.buttons import route, toast
-from handlers.chat import args_text, begin, reply
+from handlers.chat import args_text, begin, quote, reply
 from handlers.commands import command
 from handlers.context import Context, services
 from handlers.topics import catalog_keyboard
@@ -113,10 +113,12 @@ async def _answer(
         )
         for name in outcome.suggestions
     ]
-    anyway = to_plain(texts.text(language, "confirm_anyway", query=query))
+    anyway = to_plain(texts.text(language, "confirm_anyway", query=quote(query)))
     token = _pending_token(context, chat_id, "\x00" + query + suffix)  # \x00: as typed
     rows.append((Button(anyway[:60], svc.codec.encode(chat_id, "conf", token)),))
-    await reply(update, context, texts.text(language, "confirm_unknown", query=query), tuple(rows))
+    await reply(
+        update, context, texts.text(language, "confirm_unknown", query=quote(query)), tuple(rows)
+    )
 
 
 async def subscribe_command(update: Update, context: Context) -> None:
@@ -148,7 +150,9 @@ async def subscribe_with_sources(
     if unknown:
         names = ", ".join(f"@{e.outlet}" for e in svc.sources.followed) or "–"
         await reply(
-            update, context, texts.text(language, "source_unknown", name=unknown[0], names=names)
+            update,
+            context,
+            texts.text(language, "source_unknown", name=quote(unknown[0]), names=names),
         )
         return
     outcome = await svc.subscriptions.subscribe(
@@ -290,7 +294,7 @@ async def unsubscribe_command(update: Update, context: Context) -> None:
     removed = await services(context).subscriptions.unsubscribe(chat_id, reference[:100])
     if removed is None:
         await reply(
-            update, context, texts.text(language, "unsubscribe_unknown", ref=reference[:100])
+            update, context, texts.text(language, "unsubscribe_unknown", ref=quote(reference))
         )
         return
     name = services(context).subscriptions.topic_name(removed, language)
