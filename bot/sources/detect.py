@@ -83,7 +83,7 @@ def parse_payload(
     result = contain(f"the {chosen} adapter", lambda: adapter(data, url, charset))
     if not result.entries and result.skipped:
         # Every item was unreadable: say so instead of reporting an empty page.
-        raise ParseError(f"no readable entry: {result.problems[-1]}")
+        raise ParseError(f"no readable entry: {result.skip_reason}")
     return result
 
 

@@ -53,6 +53,26 @@ def to_new_entry(entry: Entry, now: datetime, problems: list[str]) -> NewEntry:
     )
 
 
+_LOGGED: dict[int, frozenset[str]] = {}  # source id -> problems of its last parsed poll
+_LOGGED_SOURCES = 1000
+
+
+def _log_problems(source: SourceRecord, problems: list[str]) -> None:
+    """A page's problems as warnings, each once while it lasts: a liveblog page changes
+    every few minutes, and one odd item must not repeat in the log at every poll."""
+    before = _LOGGED.pop(source.source_id, frozenset())
+    for problem in problems:
+        log.log(
+            logging.DEBUG if problem in before else logging.WARNING,
+            "source %s: %s",
+            source.url,
+            problem,
+        )
+    _LOGGED[source.source_id] = frozenset(problems)
+    while len(_LOGGED) > _LOGGED_SOURCES:  # the least recently parsed go first
+        del _LOGGED[next(iter(_LOGGED))]
+
+
 def prepare(
     fetched: FetchResult, fmt: str | None, now: datetime
 ) -> tuple[ParseResult, list[NewEntry]]:
@@ -71,8 +91,7 @@ async def store_payload(
     results = await storage.entries.upsert_many(
         source.source_id, new_entries, clock.now(), match=not first
     )
-    for problem in parsed.problems[:20]:
-        log.warning("source %s: %s", source.url, problem)
+    _log_problems(source, parsed.problems)
     if parsed.page_title and not source.name:
         await storage.sources.set_name(source.source_id, repair(parsed.page_title)[:200])
     return IngestReport(source, parsed, results, first_poll=first)

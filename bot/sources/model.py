@@ -51,6 +51,10 @@ class Entry:
         return content_hash(self.title, self.text)
 
 
+MAX_ENTRIES = 10_000  # per page: a liveblog day holds a few hundred; bounds storing, matching
+MAX_PROBLEMS = 50  # kept per page: enough to say what is wrong, bounded for a hostile page
+
+
 @dataclass
 class ParseResult:
     format: str
@@ -59,6 +63,13 @@ class ParseResult:
     links: list[str] = field(default_factory=list)  # other liveblog pages (previous/next day)
     problems: list[str] = field(default_factory=list)  # recoverable oddities, for the log
     skipped: int = 0  # items that could not be read at all (see `item`)
+    overflow: int = 0  # entries beyond MAX_ENTRIES, left out
+    skip_reason: str = ""  # why the first unreadable item was skipped
+
+    def note(self, problem: str) -> None:
+        """Record a problem (the first MAX_PROBLEMS of a page are kept)."""
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
 
     @contextmanager
     def item(self, label: object) -> Iterator[None]:
@@ -72,16 +83,23 @@ class ParseResult:
                 reason = "nested too deeply to read"
             name = str(label)
             name = name if len(name) <= 80 else "…" + name[-79:]  # ids differ at the end
+            problem = f"item {name!r} skipped: {reason[:200]}"
+            self.skip_reason = self.skip_reason or problem
             self.skipped += 1
-            self.problems.append(f"item {name!r} skipped: {reason[:200]}")
+            self.note(problem)
 
     def add(self, entry: Entry, seen: set[str]) -> None:
         """Keep the first entry of a key: a page repeating an id must not flip-flop."""
         if not entry.text.strip() and not (entry.title or "").strip():
-            self.problems.append(f"entry {entry.key!r} is empty: skipped")
+            self.note(f"entry {entry.key!r} is empty: skipped")
             return
         if entry.key in seen:
-            self.problems.append(f"duplicate entry id {entry.key!r}: kept the first")
+            self.note(f"duplicate entry id {entry.key!r}: kept the first")
+            return
+        if len(self.entries) >= MAX_ENTRIES:
+            if not self.overflow:
+                self.note(f"more than {MAX_ENTRIES} entries: the first {MAX_ENTRIES} are kept")
+            self.overflow += 1
             return
         seen.add(entry.key)
         self.entries.append(entry)

@@ -19,8 +19,8 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.sources import samples as fixtures
-from bot.sources.detect import ADAPTERS
-from bot.sources.model import ParseResult
+from bot.sources.detect import ADAPTERS, parse_payload
+from bot.sources.model import MAX_ENTRIES, ParseResult
 from tests.hostile.sources_world import SourceWorld, source_world
 
 DEEP = 100_000
@@ -182,3 +182,36 @@ async def test_whatever_an_adapter_raises_is_that_sources_error(
     [record] = poller_warnings(caplog, bad)
     assert record.levelno == logging.WARNING
     assert record.exc_info is None
+
+
+def test_a_page_of_countless_entries_keeps_a_bounded_number() -> None:
+    items = [{"id": f"e{n}", "content_text": f"Meldung {n}."} for n in range(MAX_ENTRIES + 500)]
+    feed = {"version": "https://jsonfeed.org/version/1.1", "title": "Flut", "items": items}
+    parsed = parse_payload(json.dumps(feed).encode(), "https://example.org/feed.json")
+    assert len(parsed.entries) == MAX_ENTRIES
+    assert parsed.entries[-1].key == f"e{MAX_ENTRIES - 1}"  # the first ones: newest first
+    assert parsed.overflow == 500
+    assert f"more than {MAX_ENTRIES} entries" in parsed.problems[0]
+
+
+async def test_an_items_problem_is_logged_once_while_it_lasts(
+    world: SourceWorld, caplog: pytest.LogCaptureFixture
+) -> None:
+    entries = fixtures.sample_entries()[:4]
+
+    def feed_of(count: int) -> bytes:
+        feed = fixtures.rss(entries[:count])
+        marker = entries[0].text[:30].encode()
+        return feed.replace(marker, f"<![CDATA[{deep_html()}]]>".encode() + marker, 1)
+
+    url = world.server.set("/feed.xml", feed_of(2), "application/rss+xml")
+    await world.add(url)
+    caplog.set_level(logging.DEBUG, "bot.sources.ingest")
+    poller = await world.poll_all()
+    for count in (3, 4):  # the page changes (no 304), the bad item stays
+        world.server.set("/feed.xml", feed_of(count), "application/rss+xml")
+        world.clock.advance(timedelta(minutes=2))
+        await world.poll_all(poller)
+    assert len(world.reports) == 3
+    about_it = [r for r in caplog.records if "skipped" in r.getMessage()]
+    assert [r.levelno for r in about_it] == [logging.WARNING, logging.DEBUG, logging.DEBUG]
