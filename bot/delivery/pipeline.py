@@ -102,10 +102,13 @@ class AlertPipeline:
             try:
                 picker = SpanPicker(entry.body)  # one per entry, shared by all its chats
                 found = self.candidates(entry, skip_chats=already, picker=picker)
-                found = await self.respect_choices(catalog_ids.get(entry.source_id), found)
-                alerts.extend(self.alerts_for(entry, found, picker))
             except Exception:  # a bug on one entry must not hold up the ones after it
                 log.exception("matching entry %s failed; it gets no alerts", entry.entry_id)
+                continue
+            # Outside the try: a storage error is not the entry's fault; it propagates and
+            # the whole batch stays waiting for the next sweep.
+            found = await self.respect_choices(catalog_ids.get(entry.source_id), found)
+            alerts.extend(self.alerts_for(entry, found, picker))
         matched = [(p.entry.entry_id, p.entry.content_hash) for p in batch]
         created = await self.storage.alerts.record_matches(alerts, matched, self.clock.now())
         return len(created)
