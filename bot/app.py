@@ -106,10 +106,14 @@ async def build_services(app: AppType, settings: Settings, clock: Clock) -> Serv
     pacer = ChatPacer(settings.liveblog.private_gap_seconds, settings.liveblog.group_gap_seconds)
     catalog, followed = resolve_configured(settings.liveblog.catalog, settings.liveblog.sources)
     directory = SourceDirectory(catalog, followed)
-    for record in await follow_catalog(
+    configured = await follow_catalog(
         storage, followed, settings.liveblog.poll_seconds, clock.now()
-    ):
+    )
+    for record in configured:
         directory.note(record)
+    retired = await storage.sources.retire_unconfigured([r.source_id for r in configured])
+    if retired:
+        log.info("%d sources are no longer configured: not polled any more", retired)
     delivery = DeliveryService(
         storage, messenger, subscriptions, clock, codec, zone, pacer=pacer, directory=directory
     )

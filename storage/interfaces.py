@@ -119,6 +119,10 @@ class SourceRepository(Protocol):
         self, source_id: int, catalog_id: str | None, theme: str | None
     ) -> None: ...
 
+    async def retire_unconfigured(self, keep: Sequence[int]) -> int:
+        """Configured sources active; others (and the pages they found) retired."""
+        ...
+
     async def add_child(
         self, parent_id: int, url: str, fmt: str | None, interval_s: int, now: datetime
     ) -> SourceRecord: ...

@@ -161,9 +161,7 @@ class QueryResolver:
         """The term a concept hit stands for: the full concept, or only the named member
         the words spell ("Rutte", "Taurus", "Bundestag") — the same for every concept
         that lists it, so it is one keyword."""
-        spelled = tuple(
-            p for p in term.members if _pattern_names(p, doc, first, last, whole=True)
-        )
+        spelled = tuple(p for p in term.members if _pattern_names(p, doc, first, last, whole=True))
         if not spelled:
             return self._full.get(term.key, term)
         original = source[doc.tokens[first].start : doc.tokens[last].end]

@@ -10,6 +10,8 @@ from storage.records import SourceRecord
 from storage.sqlite.database import SqliteDatabase
 from storage.timeutil import from_db, to_db
 
+MAX_CONFIGURED = 400  # sources one bot is configured to follow (the catalog caps at 200)
+
 _COLUMNS = (
     "source_id, url, format, name, etag, last_modified, interval_s, active, first_polled_at,"
     " last_success_at, last_error, last_error_at, consecutive_failures, next_poll_at,"
@@ -76,6 +78,25 @@ class SqliteSourceRepository:
                 "UPDATE sources SET catalog_id = ?, theme = ? WHERE source_id = ?",
                 (catalog_id, theme, source_id),
             )
+
+    async def retire_unconfigured(self, keep: Sequence[int]) -> int:
+        """The configured sources (`keep`) are active; top-level sources no longer
+        configured, and the pages they found, are not polled any more. Returns how
+        many were retired."""
+        kept = list(dict.fromkeys(keep))[:MAX_CONFIGURED]
+        marks = ",".join("?" * len(kept))
+        async with self._db.transaction() as conn:
+            if kept:
+                await conn.execute(
+                    f"UPDATE sources SET active = 1 WHERE source_id IN ({marks})", kept
+                )
+            cursor = await conn.execute(
+                "UPDATE sources SET active = 0 WHERE active = 1 AND ("
+                f" (parent_id IS NULL AND source_id NOT IN ({marks}))"
+                f" OR (parent_id IS NOT NULL AND parent_id NOT IN ({marks})))",
+                (*kept, *kept),
+            )
+            return int(cursor.rowcount or 0)
 
     async def add_child(
         self, parent_id: int, url: str, fmt: str | None, interval_s: int, now: datetime

@@ -147,3 +147,31 @@ def test_origins_rewrite_requests_and_map_answers_back() -> None:
     assert origins.outbound("/local/file.txt") == "/local/file.txt"
     with pytest.raises(ValueError, match="not <origin>=<origin>"):
         parse_origins("https://www.tagesschau.de")
+
+
+async def test_sources_no_longer_configured_are_retired(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from bot.sources.poller import follow_catalog
+    from storage import open_storage
+
+    now = datetime(2024, 11, 4, tzinfo=UTC)
+    storage = await open_storage(tmp_path / "r.sqlite3")
+    try:
+        one = adhoc_entry("follow:https://a.example/feed|/live-[a-z]+\\.html")
+        two = adhoc_entry("https://b.example/live.html")
+        [a, b] = await follow_catalog(storage, [one, two], 60, now)
+        child = await storage.sources.add_child(
+            a.source_id, "https://a.example/live-x.html", None, 60, now
+        )
+        assert await storage.sources.retire_unconfigured([a.source_id, b.source_id]) == 0
+        assert await storage.sources.retire_unconfigured([b.source_id]) == 2  # a and its page
+        assert [s.url for s in await storage.sources.list_active()] == [b.url]
+        [a] = await follow_catalog(storage, [one], 60, now)
+        assert await storage.sources.retire_unconfigured([a.source_id]) == 1
+        assert {s.source_id for s in await storage.sources.list_active()} == {a.source_id}
+        assert child.source_id not in {s.source_id for s in await storage.sources.list_active()}
+        assert await storage.sources.retire_unconfigured([]) == 1
+        assert await storage.sources.list_active() == []
+    finally:
+        await storage.close()
