@@ -135,4 +135,9 @@ async def merge_into(
                 "UPDATE alerts SET sub_ids = ? WHERE alert_id = ?", (json.dumps(union), kept_id)
             )
         await conn.execute("DELETE FROM alerts WHERE alert_id = ?", (alert_id,))
+    # Sources switched off (/quellen): the supergroup's own choice wins, if it made one.
+    if not await _rows(conn, "SELECT 1 FROM chat_sources_off WHERE chat_id = ?", (new.chat_id,)):
+        await conn.execute(
+            "UPDATE chat_sources_off SET chat_id = ? WHERE chat_id = ?", (new.chat_id, old.chat_id)
+        )
     await conn.execute("DELETE FROM chats WHERE chat_id = ?", (old.chat_id,))

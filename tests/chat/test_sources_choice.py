@@ -183,3 +183,23 @@ async def test_a_forged_source_button_is_refused(two: Two) -> None:
     answers = await two.reader.click(ANNA, menu["message_id"], forged, **DE)
     assert any("abgelaufen" in str(e.get("text")) for e in answers), answers
     assert await two.services.storage.choices.off_for_chat(ANNA) == set()
+
+
+async def test_source_choices_move_with_a_group_that_becomes_a_supergroup(tmp_path: Path) -> None:
+    from storage import open_storage
+
+    now = at(9, 0)
+    storage = await open_storage(tmp_path / "m.sqlite3")
+    try:
+        for chat_id in (-1, -2, -100):
+            await storage.chats.upsert(chat_id, "group", "G", "de", now)
+        await storage.choices.set_enabled(-1, "ts-ukraine", False)
+        await storage.choices.set_enabled(-2, "ts-ukraine", False)
+        await storage.chats.migrate(-1, -1001, now)  # the supergroup is new: moved along
+        assert await storage.choices.off_for_chat(-1001) == {"ts-ukraine"}
+        await storage.choices.set_enabled(-100, "ntv-ukraine", False)
+        await storage.chats.migrate(-2, -100, now)  # both known: the supergroup's choice wins
+        assert await storage.choices.off_for_chat(-100) == {"ntv-ukraine"}
+        assert await storage.choices.off_for_chats([-1, -2]) == {}
+    finally:
+        await storage.close()
