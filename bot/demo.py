@@ -138,13 +138,7 @@ class Demo:
         self.say("\n=== Anna subscribes by command, taps a catalog button, lists ===")
         await reader.ask(ANNA, "/abo Luftangriffe auf Kiew", **DE)
         await reader.ask(ANNA, "/abo Nordkorea", **DE)
-        kursk = next(
-            b["callback_data"]
-            for row in welcome["data"]["reply_markup"]["inline_keyboard"]
-            for b in row
-            if b["text"] == "Kursk"
-        )
-        await reader.click(ANNA, welcome["message_id"], kursk, replies=2, **DE)
+        await self.tap_topic(reader, welcome, "Kursk")
         await reader.ask(ANNA, "/abos", **DE)
         await self.show_chat(reader, ANNA)
 
@@ -177,6 +171,21 @@ class Demo:
         await reader.ask(ANNA, "/zusammenfassung", **DE)
         await self.show_chat(reader, ANNA)
 
+    async def tap_topic(self, reader: ChatDriver, message: dict[str, Any], name: str) -> None:
+        """Tap a topic under the greeting; the catalog opens a theme first when it
+        shows themes (the first theme: the war in Ukraine)."""
+        keyboard = message["data"]["reply_markup"]["inline_keyboard"]
+        data = _button(keyboard, name)
+        if data is None:
+            events = await reader.click(
+                ANNA, message["message_id"], keyboard[0][0]["callback_data"], replies=2, **DE
+            )
+            markups = [e["data"]["reply_markup"] for e in events if e["kind"] == "bot_markup"]
+            data = _button(markups[-1]["inline_keyboard"], name) if markups else None
+        if data is None:
+            raise RuntimeError(f"the catalog has no button {name!r}")
+        await reader.click(ANNA, message["message_id"], data, replies=2, **DE)
+
     async def summary(self, services: Services) -> None:
         storage = services.storage
         subs = {s.display: s.sub_id for s in await storage.subscriptions.for_chat(ANNA)}
@@ -193,6 +202,11 @@ class Demo:
             )
             self.say(f"\nAnna's alerts for {topic!r} ({len(got)}, each sent once):")
             self.say("\n".join(f"  {when.astimezone(BERLIN):%H:%M} {title}" for when, title in got))
+
+
+def _button(keyboard: list[list[dict[str, Any]]], text: str) -> str | None:
+    found = (b["callback_data"] for row in keyboard for b in row if b["text"] == text)
+    return next(found, None)
 
 
 def main() -> int:

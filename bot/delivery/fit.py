@@ -20,6 +20,7 @@ from bot.text_repair import repair
 LIMIT = 4096
 ELLIPSIS = "…"
 
+
 def clean(text: str) -> str:
     """Text without what must never reach a reader: bidi overrides (they can make a title
     read backwards), invisible format and control characters, lone surrogates."""
