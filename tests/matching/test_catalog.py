@@ -126,3 +126,9 @@ def test_the_names_find_entries_at_all() -> None:
     # Guards the test above against passing on two empty sets everywhere.
     found = [key for key, ids in _matches().items() if ids]
     assert len(found) >= 0.8 * len(_matches())
+
+
+def test_every_office_has_a_name_in_both_languages() -> None:
+    for role_id, term in default_lexicon().roles.items():
+        assert term.label_de != role_id
+        assert term.label_en != role_id
