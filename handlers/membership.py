@@ -17,12 +17,24 @@ _PRESENT = {ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberS
 
 
 async def migrated(update: Update, context: Context) -> None:
-    """Move subscriptions and settings to the supergroup's new id."""
+    """Move subscriptions and settings to the supergroup's new id.
+
+    Telegram tells both chats; whichever message comes first moves the data, the other
+    finds nothing left to move. The supergroup's message is its first, so handling it
+    there (updates of one chat run in order) moves the data before any command in the
+    supergroup can look for it.
+    """
     message, chat = update.effective_message, update.effective_chat
-    if message is None or chat is None or message.migrate_to_chat_id is None:
+    if message is None or chat is None:
+        return
+    if message.migrate_to_chat_id is not None:
+        old, new = chat.id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id is not None:
+        old, new = message.migrate_from_chat_id, chat.id
+    else:
         return
     svc = services(context)
-    await svc.storage.chats.migrate(chat.id, message.migrate_to_chat_id, svc.clock.now())
+    await svc.storage.chats.migrate(old, new, svc.clock.now())
     await svc.subscriptions.holder.refresh()
 
 

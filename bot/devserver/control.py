@@ -109,17 +109,32 @@ class Control:
         self.state.chats[new] = {**chat, "id": new, "type": "supergroup"}
         self.state.migrated[old] = new
         self.state.admins[new] = set(self.state.admins.get(old, set()))
-        return await self.state.push_update(
+        # Like Telegram: a service message in each chat, the group's naming its successor
+        # and the supergroup's (its first message) naming its predecessor.
+        user = self._user({"user_id": 1}, 1)
+        update = await self.state.push_update(
             {
                 "message": {
                     "message_id": self.state.next_message_id(old),
                     "date": int(time.time()),
                     "chat": chat,
-                    "from": self._user({"user_id": 1}, 1),
+                    "from": user,
                     "migrate_to_chat_id": new,
                 }
             }
         )
+        await self.state.push_update(
+            {
+                "message": {
+                    "message_id": self.state.next_message_id(new),
+                    "date": int(time.time()),
+                    "chat": self.state.chat_json(new),
+                    "from": user,
+                    "migrate_from_chat_id": old,
+                }
+            }
+        )
+        return update
 
     async def membership(self, body: dict[str, Any]) -> dict[str, Any]:
         """The bot's own membership changed: removed ("left"), blocked or banned
