@@ -27,6 +27,7 @@ class DocToken:
     unit: int  # 0 = title, 1.. = sentences of the text
     paragraph: int  # -1 for the title
     upper: bool  # written with a capital: a name (or, in German, any noun)
+    clause: int = 0  # 0 = title; text clauses are numbered on from 1 (see _clauses)
 
 
 @dataclass
@@ -42,20 +43,70 @@ class Document:
         return bisect_right(self.token_offsets, scan_index) - 1
 
 
+# Words that open a clause of their own ("Während Baerbock in Kiew sprach, meldete
+# Charkiw …": the attack is not in the clause that names Kiew).
+_SUBORDINATORS = frozenset(
+    {"wahrend", "weil", "obwohl", "nachdem", "bevor", "wahrenddessen", "sodass", "damit"}
+    | {"while", "whereas", "although", "because", "after", "before", "whilst"}
+)
+# After a comma these continue the clause: a relative clause about the noun before
+# ("Kiew, das in der Nacht angegriffen wurde") or the next item of a list.
+_RELATIVES = frozenset(
+    {"der", "die", "das", "dem", "den", "deren", "dessen", "which", "where", "wo", "who"}
+)
+_LIST_WORDS = frozenset({"und", "oder", "sowie", "and", "or"})
+_HARD_BREAKS = frozenset(";:()[]–—")
+
+
+def _clauses(sentence: str, tokens: list[Token], first: int) -> list[int]:
+    """A clause number for each token of one sentence, starting at `first`."""
+    numbers: list[int] = []
+    clause = first
+    for i, tok in enumerate(tokens):
+        if i:
+            gap = sentence[tokens[i - 1].end : tok.start]
+            hard = any(c in _HARD_BREAKS for c in gap) or " - " in gap
+            comma = "," in gap and not _continues(sentence, tokens, i)
+            if hard or comma or tok.folded in _SUBORDINATORS:
+                clause += 1
+        numbers.append(clause)
+    return numbers
+
+
+def _continues(sentence: str, tokens: list[Token], i: int) -> bool:
+    """Whether the words after a comma carry on the clause before it."""
+    tok = tokens[i]
+    if tok.folded in _RELATIVES or tok.folded in _LIST_WORDS:
+        return True
+    if not sentence[tok.start].isupper():
+        return False
+    if i + 1 == len(tokens):
+        return True
+    # "auf Kiew, Charkiw und Odessa": a name followed by a comma or "und" is a list item.
+    following = tokens[i + 1]
+    return "," in sentence[tok.end : following.start] or following.folded in _LIST_WORDS
+
+
 def _tokens_of(field: str, text: str, first_unit: int) -> tuple[list[DocToken], int]:
     result: list[DocToken] = []
     unit = first_unit
+    clause = 1
     for p_index, (p_start, p_end) in enumerate(paragraphs(text)):
         paragraph = text[p_start:p_end]
         for s_start, s_end in sentence_spans(paragraph):
-            tokens: list[Token] = tokenize(paragraph[s_start:s_end])
+            sentence = paragraph[s_start:s_end]
+            tokens: list[Token] = tokenize(sentence)
             offset = p_start + s_start
-            for tok in tokens:
+            numbers = _clauses(sentence, tokens, clause)
+            for tok, number in zip(tokens, numbers, strict=True):
                 start = tok.start + offset
                 upper = text[start].isupper()
                 result.append(
-                    DocToken(field, start, tok.end + offset, tok.folded, unit, p_index, upper)
+                    DocToken(
+                        field, start, tok.end + offset, tok.folded, unit, p_index, upper, number
+                    )
                 )
+            clause = (numbers[-1] if numbers else clause) + 1
             unit += 1
     return result, unit
 

@@ -17,7 +17,11 @@ import ahocorasick
 from bot.matching.document import Document, prepare
 from bot.matching.expr import Clause, RoleAlias, Term, TopicExpr
 from bot.matching.patterns import Pattern, tail_ok
+from bot.matching.places_in_text import anaphors, speaks
 from bot.matching.roles import role_stands
+
+PLACE = "place"  # a city or region: a target of attacks, spoken for by its government
+ATTACK = "attack"  # air raids, drones, missiles: need the place as target in the clause
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +72,10 @@ class _Clause:
     expr: int
     groups: tuple[frozenset[int], ...]
     excluded: frozenset[int]
+    # A place and an attack: they must meet in one clause ("Während Baerbock in Kiew
+    # sprach, meldete Charkiw einen Drohnenangriff" is no attack on Kiew), or the
+    # place in the title and the attack in the text.
+    targeted: bool = False
 
 
 Hit = tuple[int, int]  # first and last token index of one occurrence
@@ -156,7 +164,9 @@ class TopicIndex:
         groups = tuple(frozenset(self.term_ids[t.key] for t in g) for g in clause.required)
         excluded = frozenset(self.term_ids[t.key] for t in clause.excluded)
         clause_id = len(self.clauses)
-        self.clauses.append(_Clause(expr_id, groups, excluded))
+        kinds = [{self.terms[t].kind for t in g} for g in groups]
+        targeted = {PLACE} in kinds and {ATTACK} in kinds
+        self.clauses.append(_Clause(expr_id, groups, excluded, targeted))
         ranked = sorted(groups, key=self._cost)
         if len(ranked) == 1:
             for term_id in ranked[0]:
@@ -222,7 +232,26 @@ class TopicIndex:
         for term_id, hit, role in role_hits:
             if role.name or role_stands(doc, hit, hits.get(term_id, ())):
                 hits.setdefault(term_id, []).append(hit)
+        places = [t for t in hits if self.terms[t].kind == PLACE]
+        if places:
+            self._places_in_text(doc, hits, places)
         return hits
+
+    def _places_in_text(self, doc: Document, hits: dict[int, list[Hit]], places: list[int]) -> None:
+        """A city as its government's voice is no place; "die Stadt" refers back."""
+        for term_id in places:
+            kept = [hit for hit in hits[term_id] if not speaks(doc, hit[0])]
+            if kept:
+                hits[term_id] = kept
+            else:
+                del hits[term_id]
+        named = sorted((hit[0], t) for t in places if t in hits for hit in hits[t])
+        if not named:
+            return
+        for k in anaphors(doc):
+            before = [t for first, t in named if first < k]
+            if before:  # the city named last before the reference
+                hits[before[-1]].append((k, k))
 
     def match_document(self, doc: Document) -> list[TopicMatch]:
         hits = self.scan(doc)
@@ -240,12 +269,13 @@ class TopicIndex:
         proofs: dict[int, Proof] = {}
         clauses = self.clauses
         by_unit = _UnitIndex(hits, doc)
+        by_clause = _UnitIndex(hits, doc, clauses=True)
         for clause_id in candidates:
             clause = clauses[clause_id]
             # Cheap rejection first: a candidate may still miss a third group.
             if len(clause.groups) > 2 and any(g.isdisjoint(hit_set) for g in clause.groups):
                 continue
-            proof = _evaluate(clause, hits, by_unit)
+            proof = _evaluate(clause, hits, by_clause if clause.targeted else by_unit)
             if proof is not None:
                 proofs.setdefault(clause.expr, []).extend(proof)
         return [
@@ -287,9 +317,10 @@ class _UnitIndex:
     clause is a few dictionary look-ups rather than a walk over its hits.
     """
 
-    def __init__(self, hits: dict[int, list[Hit]], doc: Document) -> None:
+    def __init__(self, hits: dict[int, list[Hit]], doc: Document, clauses: bool = False) -> None:
         self._hits, self._tokens = hits, doc.tokens
         self._units: dict[int, dict[int, Proof]] = {}
+        self._clauses = clauses  # key by clause (0 = title) instead of sentence
 
     def of(self, term_id: int) -> dict[int, Proof]:
         units = self._units.get(term_id)
@@ -297,7 +328,9 @@ class _UnitIndex:
             units = {}
             tokens = self._tokens
             for hit in self._hits.get(term_id, ()):
-                units.setdefault(tokens[hit[0]].unit, []).append((term_id, hit))
+                token = tokens[hit[0]]
+                unit = token.clause if self._clauses else token.unit
+                units.setdefault(unit, []).append((term_id, hit))
             self._units[term_id] = units
         return units
 

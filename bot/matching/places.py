@@ -174,6 +174,7 @@ class PlaceTable:
             patterns=tuple(dict.fromkeys(patterns)),
             hint=tuple(shown[:3]),
             vetoes=tuple(dict.fromkeys(vetoes)),
+            kind="place" if place.kind == "city" else "country",
         )
 
 
