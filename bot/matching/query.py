@@ -10,26 +10,31 @@ Kiew OR Charkiw            → either (also ODER, |)
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from functools import cache
 
 import Stemmer
 
+from bot.matching.compounds import contained, coverage, leftover_terms
 from bot.matching.document import Document, prepare
 from bot.matching.expr import Clause, Term, TopicExpr
 from bot.matching.index import TopicIndex
 from bot.matching.lexicon import Lexicon
 from bot.matching.normalize import tokenize
-from bot.matching.patterns import Pattern, Right, compound_tail, keyword_patterns, tail_ok
+from bot.matching.patterns import keyword_patterns
 from bot.matching.places import MAX_NAME_WORDS, PlaceTable, default_places
+from bot.matching.querywords import (
+    is_role,
+    names_whole_words,
+    pattern_names,
+    phrase_term,
+    split_query,
+)
 from bot.matching.stopwords import ALL as STOPWORDS
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 12
 MAX_ALTERNATIVES = 6
-_OR_WORDS = frozenset({"OR", "ODER", "|"})
-_CHUNK = re.compile(r'(-?)"([^"]*)(?:"|$)|(\S+)')
 
 
 class QueryError(ValueError):
@@ -50,14 +55,6 @@ class ResolvedQuery:
 
     def display(self, language: str = "de", with_hints: bool = True) -> str:
         return self.expr.display(language, with_hints)
-
-
-@dataclass
-class _Alternative:
-    words: list[str]
-    phrases: list[str]
-    excluded_words: list[str]
-    excluded_phrases: list[str]
 
 
 class QueryResolver:
@@ -112,14 +109,14 @@ class QueryResolver:
         if catalog is not None:
             return ResolvedQuery(query, catalog.expr, catalog.id, ())
         unused: list[str] = []
-        alternatives = _split(query)
+        alternatives = split_query(query)
         excluded: list[Term] = []
         clauses: list[tuple[Term, ...]] = []
         for alternative in alternatives:
             excluded.extend(self._terms(alternative.excluded_words, unused))
-            excluded.extend(_phrase_term(p) for p in alternative.excluded_phrases if tokenize(p))
+            excluded.extend(phrase_term(p) for p in alternative.excluded_phrases if tokenize(p))
             required = self._terms(alternative.words, unused)
-            required.extend(_phrase_term(p) for p in alternative.phrases if tokenize(p))
+            required.extend(phrase_term(p) for p in alternative.phrases if tokenize(p))
             if required:
                 clauses.append(tuple(dict.fromkeys(required)))
         if not clauses:
@@ -161,12 +158,41 @@ class QueryResolver:
         """The term a concept hit stands for: the full concept, or only the named member
         the words spell ("Rutte", "Taurus", "Bundestag") — the same for every concept
         that lists it, so it is one keyword."""
-        spelled = tuple(p for p in term.members if _pattern_names(p, doc, first, last, whole=True))
+        spelled = tuple(p for p in term.members if pattern_names(p, doc, first, last, whole=True))
+        original = source[doc.tokens[first].start : doc.tokens[last].end]
+        word = doc.tokens[first].folded
+        if not spelled and first == last and term.members:  # "Bundestag|swahl"
+            span = coverage(term, word)
+            spelled = tuple(p for p in term.members if coverage(term, word, (p,)) == span)
+            if span is not None:
+                original = word[span[0] : span[1]].capitalize()
         if not spelled:
             return self._full.get(term.key, term)
-        original = source[doc.tokens[first].start : doc.tokens[last].end]
         key = "k:" + "|".join(p.display() for p in spelled)
         return Term(key, original, original, spelled, kind=term.kind)
+
+    def _compound_parts(
+        self, doc: Document, kept: list[tuple[int, int, int]]
+    ) -> tuple[list[tuple[int, int, int]], dict[int, list[Term]]]:
+        """Inside one word: drop a concept that names only a part another concept names
+        too ("Friedens|gespräche" is no mere talk), and keep what no concept names as a
+        keyword of its own ("Landtag|swahl", "Rüstungs|exporte")."""
+        multi = {k for first, last, _ in kept if last > first for k in range(first, last + 1)}
+        by_token: dict[int, dict[int, tuple[int, int]]] = {}
+        for first, last, term_id in kept:
+            if first == last and first not in multi:
+                span = coverage(self._concepts.terms[term_id], doc.tokens[first].folded)
+                if span is not None:
+                    by_token.setdefault(first, {})[term_id] = span
+        dropped: set[tuple[int, int]] = set()
+        extra: dict[int, list[Term]] = {}
+        for k, spans in by_token.items():
+            inside = contained(spans)
+            dropped.update((k, t) for t in inside)
+            kept_spans = [span for t, span in spans.items() if t not in inside]
+            extra[k] = leftover_terms(doc.tokens[k].folded, kept_spans)
+        kept = [h for h in kept if (h[0], h[2]) not in dropped or h[1] != h[0]]
+        return kept, extra
 
     def _terms(self, words: list[str], unused: list[str]) -> list[Term]:
         """Concepts where the lexicon knows the words, keywords where it does not."""
@@ -194,13 +220,13 @@ class QueryResolver:
         whole = {
             (first, last)
             for first, last, term_id in kept
-            if _names_whole_words(self._concepts.terms[term_id], doc, first, last)
+            if names_whole_words(self._concepts.terms[term_id], doc, first, last)
         }
         kept = [
             (first, last, term_id)
             for first, last, term_id in kept
             if (first, last) not in whole
-            or _names_whole_words(self._concepts.terms[term_id], doc, first, last)
+            or names_whole_words(self._concepts.terms[term_id], doc, first, last)
         ]
         # Several concepts naming the very same words ("Baerbock" is a person and part
         # of "Deutschland"): the most specific one, with the fewest aliases, was meant.
@@ -216,6 +242,7 @@ class QueryResolver:
             if (first, last) not in narrowest
             or len(self._concepts.terms[term_id].patterns) == narrowest[(first, last)]
         ]
+        kept, extra = self._compound_parts(doc, kept)
         people = {t for *_, t in kept if self._concepts.terms[t].key in self._people}
         if people:  # "Bundeskanzler Scholz": the office describes the person asked for
             kept = [
@@ -224,7 +251,7 @@ class QueryResolver:
                 if t in people
                 or (
                     self._concepts.terms[t].kind != "role"
-                    and not all(_is_role(doc.tokens[k].folded) for k in range(first, last + 1))
+                    and not all(is_role(doc.tokens[k].folded) for k in range(first, last + 1))
                 )
             ]
         covered: dict[int, list[Term]] = {}
@@ -232,6 +259,8 @@ class QueryResolver:
             term = self._named(self._concepts.terms[term_id], doc, " ".join(words), first, last)
             for k in range(first, last + 1):
                 covered.setdefault(k, []).append(term)
+        for k, parts in extra.items():
+            covered.setdefault(k, []).extend(parts)
         terms: list[Term] = []
         skip_until = -1
         for k, token in enumerate(doc.tokens):
@@ -250,7 +279,7 @@ class QueryResolver:
             if word in STOPWORDS or len(word) < 2 or (word.isdigit() and len(word) < 3):
                 unused.append(original)
                 continue
-            if people and _is_role(word):
+            if people and is_role(word):
                 # "Außenministerin Baerbock": the role describes the person asked for;
                 # requiring it too would miss every sentence that just names her.
                 unused.append(original)
@@ -265,86 +294,6 @@ class QueryResolver:
             key = "k:" + "|".join(p.display() for p in patterns)
             terms.append(Term(key, original, original, patterns))
         return list(dict.fromkeys(terms))
-
-
-ROLES = (
-    "prasident",
-    "minister",
-    "kanzler",
-    "burgermeister",
-    "chef",
-    "sprecher",
-    "president",
-    "chancellor",
-    "mayor",
-    "secretary",
-    "spokes",
-    "general",
-    "machthaber",
-    "diktator",
-    "staatschef",
-    "regierungschef",
-    "premier",
-    "leader",
-    "frau",
-    "herr",
-)
-
-
-def _is_role(word: str) -> bool:
-    """A title or office ("Bundesaußenministerin", "Präsident", "foreign minister")."""
-    return any(role in word for role in ROLES)
-
-
-def _names_whole_words(term: Term, doc: Document, first: int, last: int) -> bool:
-    """Whether one of the term's word-start, word-end patterns covers exactly these tokens
-    (a name's compound, "Kreml|chef", is a word of its own, not the name)."""
-    return any(
-        _pattern_names(pattern, doc, first, last)
-        for pattern in (*term.patterns, *(role.pattern for role in term.roles))
-    )
-
-
-def _pattern_names(
-    pattern: Pattern, doc: Document, first: int, last: int, whole: bool = False
-) -> bool:
-    """Whether the pattern spells exactly tokens first…last (word start to word end;
-    `whole`: a head pattern too, as long as it starts the word)."""
-    if (pattern.left_any and not whole) or pattern.right is Right.ANY:
-        return False
-    if len(pattern.words) != last - first + 1:
-        return False
-    return all(
-        doc.tokens[first + j].folded.startswith(word)
-        and tail_ok(pattern, j, doc.tokens[first + j].folded[len(word) :])
-        and not compound_tail(doc.tokens[first + j].folded[len(word) :])
-        for j, word in enumerate(pattern.words)
-    )
-
-
-def _phrase_term(phrase: str) -> Term:
-    words = tuple(tok.folded for tok in tokenize(phrase))
-    pattern = Pattern(words, False, Right.EXACT)
-    shown = f'"{phrase.strip()}"'
-    return Term(f"p:{pattern.display()}", shown, shown, (pattern,))
-
-
-def _split(query: str) -> list[_Alternative]:
-    alternatives = [_Alternative([], [], [], [])]
-    for match in _CHUNK.finditer(query):
-        negated, phrase, chunk = match.group(1), match.group(2), match.group(3)
-        current = alternatives[-1]
-        if phrase is not None:
-            (current.excluded_phrases if negated else current.phrases).append(phrase)
-        elif chunk in _OR_WORDS:
-            alternatives.append(_Alternative([], [], [], []))
-        elif chunk.startswith("-") and len(chunk) > 1:
-            current.excluded_words.append(chunk[1:])
-        else:
-            current.words.append(chunk)
-    return [
-        a for a in alternatives if a.words or a.phrases or a.excluded_words or a.excluded_phrases
-    ]
 
 
 @cache

@@ -1,0 +1,97 @@
+"""Compounds in queries: which concept names which part of one word, and what is left.
+
+"Friedensgespräche": peace talks spell the whole word, "talks" only its head, so the
+reader meant peace talks. "Landtagswahl": the lexicon knows "Wahl" but not "Landtag";
+the modifier is kept as a word of its own, so the topic is not every election.
+"Rüstungsexporte": weapons name the modifier; the head "Export" decides what the word
+means and is required too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.matching.expr import Term
+from bot.matching.patterns import (
+    INFLECTIONS,
+    Pattern,
+    Right,
+    compound_tail,
+    keyword_patterns,
+    tail_ok,
+)
+
+# Linking elements between the parts of a German compound (Landtag|s|wahl).
+_LINKS = ("es", "en", "s", "n", "e")
+MIN_MODIFIER = 3  # "Gas|lieferungen"
+MIN_HEAD = 4  # "Rüstungs|exporte"
+
+
+def coverage(term: Term, word: str, only: Sequence[Pattern] = ()) -> tuple[int, int] | None:
+    """The longest stretch of the folded word that one of the term's one-word patterns
+    (or of `only`) spells; an ending that belongs to it ("Lieferung|en") is covered."""
+    best: tuple[int, int] | None = None
+    for pattern in only or (*term.patterns, *(role.pattern for role in term.roles)):
+        if len(pattern.words) != 1:
+            continue
+        stem = pattern.words[0]
+        inside = pattern.left_any or pattern.left_compass
+        start = word.find(stem) if inside else (0 if word.startswith(stem) else -1)
+        while start >= 0:
+            rest = word[start + len(stem) :]
+            if pattern.left_ok(word[:start]) and tail_ok(pattern, 0, rest):
+                # An ending belongs to the part ("Lieferung|en"); a compound head not.
+                end = (
+                    len(word) if rest in INFLECTIONS or _ends(pattern, rest) else start + len(stem)
+                )
+                if best is None or end - start > best[1] - best[0]:
+                    best = (start, end)
+            start = word.find(stem, start + 1) if inside else -1
+    return best
+
+
+def _ends(pattern: Pattern, rest: str) -> bool:
+    """Whether the rest after the pattern is an ending rather than another word."""
+    return pattern.right in (Right.INFLECT, Right.EXACT, Right.ADJECTIVE, Right.STEM) or (
+        pattern.right is Right.NAME and not compound_tail(rest)
+    )
+
+
+def contained(spans: dict[int, tuple[int, int]]) -> set[int]:
+    """Terms whose stretch lies strictly inside another term's stretch of the word."""
+    return {
+        a
+        for a, (lo, hi) in spans.items()
+        for b, (lo2, hi2) in spans.items()
+        if a != b and lo2 <= lo and hi <= hi2 and (hi2 - lo2) > (hi - lo)
+    }
+
+
+def leftover_terms(word: str, spans: Sequence[tuple[int, int]]) -> list[Term]:
+    """Keywords for a modifier before, or a head after, what the concepts cover."""
+    if not spans:
+        return []
+    first = min(lo for lo, _ in spans)
+    last = max(hi for _, hi in spans)
+    terms: list[Term] = []
+    modifier = _unlink(word[:first], at_end=True)
+    if len(modifier) >= MIN_MODIFIER:
+        # The modifier of a compound, in its own forms and starting other compounds.
+        pattern = Pattern((modifier,), False, Right.NAME)
+        terms.append(Term(f"k:{pattern.display()}", modifier, modifier, (pattern,)))
+    head = _unlink(word[last:], at_end=False)
+    if len(head) >= MIN_HEAD and compound_tail(word[last:]) and compound_tail(head):
+        patterns = keyword_patterns(head)
+        key = "k:" + "|".join(p.display() for p in patterns)
+        terms.append(Term(key, head, head, patterns))
+    return terms
+
+
+def _unlink(part: str, at_end: bool) -> str:
+    """Drop one linking element where the part meets the covered stretch."""
+    for link in _LINKS:
+        if at_end and part.endswith(link) and len(part) - len(link) >= MIN_MODIFIER:
+            return part[: -len(link)]
+        if not at_end and part.startswith(link) and len(part) - len(link) >= MIN_HEAD:
+            return part[len(link) :]
+    return part
