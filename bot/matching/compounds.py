@@ -28,8 +28,8 @@ MIN_HEAD = 4  # "Rüstungs|exporte"
 
 
 def coverage(term: Term, word: str, only: Sequence[Pattern] = ()) -> tuple[int, int] | None:
-    """The longest stretch of the folded word that one of the term's one-word patterns
-    (or of `only`) spells; an ending that belongs to it ("Lieferung|en") is covered."""
+    """The stretch of the folded word that the term's one-word patterns (or `only`)
+    spell; an ending that belongs to a part ("Lieferung|en") is covered with it."""
     best: tuple[int, int] | None = None
     for pattern in only or (*term.patterns, *(role.pattern for role in term.roles)):
         if len(pattern.words) != 1:
@@ -44,8 +44,8 @@ def coverage(term: Term, word: str, only: Sequence[Pattern] = ()) -> tuple[int, 
                 end = (
                     len(word) if rest in INFLECTIONS or _ends(pattern, rest) else start + len(stem)
                 )
-                if best is None or end - start > best[1] - best[0]:
-                    best = (start, end)
+                # All the term's patterns together: "Gerichts|urteile" is one concept's.
+                best = (start, end) if best is None else (min(best[0], start), max(best[1], end))
             start = word.find(stem, start + 1) if inside else -1
     return best
 
@@ -67,24 +67,28 @@ def contained(spans: dict[int, tuple[int, int]]) -> set[int]:
     }
 
 
-def leftover_terms(word: str, spans: Sequence[tuple[int, int]]) -> list[Term]:
-    """Keywords for a modifier before, or a head after, what the concepts cover."""
+def leftover_parts(word: str, spans: Sequence[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """The modifier before (True), or the head after (False), what the concepts cover."""
     if not spans:
         return []
     first = min(lo for lo, _ in spans)
     last = max(hi for _, hi in spans)
-    terms: list[Term] = []
+    parts: list[tuple[str, bool]] = []
     modifier = _unlink(word[:first], at_end=True)
     if len(modifier) >= MIN_MODIFIER:
-        # The modifier of a compound, in its own forms and starting other compounds.
-        pattern = Pattern((modifier,), False, Right.NAME)
-        terms.append(Term(f"k:{pattern.display()}", modifier, modifier, (pattern,)))
+        parts.append((modifier, True))
     head = _unlink(word[last:], at_end=False)
     if len(head) >= MIN_HEAD and compound_tail(word[last:]) and compound_tail(head):
-        patterns = keyword_patterns(head)
-        key = "k:" + "|".join(p.display() for p in patterns)
-        terms.append(Term(key, head, head, patterns))
-    return terms
+        parts.append((head, False))
+    return parts
+
+
+def part_keyword(part: str, modifier: bool) -> Term:
+    """A compound's part the lexicon does not know, as a keyword: a modifier in its own
+    forms and starting other compounds ("Gas" → Gaslieferung), a head as any keyword."""
+    patterns = (Pattern((part,), False, Right.NAME),) if modifier else keyword_patterns(part)
+    key = "k:" + "|".join(p.display() for p in patterns)
+    return Term(key, part, part, patterns)
 
 
 def _unlink(part: str, at_end: bool) -> str:

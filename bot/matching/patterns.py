@@ -42,7 +42,8 @@ _DEMONYM_I = frozenset({"i", "is"})
 _DERIVATIONS = tuple(
     str.split(
         """lich ung heit keit bar sam haft ig tum nis ling chen lein itat ier ion ist ismus
-        tisier isier tik tisch ly ness ment ity ful less"""
+        tisier isier tik tisch ly ness ment ity ful less ation ition ierung ieren iert
+        isation ization ativ"""
     )
 )
 # Compass and size prefixes that make a region of a place inside one word.

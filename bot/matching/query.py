@@ -15,7 +15,7 @@ from functools import cache
 
 import Stemmer
 
-from bot.matching.compounds import contained, coverage, leftover_terms
+from bot.matching.compounds import contained, coverage, leftover_parts, part_keyword
 from bot.matching.document import Document, prepare
 from bot.matching.expr import Clause, Term, TopicExpr
 from bot.matching.index import TopicIndex
@@ -171,6 +171,17 @@ class QueryResolver:
         key = "k:" + "|".join(p.display() for p in spelled)
         return Term(key, original, original, spelled, kind=term.kind)
 
+    def _whole_concepts(self, word: str) -> list[Term]:
+        """The concepts that name this one word as a whole ("gas" → Gas)."""
+        doc = prepare(None, word)
+        if len(doc.tokens) != 1:
+            return []
+        return [
+            self._full.get(self._concepts.terms[t].key, self._concepts.terms[t])
+            for t in self._concepts.scan(doc)
+            if names_whole_words(self._concepts.terms[t], doc, 0, 0)
+        ]
+
     def _compound_parts(
         self, doc: Document, kept: list[tuple[int, int, int]]
     ) -> tuple[list[tuple[int, int, int]], dict[int, list[Term]]]:
@@ -190,7 +201,20 @@ class QueryResolver:
             inside = contained(spans)
             dropped.update((k, t) for t in inside)
             kept_spans = [span for t, span in spans.items() if t not in inside]
-            extra[k] = leftover_terms(doc.tokens[k].folded, kept_spans)
+            mine = {self._concepts.terms[t].key for t in spans}
+            for part, modifier in leftover_parts(doc.tokens[k].folded, kept_spans):
+                named = self._whole_concepts(part)
+                keyword = part_keyword(part, modifier)
+                if not named:
+                    extra.setdefault(k, []).append(keyword)
+                elif not {t.key for t in named} & mine:  # "Gerichts|urteile": one concept
+                    # The concept, and the part inside compounds ("Gas|lieferungen").
+                    extra.setdefault(k, []).extend(
+                        replace(
+                            t, key=f"{t.key}&{keyword.key}", patterns=t.patterns + keyword.patterns
+                        )
+                        for t in named
+                    )
         kept = [h for h in kept if (h[0], h[2]) not in dropped or h[1] != h[0]]
         return kept, extra
 
