@@ -1,0 +1,1 @@
+"""One alert per story: recognising the same event reported by two sources."""
