@@ -18,6 +18,7 @@ from storage.records import (
     NewEntry,
     PendingMatch,
     SourceRecord,
+    StoryCandidate,
     SubscriptionRecord,
     UpsertResult,
 )
@@ -269,6 +270,22 @@ class SourceChoiceRepository(Protocol):
         ...
 
 
+class StoryRepository(Protocol):
+    async def candidates(
+        self, since: datetime, until: datetime, other_than_source: int, limit: int = 300
+    ) -> list[StoryCandidate]:
+        """News entries of other sources at a time in [since, until], newest first."""
+        ...
+
+    async def set_stories(self, links: Sequence[tuple[int, int]]) -> None:
+        """(entry id, story id): the entry repeats that story's first entry."""
+        ...
+
+    async def also_sources(self, alert_ids: Sequence[int]) -> dict[int, list[int]]:
+        """For each alert, the sources of the entries added to it, in the order added."""
+        ...
+
+
 class Storage(Protocol):
     """One open database: the repositories share its connection(s)."""
 
@@ -289,5 +306,8 @@ class Storage(Protocol):
 
     @property
     def choices(self) -> SourceChoiceRepository: ...
+
+    @property
+    def stories(self) -> StoryRepository: ...
 
     async def close(self) -> None: ...

@@ -153,6 +153,21 @@ class NewAlert:
     spans: tuple[tuple[str, int, int], ...]  # (field, start, end) to highlight
     urgent: bool
     due_at: datetime
+    # The story's first entry when another source reported it first: a chat that has an
+    # alert for the story gets this entry added to it instead of a second alert.
+    story_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryCandidate:
+    """A recent entry a new one may repeat: enough to compare, never the whole body."""
+
+    entry_id: int
+    source_id: int
+    story_id: int | None
+    title: str | None
+    lead: str  # the start of the body (the similarity measure reads no more)
+    at: datetime  # published, else first seen
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from bot.clock import Clock
 from bot.delivery.changes import material_change
 from bot.delivery.spans import SpanPicker
 from bot.sources.ingest import IngestReport
+from bot.stories.linker import StoryLinker
 from bot.subscriptions import SubscriptionService
 from storage.interfaces import Storage
 from storage.records import EntryRecord, NewAlert, PendingMatch, SubscriptionRecord
@@ -56,6 +57,7 @@ class AlertPipeline:
 
     def __init__(self, storage: Storage, subscriptions: SubscriptionService, clock: Clock) -> None:
         self.storage, self.subscriptions, self.clock = storage, subscriptions, clock
+        self.stories = StoryLinker(storage)
         self._sweeping = asyncio.Lock()
 
     async def on_report(self, report: IngestReport) -> int:
@@ -89,6 +91,7 @@ class AlertPipeline:
     async def _finish(self, batch: list[PendingMatch]) -> int:
         alerts: list[NewAlert] = []
         catalog_ids = await self._catalog_ids({p.entry.source_id for p in batch})
+        stories = await self.stories.link([p.entry for p in batch if not p.edit])
         for pending in batch:
             entry = pending.entry
             if entry.kind != "news":
@@ -108,7 +111,7 @@ class AlertPipeline:
             # Outside the try: a storage error is not the entry's fault; it propagates and
             # the whole batch stays waiting for the next sweep.
             found = await self.respect_choices(catalog_ids.get(entry.source_id), found)
-            alerts.extend(self.alerts_for(entry, found, picker))
+            alerts.extend(self.alerts_for(entry, found, picker, stories.get(entry.entry_id)))
         matched = [(p.entry.entry_id, p.entry.content_hash) for p in batch]
         created = await self.storage.alerts.record_matches(alerts, matched, self.clock.now())
         return len(created)
@@ -150,9 +153,14 @@ class AlertPipeline:
         ]
 
     def alerts_for(
-        self, entry: EntryRecord, hits: list[_Hit], picker: SpanPicker | None = None
+        self,
+        entry: EntryRecord,
+        hits: list[_Hit],
+        picker: SpanPicker | None = None,
+        story_id: int | None = None,
     ) -> list[NewAlert]:
-        """One alert per chat, naming every subscription of the chat that matched."""
+        """One alert per chat, naming every subscription of the chat that matched; an
+        entry that repeats another source's story joins the chat's alert for it, if any."""
         by_chat: dict[int, _ChatMatch] = {}
         for hit in hits:
             found = by_chat.setdefault(hit.sub.chat_id, _ChatMatch())
@@ -170,6 +178,7 @@ class AlertPipeline:
                 picker.pick(m.spans) if len(m.sub_ids) > 1 else tuple(sorted(m.spans)),
                 m.urgent,
                 now,
+                story_id,
             )
             for chat_id, m in by_chat.items()
         ]

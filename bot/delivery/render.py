@@ -36,6 +36,7 @@ TOPIC_UNITS = 64  # one topic name
 TOPICS_UNITS = 400  # the whole topic line ("+N" for the names that do not fit)
 TITLE_UNITS = 400
 SOURCE_UNITS = 64
+ALSO_UNITS = 200  # "auch bei: n-tv · ZDFheute" — the other outlets of one story
 URL_UNITS = 1024  # a longer link is left out rather than cut (a cut URL is wrong)
 MAX_HIGHLIGHTS = 32
 _TAG_UNITS = len("<b></b>")
@@ -43,6 +44,7 @@ _TAG_UNITS = len("<b></b>")
 _KEYS = {
     "edited": "alert_edited",
     "open": "alert_open",
+    "also": "alert_also",
     "batch": "batch_header",
     "batch_more": "batch_more",
 }
@@ -60,6 +62,7 @@ class AlertView:
     topics: tuple[str, ...]
     spans: tuple[tuple[str, int, int], ...]
     source_name: str
+    also: tuple[str, ...] = ()  # other outlets that reported the same story
 
 
 def _label(language: str, key: str, **values: object) -> str:
@@ -187,6 +190,8 @@ def render_alert(
     meta = " · ".join(p for p in (_clock(view.published, zone), source) if p)
     if meta:
         lines.append(f"🕐 {meta}")
+    if view.also:
+        lines.append(also_line(view.also, language))
     head = "\n".join(lines)
     footer = _link(view.url, _label(language, "open"))
     paragraph, spans = matched_paragraph(view.text, view.spans)
@@ -195,6 +200,14 @@ def render_alert(
     body = body_html(paragraph, spans, room)
     message = head + ("\n\n" + body if body else "") + ("\n\n" + footer if footer else "")
     return message if size(message) <= LIMIT else clip(to_plain(message), LIMIT)
+
+
+def also_line(labels: Sequence[str], language: str) -> str:
+    """The line naming the story's other outlets ("auch bei: n-tv · ZDFheute"), capped
+    whatever the labels hold."""
+    names = join_capped([clip(label, SOURCE_UNITS) for label in labels[:20]], " · ", ALSO_UNITS)
+    # The names are escaped HTML already; the catalogue would escape them once more.
+    return _label(language, "also", sources="\x00").replace("\x00", names, 1)
 
 
 def snippet_budget(count: int) -> int:
@@ -219,7 +232,8 @@ def render_batch_item(
     topics = topic_line(view.topics)
     link = _link(view.url, _label(language, "open"))
     topics_html = f"\n<i>{topics}</i>" if topics else ""
-    return f"{head}{topics_html}\n{snippet}" + (f"\n{link}" if link else "")
+    also = f"\n{also_line(view.also, language)}" if view.also else ""
+    return f"{head}{topics_html}{also}\n{snippet}" + (f"\n{link}" if link else "")
 
 
 # Room kept free in every message for the "continued (2/3)" label swapped in later.

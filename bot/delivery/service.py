@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -128,9 +128,13 @@ class DeliveryService:
         for until, held in plan.hold.items():
             await self.storage.alerts.reschedule([a.alert_id for a in held], until, None)
         entries = await self.storage.entries.get_many([a.entry_id for a in alerts])
-        await self.directory.load(self.storage, (e.source_id for e in entries.values()))
+        also = await self.storage.stories.also_sources([a.alert_id for a in alerts])
+        await self.directory.load(
+            self.storage,
+            [e.source_id for e in entries.values()] + [s for ids in also.values() for s in ids],
+        )
         sent_batch = plan.batch and await self._send_batch(
-            chat, plan.batch, entries, subs, zone, stats
+            chat, plan.batch, entries, subs, zone, stats, also
         )
         if sent_batch and any(
             (subs.get(s) and (subs[s].mode or chat.mode) == "hourly")
@@ -143,7 +147,7 @@ class DeliveryService:
             if entry is None:
                 await self.storage.alerts.fail([alert.alert_id], "entry vanished")
                 continue
-            if not await self._send_single(chat, alert, entry, subs, zone, stats):
+            if not await self._send_single(chat, alert, entry, subs, zone, stats, also):
                 break  # the chat is gone or flood-controlled: the rest waits
 
     # ------------------------------------------------------------------ views
@@ -153,6 +157,7 @@ class DeliveryService:
         entry: EntryRecord,
         subs: dict[int, SubscriptionRecord],
         language: str,
+        also: dict[int, list[int]] | None = None,
     ) -> AlertView:
         # Only the alert's own chat's subscriptions name it: an id never speaks for
         # another chat's topic.
@@ -161,6 +166,7 @@ class DeliveryService:
             for s in alert.sub_ids
             if s in subs and subs[s].chat_id == alert.chat_id
         ]
+        own = self.directory.label(entry.source_id, language)
         return AlertView(
             entry_id=entry.entry_id,
             title=entry.title,
@@ -169,8 +175,18 @@ class DeliveryService:
             published=entry.published_at or entry.first_seen_at,
             topics=tuple(names or ["?"]),
             spans=alert.spans,
-            source_name=self.directory.label(entry.source_id, language),
+            source_name=own,
+            also=self._also_labels(own, (also or {}).get(alert.alert_id, ()), language),
         )
+
+    def _also_labels(self, own: str, source_ids: Iterable[int], language: str) -> tuple[str, ...]:
+        """The other outlets that reported the story, once each, not the alert's own."""
+        labels: list[str] = []
+        for source_id in source_ids:
+            label = self.directory.label(source_id, language)
+            if label and label != own and label not in labels:
+                labels.append(label)
+        return tuple(labels)
 
     def keyboard(self, chat_id: int, alert: AlertRecord, language: str) -> Keyboard:
         unsubscribe = to_plain(texts.text(language, "button_unsubscribe"))
@@ -208,8 +224,11 @@ class DeliveryService:
         subs: dict[int, SubscriptionRecord],
         zone: ZoneInfo,
         stats: DeliveryStats,
+        also: dict[int, list[int]],
     ) -> bool:
-        html = render_alert(self.view(alert, entry, subs, chat.language), zone, chat.language)
+        html = render_alert(
+            self.view(alert, entry, subs, chat.language, also), zone, chat.language
+        )
         await self.storage.alerts.claim([alert.alert_id])
         try:
             message_id = await self._send(
@@ -233,11 +252,12 @@ class DeliveryService:
         subs: dict[int, SubscriptionRecord],
         zone: ZoneInfo,
         stats: DeliveryStats,
+        also: dict[int, list[int]],
     ) -> bool:
         present = [a for a in alerts if a.entry_id in entries]
         now = self.clock.now()
         pairs = sorted(
-            ((a, self.view(a, entries[a.entry_id], subs, chat.language)) for a in present),
+            ((a, self.view(a, entries[a.entry_id], subs, chat.language, also)) for a in present),
             key=lambda pair: pair[1].published or now,
         )
         await self.storage.alerts.claim([a.alert_id for a, _ in pairs])
@@ -337,7 +357,11 @@ class DeliveryService:
         if not pending:
             return
         entries = await self.storage.entries.get_many([a.entry_id for a in pending])
-        await self.directory.load(self.storage, (e.source_id for e in entries.values()))
+        also = await self.storage.stories.also_sources([a.alert_id for a in pending])
+        await self.directory.load(
+            self.storage,
+            [e.source_id for e in entries.values()] + [s for ids in also.values() for s in ids],
+        )
         chats = await self.storage.chats.get_many([a.chat_id for a in pending])
         for alert in pending:
             entry, chat = entries.get(alert.entry_id), chats.get(alert.chat_id)
@@ -353,10 +377,11 @@ class DeliveryService:
                 continue
             subs = {s.sub_id: s for s in await self.storage.subscriptions.for_chat(chat.chat_id)}
             html = render_alert(
-                self.view(alert, entry, subs, chat.language),
+                self.view(alert, entry, subs, chat.language, also),
                 self.zone(chat),
                 chat.language,
-                edited=True,
+                # A story that only gained a source is not a changed entry.
+                edited=alert.sent_hash != entry.content_hash,
             )
             await self.window.acquire()
             try:

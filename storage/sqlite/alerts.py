@@ -9,6 +9,7 @@ from typing import Any
 
 from storage.records import AlertRecord, AlertStatus, NewAlert
 from storage.sqlite.database import SqliteDatabase, in_chunks
+from storage.sqlite.stories import attach_to_story
 from storage.timeutil import from_db, from_db_required, to_db
 
 _COLUMNS = (
@@ -79,6 +80,8 @@ class SqliteAlertRepository:
                     (entry_id, content_hash),
                 )
             for alert in alerts:
+                if await attach_to_story(conn, alert, now):
+                    continue  # the chat has this story already: it gains a source instead
                 cursor = await conn.execute(
                     "INSERT INTO alerts (chat_id, entry_id, sub_ids, spans, urgent, status,"
                     " due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"

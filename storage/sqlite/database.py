@@ -50,6 +50,7 @@ class SqliteStorage:
         from storage.sqlite.choices import SqliteSourceChoiceRepository
         from storage.sqlite.entries import SqliteEntryRepository
         from storage.sqlite.sources import SqliteSourceRepository
+        from storage.sqlite.stories import SqliteStoryRepository
         from storage.sqlite.subscriptions import SqliteSubscriptionRepository
 
         self._db = db
@@ -59,6 +60,7 @@ class SqliteStorage:
         self.subscriptions = SqliteSubscriptionRepository(db)
         self.alerts = SqliteAlertRepository(db)
         self.choices = SqliteSourceChoiceRepository(db)
+        self.stories = SqliteStoryRepository(db)
 
     @classmethod
     async def open(cls, path: str) -> SqliteStorage:

@@ -1,0 +1,108 @@
+"""Stories: which entries repeat another source's report, and what an alert gained."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import aiosqlite
+
+from storage.records import AlertStatus, NewAlert, StoryCandidate
+from storage.sqlite.database import SqliteDatabase, in_chunks
+from storage.timeutil import from_db_required, to_db
+
+LEAD_CHARS = 2_000  # what the similarity measure reads of a body
+
+
+class SqliteStoryRepository:
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
+
+    async def candidates(
+        self, since: datetime, until: datetime, other_than_source: int, limit: int = 300
+    ) -> list[StoryCandidate]:
+        async with self._db.conn.execute(
+            "SELECT entry_id, source_id, story_id, title, substr(body, 1, ?),"
+            " COALESCE(published_at, first_seen_at) AS at FROM entries"
+            " WHERE kind = 'news' AND source_id != ? AND first_seen_at >= ?"
+            " AND COALESCE(published_at, first_seen_at) BETWEEN ? AND ?"
+            " ORDER BY at DESC, entry_id DESC LIMIT ?",
+            (
+                LEAD_CHARS,
+                other_than_source,
+                to_db(since),
+                to_db(since),
+                to_db(until),
+                max(1, min(limit, 1000)),
+            ),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [
+            StoryCandidate(
+                entry_id=int(r[0]),
+                source_id=int(r[1]),
+                story_id=int(r[2]) if r[2] is not None else None,
+                title=r[3],
+                lead=str(r[4] or ""),
+                at=from_db_required(r[5]),
+            )
+            for r in rows
+        ]
+
+    async def set_stories(self, links: Sequence[tuple[int, int]]) -> None:
+        if not links:
+            return
+        async with self._db.transaction() as conn:
+            await conn.executemany(
+                "UPDATE entries SET story_id = ? WHERE entry_id = ? AND story_id IS NULL",
+                [(story_id, entry_id) for entry_id, story_id in links],
+            )
+
+    async def also_sources(self, alert_ids: Sequence[int]) -> dict[int, list[int]]:
+        found: dict[int, list[int]] = {}
+        for chunk, marks in in_chunks(alert_ids):
+            async with self._db.conn.execute(
+                "SELECT a.alert_id, e.source_id FROM alert_also a"
+                " JOIN entries e ON e.entry_id = a.entry_id"
+                f" WHERE a.alert_id IN ({marks}) ORDER BY a.created_at, a.entry_id",
+                chunk,
+            ) as cursor:
+                for alert_id, source_id in await cursor.fetchall():
+                    found.setdefault(int(alert_id), []).append(int(source_id))
+        return found
+
+
+# Alerts that still stand for their story in a chat: the reader has it or will get it.
+_LIVE = (AlertStatus.PENDING, AlertStatus.SENDING, AlertStatus.SENT, AlertStatus.DIGESTED)
+
+
+async def attach_to_story(conn: aiosqlite.Connection, alert: NewAlert, now: datetime) -> bool:
+    """Inside record_matches' transaction: when the chat already has an alert for the
+    story, add this entry to it (and mark a sent message for an edit); True if so."""
+    if alert.story_id is None:
+        return False
+    marks = ", ".join("?" for _ in _LIVE)
+    async with conn.execute(
+        "SELECT a.alert_id, a.message_id FROM alerts a JOIN entries e ON e.entry_id = a.entry_id"
+        " WHERE a.chat_id = ? AND a.entry_id != ? AND (e.entry_id = ? OR e.story_id = ?)"
+        f" AND a.status IN ({marks}) ORDER BY a.alert_id LIMIT 1",
+        (
+            alert.chat_id,
+            alert.entry_id,
+            alert.story_id,
+            alert.story_id,
+            *(s.value for s in _LIVE),
+        ),
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return False
+    alert_id, message_id = int(row[0]), row[1]
+    await conn.execute(
+        "INSERT INTO alert_also (alert_id, entry_id, created_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (alert_id, entry_id) DO NOTHING",
+        (alert_id, alert.entry_id, to_db(now)),
+    )
+    if message_id is not None:
+        await conn.execute("UPDATE alerts SET edit_pending = 1 WHERE alert_id = ?", (alert_id,))
+    return True
