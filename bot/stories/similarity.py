@@ -114,5 +114,20 @@ SAME_STORY_AT = 0.36
 STORY_WINDOW_S = 6 * 3600  # "within a few hours": a later report is a new story
 
 
+# Two short entries can look alike by one shared name ("Kiew"): a near-duplicate shares
+# several content words (every same-event pair of the labelled set shares four or more).
+MIN_SHARED_WORDS = 4
+
+
+def shared_words(a: StoryPrint, b: StoryPrint) -> int:
+    """Content words (and numbers) in both: compound parts do not count on their own."""
+    small, large = (a, b) if len(a.terms) <= len(b.terms) else (b, a)
+    return sum(1 for t in small.terms if t[0] not in "<>" and t in large.terms)
+
+
 def same_story(a: StoryPrint, b: StoryPrint, seconds_apart: float) -> bool:
-    return abs(seconds_apart) <= STORY_WINDOW_S and similarity(a, b) >= SAME_STORY_AT
+    return (
+        abs(seconds_apart) <= STORY_WINDOW_S
+        and similarity(a, b) >= SAME_STORY_AT
+        and shared_words(a, b) >= MIN_SHARED_WORDS
+    )

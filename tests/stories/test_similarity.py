@@ -59,3 +59,9 @@ def test_a_huge_entry_reads_only_its_lead() -> None:
     huge = fingerprint(None, lead * 100_000)
     assert len(huge.terms) < 50
     assert len(lead) * 100_000 > MAX_CHARS
+
+
+def test_one_shared_name_does_not_make_two_short_entries_one_story() -> None:
+    drones = fingerprint("Drohnenangriff auf Kiew", "Russland hat Kiew mit Drohnen angegriffen.")
+    sirens = fingerprint("Luftalarm in Kiew", "In Kiew heulen die Sirenen.")
+    assert not same_story(drones, sirens, 300)
