@@ -1,4 +1,5 @@
-"""The offline demo runs through, following two catalog sources and showing their labels."""
+"""The offline demo runs through, following two catalog sources, showing their labels and
+one story both report."""
 
 from __future__ import annotations
 
@@ -11,5 +12,7 @@ async def test_the_demo_follows_two_sources() -> None:
     out = "\n".join(lines)
     assert "• tagesschau · Ukraine\n    • n-tv · Ukraine-Ticker" in out
     assert "🕐 01:26 · tagesschau · Ukraine" in out
-    assert "🕐 01:40 · n-tv · Ukraine-Ticker" in out
+    # n-tv's 01:40 report of the same drone attack joins the 01:26 alert: one story.
+    assert "🕐 01:26 · tagesschau · Ukraine\n    ➕ auch bei: n-tv · Ukraine-Ticker" in out
+    assert "🕐 01:40 · n-tv · Ukraine-Ticker" not in out
     assert "Quellen: alle (tagesschau · Ukraine, n-tv · Ukraine-Ticker)" in out
