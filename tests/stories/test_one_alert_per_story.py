@@ -60,9 +60,9 @@ RAID_BETA = (
     "Die Luftabwehr war aktiv.",
 )
 OTHER_BETA = (
-    "Kiew kritisiert Telefonat mit Putin",
-    "Die Regierung in Kiew hat das Telefonat des Bundeskanzlers mit Kremlchef Putin "
-    "scharf kritisiert. Es öffne die Büchse der Pandora, sagte Präsident Selenskyj.",
+    "Baerbock zu Besuch in Kiew",
+    "Außenministerin Baerbock ist am Morgen zu einem unangekündigten Besuch in Kiew "
+    "eingetroffen. In der ukrainischen Hauptstadt will sie über Winterhilfe sprechen.",
 )
 
 
