@@ -17,6 +17,7 @@ from bot.matching.lexicon import Lexicon
 from bot.matching.normalize import fold
 from bot.matching.query import QueryError, QueryResolver, ResolvedQuery
 from bot.recent import RecentMatcher
+from bot.text_repair import repair
 from storage.interfaces import Storage
 from storage.records import EntryRecord, SubscriptionRecord
 
@@ -63,7 +64,8 @@ class SubscriptionService:
 
     # ---------------------------------------------------------------- resolving
     def resolve(self, text: str) -> ResolvedQuery:
-        query = " ".join(text.split())
+        # Invisible and bidi characters never reach a stored query or topic name.
+        query = " ".join(repair(text).split())
         if len(query) > MAX_QUERY_CHARS:
             raise QueryError("too_long", str(MAX_QUERY_CHARS))
         return self.resolver.resolve(query)

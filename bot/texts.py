@@ -8,6 +8,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from bot.text_repair import repair
+
 LANGUAGES = ("de", "en")
 DEFAULT_LANGUAGE = "de"
 
@@ -35,7 +37,8 @@ def text(language: str, key: str, **values: object) -> str:
     template = catalogue(lang).get(key)
     if not isinstance(template, str):
         template = catalogue(DEFAULT_LANGUAGE)[key]
-    escaped = {name: html.escape(str(value), quote=False) for name, value in values.items()}
+    # Values are repaired too: a bidi override in a topic name must not turn the text.
+    escaped = {name: html.escape(repair(str(value)), quote=False) for name, value in values.items()}
     return template.format(**escaped)
 
 

@@ -14,11 +14,18 @@ from functools import lru_cache
 
 # A word is a run of letters/digits; apostrophes and hyphens split words, so
 # "NASAMS-Luftabwehrsystem" yields both parts and "Korea's" yields "korea", "s".
-WORD = re.compile(r"[^\W_]+")
+# Invisible format characters (soft hyphen, zero-width space/non-joiner/joiner, word
+# joiner, BOM, bidi controls) inside a word belong to it and are folded away: a soft
+# hyphen in "Kiew" must not hide the word.
+_HIDDEN = "\u00ad\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
+_HIDDEN_CHARS = re.compile(f"[{_HIDDEN}]")
+WORD = re.compile(rf"[^\W_]+(?:[{_HIDDEN}]+[^\W_]+)*")
 
 
 @lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
+    if not word.isascii():
+        word = _HIDDEN_CHARS.sub("", word)
     text = unicodedata.normalize("NFKC", word).casefold()
     if text.isascii():
         return text
