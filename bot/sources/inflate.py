@@ -39,7 +39,7 @@ class _Inflate:
         self._started = False
 
     def feed(self, data: bytes, room: int) -> bytes:
-        if not self._started and not self._gzip:
+        if not self._started and not self._gzip and data:
             self._started = True
             try:
                 return self._drain(data, room)

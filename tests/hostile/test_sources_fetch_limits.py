@@ -11,7 +11,7 @@ import functools
 import gzip
 import tracemalloc
 import zlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.sources import samples as fixtures
 from bot.sources.fetch import MAX_BYTES, FetchError
+from bot.sources.inflate import CappedDecoder, TooLarge
 from tests.hostile.sources_world import SourceWorld, source_world
 
 BOMB_MB = 64  # one network chunk of it inflated whole (as httpx did) is 12x the cap
@@ -113,3 +114,33 @@ async def test_polls_run_at_most_the_configured_number_at_once(world: SourceWorl
     # Every source was polled in the end (the stand-in answers "late": not a liveblog).
     polled = await world.storage.sources.list_active()
     assert [s.consecutive_failures for s in polled] == [1] * 8
+
+
+@pytest.mark.parametrize(
+    ("encoding", "pack"),
+    [
+        ("gzip", gzip.compress),
+        ("deflate", zlib.compress),
+        ("deflate", lambda data: zlib.compress(data)[2:-4]),  # raw deflate, no zlib header
+        ("identity", lambda data: data),
+    ],
+)
+def test_the_decoder_reads_any_chunking_and_stops_at_the_cap(
+    encoding: str, pack: Callable[[bytes], bytes]
+) -> None:
+    page = fixtures.tagesschau_html(fixtures.sample_entries()[:6])
+    packed = pack(page)
+    decoder = CappedDecoder(encoding, len(page))
+    parts = [decoder.feed(b"")]  # an empty first chunk decides nothing
+    parts += [decoder.feed(packed[i : i + 7]) for i in range(0, len(packed), 7)]
+    assert b"".join([*parts, decoder.flush()]) == page
+    tight = CappedDecoder(encoding, len(page) - 1)
+
+    def read_all() -> None:
+        for i in range(0, len(packed), 4096):
+            tight.feed(packed[i : i + 4096])
+        tight.flush()
+
+    with pytest.raises(TooLarge):
+        read_all()
+    assert tight.size <= len(page) - 1
