@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping
+from typing import TypeVar
 
 from bot.matching.expr import TopicExpr
 from bot.matching.index import TopicIndex
 
 TopicSource = Callable[[], Awaitable[Iterable[tuple[Hashable, TopicExpr]]]]
+T = TypeVar("T")
 
 
 class IndexHolder:
@@ -18,6 +20,10 @@ class IndexHolder:
     known keywords); otherwise, and after removals, refresh() reloads all topics and
     builds the new index in a worker thread. Requests that arrive during a build are
     coalesced into one more build, so the last change always lands.
+
+    read() runs work on the index in a worker thread (matching a huge entry takes
+    seconds); while any such read runs, additions are rebuilds too, so no thread ever
+    sees the index change under it (a rebuild swaps in a new object).
     """
 
     def __init__(self, load: TopicSource, rarity: Mapping[str, float] | None = None) -> None:
@@ -28,10 +34,19 @@ class IndexHolder:
         self._wanted = 0
         self._built = 0
         self.builds = 0
+        self._readers = 0
+
+    async def read(self, work: Callable[[TopicIndex], T]) -> T:
+        """work(index) on a worker thread, the index left unchanged meanwhile."""
+        self._readers += 1
+        try:
+            return await asyncio.to_thread(work, self.index)
+        finally:
+            self._readers -= 1
 
     async def add(self, topic: Hashable, expr: TopicExpr) -> None:
         # While a build runs, its topic list may predate this topic: queue another.
-        if self.index.can_add(expr) and not self._lock.locked():
+        if self.index.can_add(expr) and not self._lock.locked() and not self._readers:
             self.index.add(topic, expr)
         else:
             await self.refresh()
