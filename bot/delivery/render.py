@@ -206,8 +206,10 @@ def also_line(labels: Sequence[str], language: str) -> str:
     """The line naming the story's other outlets ("auch bei: n-tv · ZDFheute"), capped
     whatever the labels hold."""
     names = join_capped([clip(label, SOURCE_UNITS) for label in labels[:20]], " · ", ALSO_UNITS)
-    # The names are escaped HTML already; the catalogue would escape them once more.
-    return _label(language, "also", sources="\x00").replace("\x00", names, 1)
+    # The names are escaped HTML already; the catalogue would escape them once more. The
+    # placeholder is a private-use character: catalogue values are repaired, and a
+    # control character would not survive that.
+    return _label(language, "also", sources="\ue000").replace("\ue000", names, 1)
 
 
 def snippet_budget(count: int) -> int:
