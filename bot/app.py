@@ -118,7 +118,14 @@ async def build_services(app: AppType, settings: Settings, clock: Clock) -> Serv
         storage, messenger, subscriptions, clock, codec, zone, pacer=pacer, directory=directory
     )
     digests = DigestService(
-        storage, messenger, subscriptions, clock, zone, pacer=pacer, window=delivery.window
+        storage,
+        messenger,
+        subscriptions,
+        clock,
+        zone,
+        pacer=pacer,
+        window=delivery.window,
+        directory=directory,
     )
     pipeline = AlertPipeline(storage, subscriptions, clock)
 

@@ -16,3 +16,6 @@ async def test_the_demo_follows_two_sources() -> None:
     assert "🕐 01:26 · tagesschau · Ukraine\n    ➕ auch bei: n-tv · Ukraine-Ticker" in out
     assert "🕐 01:40 · n-tv · Ukraine-Ticker" not in out
     assert "Quellen: alle (tagesschau · Ukraine, n-tv · Ukraine-Ticker)" in out
+    # Batches and the digest mix sources: every item names its own.
+    assert "Zum Eintrag · n-tv · Ukraine-Ticker" in out
+    assert "Eintrag · tagesschau · Ukraine" in out

@@ -232,7 +232,9 @@ def render_batch_item(
     title = f" <b>{clip(view.title, TITLE_UNITS)}</b>" if view.title else ""
     head = f"• {_clock(view.published, zone)}{title}"
     topics = topic_line(view.topics)
-    link = _link(view.url, _label(language, "open"))
+    # Batches mix sources: each item says where it comes from, beside its link.
+    source = clip(view.source_name, SOURCE_UNITS)
+    link = " · ".join(p for p in (_link(view.url, _label(language, "open")), source) if p)
     topics_html = f"\n<i>{topics}</i>" if topics else ""
     also = f"\n{also_line(view.also, language)}" if view.also else ""
     return f"{head}{topics_html}{also}\n{snippet}" + (f"\n{link}" if link else "")

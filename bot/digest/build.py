@@ -16,6 +16,7 @@ from bot import texts
 from bot.bounded import BoundedDict
 from bot.delivery.fit import clip, join_capped, shorten
 from bot.delivery.render import (
+    SOURCE_UNITS,
     TITLE_UNITS,
     TOPIC_UNITS,
     _link,
@@ -62,6 +63,7 @@ class DigestItem:
     url: str | None
     published: datetime | None
     spans: tuple[tuple[str, int, int], ...]
+    source: str = ""  # the catalog's label ("n-tv · Ukraine-Ticker")
 
 
 def _t(language: str, key: str, **values: object) -> str:
@@ -79,12 +81,12 @@ def _line(item: DigestItem, zone: ZoneInfo, language: str) -> str:
     edited entry's new text from meeting an old line)."""
     # Python's str hash is computed once per string object and the day's entries are
     # shared by every chat's items, so this costs next to nothing per digest line.
-    content = hash((item.title, item.text, item.url, item.spans))
+    content = hash((item.title, item.text, item.url, item.spans, item.source))
     key = (item.entry_id, content, item.published, zone.key, language)
     line = _LINES.get(key)
     if line is None:
         line = _entry_line(
-            item.title, item.text, item.url, item.published, item.spans, zone, language
+            item.title, item.text, item.url, item.published, item.spans, zone, language, item.source
         )
         _LINES.set(key, line)
     return line
@@ -98,11 +100,14 @@ def _entry_line(
     spans: tuple[tuple[str, int, int], ...],
     zone: ZoneInfo,
     language: str,
+    source: str = "",
 ) -> str:
     when = published.astimezone(zone).strftime("%H:%M") if published else "–"
     paragraph, _spans = matched_paragraph(text, spans)
     snippet = cut_at_sentence(paragraph.split("\n", 1)[0], LINE_CHARS)
-    link = _link(url, _t(language, "open"))
+    link = " · ".join(
+        p for p in (_link(url, _t(language, "open")), clip(source, SOURCE_UNITS)) if p
+    )
     # Without a title the line starts with the text itself (no opening words twice).
     head = f"• {when} <b>{clip(title, TITLE_UNITS)}</b>\n" if title else f"• {when} "
     return f"{head}{esc(snippet)}" + (f" {link}" if link else "")

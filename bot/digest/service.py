@@ -15,6 +15,8 @@ from bot.delivery.pacing import ChatPacer, SlidingWindow
 from bot.delivery.render import to_plain
 from bot.digest.build import DigestItem, build_digest
 from bot.digest.schedule import next_digest_at
+from bot.sources.catalog import Catalog
+from bot.sources.directory import SourceDirectory
 from bot.subscriptions import SubscriptionService
 from storage.interfaces import Storage
 from storage.records import AlertRecord, ChatRecord, EntryRecord, SubscriptionRecord
@@ -43,8 +45,10 @@ class DigestService:
         default_zone: ZoneInfo,
         pacer: ChatPacer | None = None,
         window: SlidingWindow | None = None,
+        directory: SourceDirectory | None = None,
     ) -> None:
         self.storage, self.messenger, self.subscriptions = storage, messenger, subscriptions
+        self.directory = directory or SourceDirectory(Catalog(()), ())
         self.clock, self.default_zone = clock, default_zone
         self.pacer = pacer or ChatPacer()
         self.window = window or SlidingWindow(29)
@@ -64,6 +68,7 @@ class DigestService:
         earliest = min(self.since(c, now) for c in chats)
         alerts = await self.storage.alerts.created_since_for_chats(earliest, ids)
         entries = await self.storage.entries.get_many([a.entry_id for a in alerts])
+        await self.directory.load(self.storage, {e.source_id for e in entries.values()})
         subs_by_chat: dict[int, list[SubscriptionRecord]] = {}
         for sub in await self.storage.subscriptions.for_chats(ids):
             subs_by_chat.setdefault(sub.chat_id, []).append(sub)
@@ -109,6 +114,7 @@ class DigestService:
                     entry.url,
                     entry.published_at or entry.first_seen_at,
                     alert.spans,
+                    self.directory.label(entry.source_id, chat.language),
                 )
             )
             used.append(alert.alert_id)

@@ -76,7 +76,9 @@ def test_sample_batch_matches_the_golden_file() -> None:
 def test_sample_digest_matches_the_golden_file() -> None:
     views = sample_views()
     items = [
-        DigestItem(v.entry_id, v.topics, v.title, v.text, v.url, v.published, v.spans)
+        DigestItem(
+            v.entry_id, v.topics, v.title, v.text, v.url, v.published, v.spans, v.source_name
+        )
         for v in views
     ]
     order = list(dict.fromkeys(t for v in views for t in v.topics))
