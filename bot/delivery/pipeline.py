@@ -61,6 +61,7 @@ class AlertPipeline:
         self.storage, self.subscriptions, self.clock = storage, subscriptions, clock
         self.stories = StoryLinker(storage)
         self._sweeping = asyncio.Lock()
+        self._wanted = False  # a sweep was asked for while one ran: it goes round again
 
     async def on_report(self, report: IngestReport) -> int:
         """After a poll: create the alerts for what it (or an interrupted one) stored."""
@@ -69,18 +70,31 @@ class AlertPipeline:
         return await self.finish_pending()
 
     async def finish_pending(self) -> int:
-        """Match every entry still waiting; returns how many alerts were created."""
+        """Match every entry still waiting; returns how many alerts were created.
+
+        One sweep at a time, and nobody waits for another's: a caller who finds a sweep
+        running asks it to go round once more (a poll must not sit out its deadline
+        behind a long sweep)."""
+        self._wanted = True
+        if self._sweeping.locked():
+            return 0
         async with self._sweeping:
-            created, after = 0, 0
-            while True:
-                batch = await self.storage.entries.awaiting_match(after, SWEEP_BATCH)
-                if not batch:
-                    break
-                created += await self._finish(batch)
-                after = batch[-1].entry.entry_id
+            created = 0
+            while self._wanted:
+                self._wanted = False
+                created += await self._sweep()
             if created:
                 log.info("%d alerts queued", created)
             return created
+
+    async def _sweep(self) -> int:
+        created, after = 0, 0
+        while True:
+            batch = await self.storage.entries.awaiting_match(after, SWEEP_BATCH)
+            if not batch:
+                return created
+            created += await self._finish(batch)
+            after = batch[-1].entry.entry_id
 
     async def _catalog_ids(self, source_ids: set[int]) -> dict[int, str | None]:
         """Each source's catalog id: readers choose sources by it."""

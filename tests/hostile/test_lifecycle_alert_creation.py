@@ -7,6 +7,7 @@ poll deadline or a crash, the entries are stored and look unchanged to the next 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -137,3 +138,50 @@ async def test_a_restart_finishes_entries_the_last_run_stored_but_never_matched(
             delivered = [e for e in events if e["kind"] == "bot_message" and "🔔" in e["text"]]
             assert len(delivered) == 1
             assert DRONE_ATTACK in delivered[0]["text"]
+
+
+class HeldEntries:
+    """The entry repository, except that the first look for waiting entries hangs until
+    the test lets it go: a long sweep, caught in the middle."""
+
+    def __init__(self, real: Any, gate: asyncio.Event) -> None:
+        self.real, self.gate, self.held = real, gate, False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+    async def awaiting_match(self, after_id: int, limit: int = 200) -> Any:
+        if not self.held:
+            self.held = True
+            await self.gate.wait()
+        return await self.real.awaiting_match(after_id, limit)
+
+
+class HeldStorage:
+    def __init__(self, real: Any, entries: HeldEntries) -> None:
+        self.real, self.entries = real, entries
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+async def test_a_poll_never_waits_behind_a_running_sweep_and_the_sweep_goes_round_again(
+    w: World,
+) -> None:
+    await w.reader.ask(ANNA, "/abo Drohnen", **DE)
+    pipeline = w.services.pipeline
+    assert pipeline is not None
+    real = pipeline.storage
+    gate = asyncio.Event()
+    pipeline.storage = HeldStorage(real, HeldEntries(real.entries, gate))
+    running = asyncio.create_task(pipeline.finish_pending())
+    await asyncio.sleep(0)  # the sweep starts and hangs on its first query
+    # This poll's own sweep request returns at once instead of waiting for the gate.
+    await asyncio.wait_for(w.step(berlin(4, 1, 30)), 10)
+    assert await w.services.storage.alerts.for_chat(ANNA) == []
+    gate.set()
+    assert await running == 1  # went round again and found what the poll stored
+    pipeline.storage = real
+    await w.deliver()
+    [alert] = alerts_in(await w.bot_messages(ANNA))
+    assert DRONE_ATTACK in alert["text"]
