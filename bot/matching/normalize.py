@@ -97,14 +97,26 @@ _ABBREVIATIONS = frozenset(
 )
 
 
+def _word_before(text: str, start: int, end: int) -> str:
+    """The last word of text[start:end]. Walked back from `end` rather than sliced from
+    `start`: a long run of skipped abbreviations ("Nr. A Nr. A …") keeps `start` far
+    behind, and slicing from it made splitting quadratic. Each walk stays between two
+    sentence ends, so all walks together read the text once."""
+    i = end
+    while i > start and text[i - 1].isspace():
+        i -= 1
+    j = i
+    while j > start and not text[j - 1].isspace():
+        j -= 1
+    return text[j:i]
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the sentences of one paragraph."""
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        before = text[start : match.start()].rstrip()
-        last_word = before.rsplit(None, 1)[-1] if before else ""
-        last_word = last_word.lstrip("(\"'„“").lower()
+        last_word = _word_before(text, start, match.start()).lstrip("(\"'„“").lower()
         if text[match.start()] == "." and (last_word in _ABBREVIATIONS or last_word.isdigit()):
             continue
         spans.append((start, match.end()))
