@@ -44,6 +44,9 @@ class Term:
     # Named members of a broader concept ("Rutte" in NATO, "Taurus" in missiles): a
     # query naming one of them asks for that one, not for the whole concept.
     members: tuple[Pattern, ...] = ()
+    # Whole words of other concepts that start like one of this concept's word-start
+    # aliases: the compound's head decides ("waffe*" does not fire on "Waffenruhe").
+    not_in: tuple[Pattern, ...] = ()
     kind: str = ""  # "person", "place", "country" … (lexicon concepts only)
 
     def label(self, language: str) -> str:

@@ -210,7 +210,9 @@ class TopicIndex:
                     if not pattern.left_ok(tokens[k].folded[:start]):
                         continue
                 last = _verify(pattern, doc, k, remainder)
-                if last >= 0:
+                if last >= 0 and not (
+                    remainder and _head_decides(self.terms[term_id], tokens[k].folded)
+                ):
                     hits.setdefault(term_id, []).append((k, last))
         vetoed: dict[int, list[Hit]] = {}
         for term_id, pattern, k, remainder in maybe_vetoes:
@@ -287,6 +289,13 @@ class TopicIndex:
         self, title: str | None, text: str, published: date | None = None
     ) -> list[TopicMatch]:
         return self.match_document(prepare(title, text, published))
+
+
+def _head_decides(term: Term, word: str) -> bool:
+    """Whether the word is another concept's own word ("Waffenruhe" for "waffe*")."""
+    return any(
+        word.startswith(p.words[0]) and tail_ok(p, 0, word[len(p.words[0]) :]) for p in term.not_in
+    )
 
 
 def _verify(pattern: Pattern, doc: Document, k: int, remainder: str) -> int:

@@ -229,8 +229,46 @@ def _themes(data: dict[str, Any]) -> tuple[dict[str, Theme], dict[str, str]]:
     return themes, member_of
 
 
+def _heads_decide(concepts: dict[str, Term], bodies: dict[str, Any]) -> dict[str, Term]:
+    """For each word-start alias ("waffe*"), the whole words other concepts own that it
+    would otherwise reach ("Waffenruhe", "Waffenstillstand" are a ceasefire), plus the
+    concept's listed `not_heads` ("waffe*" + "ruhe" is no weapon)."""
+    stems = {
+        cid: [
+            p.words[0]
+            for p in term.patterns
+            if len(p.words) == 1 and not p.left_any and p.right is Right.ANY
+        ]
+        for cid, term in concepts.items()
+    }
+    owned = [
+        (cid, p)
+        for cid, term in concepts.items()
+        for p in term.patterns
+        if len(p.words) == 1 and not p.left_any and p.right is not Right.EXACT
+    ]
+    updated: dict[str, Term] = {}
+    for cid, term in concepts.items():
+        blocked = [
+            p
+            for other, p in owned
+            if other != cid
+            and any(p.words[0].startswith(s) and len(p.words[0]) > len(s) + 2 for s in stems[cid])
+        ]
+        for head in bodies.get(cid, {}).get("not_heads", []):
+            blocked.extend(Pattern((s + fold(str(head)),), False, Right.ANY) for s in stems[cid])
+            blocked.extend(
+                Pattern((s + link + fold(str(head)),), False, Right.ANY)
+                for s in stems[cid]
+                for link in ("n", "s", "en", "es")
+            )
+        updated[cid] = replace(term, not_in=tuple(dict.fromkeys(blocked))) if blocked else term
+    return updated
+
+
 def parse_lexicon(data: dict[str, Any]) -> Lexicon:
     concepts = {cid: _concept(cid, body) for cid, body in data.get("concepts", {}).items()}
+    concepts = _heads_decide(concepts, data.get("concepts", {}))
     concepts, roles = _attach_roles(concepts, data.get("roles", {}))
     themes, member_of = _themes(data)
     topics: dict[str, CatalogTopic] = {}

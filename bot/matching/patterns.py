@@ -24,18 +24,19 @@ _LONGEST_FIRST = sorted(INFLECTIONS, key=len, reverse=True)
 
 
 # Endings that turn a place or people's name into its adjective or demonym, in both
-# languages: israelisch(e/en/er/es/em), Kiewer(in), Iranian(s), Israeli(s), Chinese.
+# languages: israelisch(e/en/er/es/em), Iranian(s), Israeli(s), Chinese. Not the
+# people's name ("der Syrer" is a man, not Syria); "Kiewer" is an inflection anyway.
 ADJECTIVE_ENDINGS = frozenset(
     {"isch", "ische", "ischen", "ischer", "isches", "ischem"}
     | {"esisch", "esische", "esischen", "esischer", "esisches", "esischem"}
     | {"anisch", "anische", "anischen", "anischer", "anisches", "anischem"}
     | {"nisch", "nische", "nischen", "nischer", "nisches", "nischem"}
-    | {"er", "ers", "ern", "erin", "erinnen", "ian", "ians", "an", "ans", "ese"}
+    | {"ian", "ians", "an", "ans", "ese"}
 )
 # What a stem taken from an adjective may grow back into: its place name, inflected
 # ("eritre|isch" → Eritrea, Eritreas; "syr|isch" → Syrien; "finn|isch" → Finnland).
 _NAME_ENDINGS = ("", "a", "e", "o", "ien", "ia", "land", "en", "on")
-STEM_TAILS = frozenset(n + i for n in _NAME_ENDINGS for i in ("", "s", "es", "er", "ern", "n"))
+STEM_TAILS = frozenset(n + i for n in _NAME_ENDINGS for i in ("", "s", "es", "n"))
 # English -i demonyms (Israeli, Pakistani) only after longer names: "Krim" is no "Krimi".
 _DEMONYM_I = frozenset({"i", "is"})
 # Suffixes that make a new word of a stem ("deut|lich", "Rat|ung"): never a compound head.

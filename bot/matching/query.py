@@ -166,10 +166,23 @@ class QueryResolver:
             spelled = tuple(p for p in term.members if coverage(term, word, (p,)) == span)
             if span is not None:
                 original = word[span[0] : span[1]].capitalize()
+        if spelled or term.kind == "country":
+            # A city listed by a broader concept ("Beirut" in Lebanon, "Moskau" in Russia):
+            # the reader asked for the city, in all its spellings (Moskau = Moscow).
+            city = self._city(original)
+            if city is not None:
+                return city
         if not spelled:
             return self._full.get(term.key, term)
         key = "k:" + "|".join(p.display() for p in spelled)
         return Term(key, original, original, spelled, kind=term.kind)
+
+    def _city(self, words: str) -> Term | None:
+        """The city these words name, from the table of places."""
+        place = self.places.lookup(words)
+        if place is None or place.kind != "city":
+            return None
+        return self.places.term(place)
 
     def _whole_concepts(self, word: str) -> list[Term]:
         """The concepts that name this one word as a whole ("gas" → Gas)."""
