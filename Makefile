@@ -48,10 +48,10 @@ GOLD := $(BIN)/python tests/matching/score_gold.py
 gold: $(STAMP)
 	@if [ -n "$(SHARED_EVAL)" ] && [ -f "$(SHARED_EVAL)/seed_gold.jsonl" ]; then \
 		echo "== seed gold ($(SHARED_EVAL))"; \
-		$(GOLD) $(SHARED_EVAL)/seed_gold.jsonl $(SHARED_EVAL)/seed_queries.json --in-process | tail -n 1; \
+		$(GOLD) $(SHARED_EVAL)/seed_gold.jsonl $(SHARED_EVAL)/seed_queries.json --batch | tail -n 1; \
 	else echo "== seed gold: no shared eval folder, skipped"; fi
 	@echo "== dev gold (tests/matching/dev_gold.jsonl)"
-	@$(GOLD) tests/matching/dev_gold.jsonl tests/matching/dev_queries.json --in-process \
+	@$(GOLD) tests/matching/dev_gold.jsonl tests/matching/dev_queries.json --batch \
 		| grep -E '^(  |precision=)'
 
 run: $(STAMP)
