@@ -10,7 +10,14 @@ from zoneinfo import ZoneInfo
 
 from bot.chat_settings import chat_zone
 from bot.clock import Clock
-from bot.delivery.messenger import ChatGone, ChatMoved, Messenger, RetryLater, SendError
+from bot.delivery.messenger import (
+    AmbiguousSend,
+    ChatGone,
+    ChatMoved,
+    Messenger,
+    RetryLater,
+    SendError,
+)
 from bot.delivery.pacing import ChatPacer, SlidingWindow
 from bot.delivery.render import to_plain
 from bot.digest.build import DigestItem, build_digest
@@ -131,7 +138,12 @@ class DigestService:
             for message in built.messages:
                 await self.pacer.wait(chat.chat_id, chat.is_private)
                 await self.window.acquire()
-                await self.messenger.send(chat.chat_id, message, to_plain(message))
+                try:
+                    await self.messenger.send(chat.chat_id, message, to_plain(message))
+                except AmbiguousSend as exc:
+                    # It most likely arrived. Resending the digest a few minutes later,
+                    # and again after each such timeout, repeated it without end.
+                    log.warning("digest for chat %s: %s; counted as sent", chat.chat_id, exc)
         except ChatGone as exc:
             await self.storage.alerts.cancel_chat(chat.chat_id, "chat gone")
             await self.storage.chats.deactivate(chat.chat_id, now, str(exc), by_error=True)

@@ -1,5 +1,7 @@
 """Issue 10, finding 10: a send that timed out after the request went out is retried once.
 
+(A digest is counted as sent: resending it every few minutes repeated it without end.)
+
 When Telegram takes longer to answer than the client waits, the message has often
 arrived anyway. Retrying such a send like any network error delivered one alert
 five times in one run. Now it goes again at most once; a second ambiguous timeout
@@ -70,6 +72,23 @@ async def test_one_ambiguous_timeout_then_success(w: World) -> None:
     assert await _alerts_received(w, at_least=3) == 2
     status, _error = await _the_alert(w)
     assert status is AlertStatus.SENT
+
+
+async def test_a_digest_that_timed_out_is_not_sent_again_and_again(w: World) -> None:
+    await w.reader.ask(ANNA, "/abo Drohnen", first_name="Anna")
+    await w.reader.ask(ANNA, "/modus taeglich", first_name="Anna")
+    await w.reader.ask(ANNA, "/zusammenfassung 23:45", first_name="Anna")
+    await w.step(berlin(4, 10, 45))
+    await w.reader.fault("slow", method="sendMessage", chat_id=ANNA, delay_s=SLOW_S, times=5)
+    assert w.services.digests is not None
+    for moment in (berlin(4, 23, 45), berlin(4, 23, 51), berlin(4, 23, 57), berlin(5, 0, 3)):
+        w.clock.set(moment)
+        await w.services.digests.tick()
+    events = await w.reader.wait_for(ANNA, 4, after=0, kinds=["bot_message"], wait_s=10)
+    assert sum(1 for e in events if e["text"].startswith("🗞 Deine")) == 1
+    chat = await w.services.storage.chats.get(ANNA)
+    assert chat is not None
+    assert chat.next_digest_at == berlin(5, 23, 45)  # the schedule moved on
 
 
 def _timed_out(cause: Exception) -> TimedOut:
