@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.matching.expr import Clause, RoleAlias, Term, TopicExpr
 from bot.matching.normalize import fold
-from bot.matching.patterns import Pattern, Right, name_patterns, parse_alias
+from bot.matching.patterns import Pattern, Right, english_forms, name_patterns, parse_alias
 
 # Concepts whose plain one-word aliases are names of places: they take adjective and
 # demonym forms and start compounds ("Gaza" → Gazastreifen, israelische, Kiewer).
@@ -116,7 +116,7 @@ def _concept(concept_id: str, body: dict[str, Any]) -> Term:
         if named and _plain_word(pattern) and alias not in adjectives:
             forms = name_patterns(pattern.words[0])
         else:
-            forms = [pattern]
+            forms = [pattern, *english_forms(pattern)]
         patterns.extend(forms)
         if alias in members:
             member_patterns.extend(forms)

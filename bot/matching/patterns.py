@@ -103,6 +103,17 @@ def inflects(remainder: str) -> bool:
     return remainder in INFLECTIONS
 
 
+def english_forms(pattern: Pattern) -> list[Pattern]:
+    """English plurals and past forms that change a final -y: "casualty" → casualties,
+    "party" → parties, "deny" → denied (the other endings are inflections already)."""
+    last = pattern.words[-1]
+    if pattern.right is not Right.INFLECT or len(last) < 4 or not last.endswith("y"):
+        return []
+    if last[-2] in "aeiou":  # "delay" → delays: a plain ending
+        return []
+    return [Pattern((*pattern.words[:-1], last[:-1] + "ie"), pattern.left_any, Right.INFLECT)]
+
+
 def compound_head(remainder: str) -> bool:
     """Whether what follows a modifier inside one word reads as a word of its own."""
     return len(remainder) >= MIN_COMPOUND_HEAD and not remainder.startswith(_DERIVATIONS)
@@ -206,6 +217,7 @@ def keyword_patterns(word: str) -> tuple[Pattern, ...]:
         patterns[0] = Pattern((word,), True, Right.NAME)
     if base != word:
         patterns.append(Pattern((base,), long_base, Right.NAME if long_base else Right.INFLECT))
+    patterns.extend(english_forms(Pattern((word,), False, Right.INFLECT)))
     return tuple(dict.fromkeys(patterns))
 
 

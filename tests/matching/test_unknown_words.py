@@ -95,3 +95,22 @@ def test_place_concepts_take_their_forms_and_listed_adjectives() -> None:
     ]:
         assert index.match(None, text), text
     assert not index.match(None, "Ein Beirat tagt.")
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("casualty", "Heavy casualties were reported in the city."),
+        ("militia", "Both militias agreed to withdraw."),
+        ("party", "The parties signed the deal."),
+        ("deny", "The ministry denied the report."),
+        ("delay", "Delays are expected at the border."),
+        ("Kharkiv", "Kharkiv's mayor reported damage."),
+    ],
+)
+def test_english_word_forms(query: str, text: str) -> None:
+    assert matches(query, text)
+
+
+def test_english_y_forms_stay_words() -> None:
+    assert not matches("party", "The partisan groups withdrew.")
