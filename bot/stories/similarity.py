@@ -8,6 +8,22 @@ meets "Raketen" and "Angriff". Two entries are compared by the cosine of those b
 Reporting words ("sagte", "according", "Angaben") and function words carry no weight:
 two stories share them whatever happened. Only the start of an entry is read, so the
 cost per entry is bounded whatever its length.
+
+Across languages stems do not meet, so a German and an English entry are compared on a
+second bag of what no language owns (neutral.py): lexicon concepts, numbers and name keys,
+with the same threshold and minimum of shared terms (no parameter fitted to it).
+
+Measured (tests/stories/test_similarity.py, pytest -s prints the misses):
+- story_pairs.jsonl (66 pairs, written by the method's author, used to choose it):
+  precision 0.970, recall 0.941, before and after the cross-language bag.
+- story_pairs_heldout.jsonl (65 pairs written blind, 32 same-event; 10 of them and 7 of
+  the others German against English): stems only, precision 1.000 and recall 0.094;
+  with the cross-language bag and language detection by all function words (a short
+  English entry without "the" was read as German), precision 1.000, recall 0.250. The
+  mixed pairs were looked at to design the bag, so for them the set is no longer blind.
+  Recall stays far under the issue's 0.8: same-event reports in different words and
+  different detail (one has the toll, the other a quote) share too few words, and the
+  hard negatives (one politician, one city, one night) score as high as they do.
 """
 
 from __future__ import annotations
@@ -22,6 +38,7 @@ import Stemmer
 
 from bot.matching.normalize import fold
 from bot.matching.stopwords import ENGLISH, GERMAN
+from bot.stories.neutral import concepts_in, name_key
 
 MAX_CHARS = 2_000  # the lead of an entry says what happened; the rest is context
 _WORD = re.compile(r"[^\W_]+(?:[.,]\d+)*")
@@ -43,9 +60,6 @@ _REPORTING_WORDS = (
 _REPORTING = frozenset(fold(w) for w in _REPORTING_WORDS.split())
 _STOP = GERMAN | ENGLISH | _REPORTING
 
-_GERMAN_MARKERS = frozenset({"der", "die", "das", "und", "ist", "nicht", "mit", "den", "von"})
-_ENGLISH_MARKERS = frozenset({"the", "and", "is", "of", "to", "was", "with", "that", "for"})
-
 _STEMMERS = {"de": Stemmer.Stemmer("german"), "en": Stemmer.Stemmer("english")}
 _COMPOUND_PART = 5  # a German compound also yields its first and last five letters
 
@@ -57,11 +71,16 @@ class StoryPrint:
     terms: dict[str, float]
     norm: float
     language: str
+    # Concepts, numbers and name keys: what compares across languages (see neutral.py).
+    neutral: dict[str, float]
+    neutral_norm: float
 
 
 def language_of(words: list[str]) -> str:
-    german = sum(1 for w in words if w in _GERMAN_MARKERS)
-    english = sum(1 for w in words if w in _ENGLISH_MARKERS)
+    # All function words, not a handful of markers: a short English entry without "the"
+    # ("Putin signed a decree …") must not be read as German.
+    german = sum(1 for w in words if w in GERMAN)
+    english = sum(1 for w in words if w in ENGLISH)
     return "en" if english > german else "de"
 
 
@@ -84,26 +103,54 @@ def _terms_of(words: list[str], language: str, weight: float, bag: defaultdict[s
             bag[">" + stem[-_COMPOUND_PART:]] += weight / 2
 
 
+def _neutral_of(raw: list[str], weight: float, bag: defaultdict[str, float]) -> None:
+    for word in raw:
+        if _NUMBER.match(word):
+            bag["#" + re.sub(r"[.,]", "", word)] += 2 * weight
+        elif key := name_key(word, _STOP):
+            bag[key] += weight
+
+
+def _damped(bag: defaultdict[str, float]) -> tuple[dict[str, float], float]:
+    # Repetition counts, but less than a new shared word: 1 + log(weight) from weight 1 on.
+    terms = {term: 1.0 + math.log(w) if w >= 1 else w for term, w in bag.items()}
+    return terms, math.sqrt(sum(v * v for v in terms.values()))
+
+
 def fingerprint(title: str | None, text: str) -> StoryPrint:
-    title_words = [fold(w) for w in _WORD.findall((title or "")[:300])]
-    text_words = [fold(w) for w in _WORD.findall(text[:MAX_CHARS])]
+    title, text = (title or "")[:300], text[:MAX_CHARS]
+    title_raw, text_raw = _WORD.findall(title), _WORD.findall(text)
+    title_words = [fold(w) for w in title_raw]
+    text_words = [fold(w) for w in text_raw]
     language = language_of(title_words + text_words)
     bag: defaultdict[str, float] = defaultdict(float)
     _terms_of(title_words, language, 2.0, bag)
     _terms_of(text_words, language, 1.0, bag)
-    # Repetition counts, but less than a new shared word: 1 + log(weight) from weight 1 on.
-    terms = {term: 1.0 + math.log(w) if w >= 1 else w for term, w in bag.items()}
-    norm = math.sqrt(sum(v * v for v in terms.values()))
-    return StoryPrint(terms, norm, language)
+    neutral: defaultdict[str, float] = defaultdict(float)
+    _neutral_of(title_raw, 2.0, neutral)
+    _neutral_of(text_raw, 1.0, neutral)
+    for concept in concepts_in(title, text):
+        neutral["@" + concept] += 2.0
+    terms, norm = _damped(bag)
+    neutral_terms, neutral_norm = _damped(neutral)
+    return StoryPrint(terms, norm, language, neutral_terms, neutral_norm)
+
+
+def _bags(a: StoryPrint, b: StoryPrint) -> tuple[dict[str, float], float, dict[str, float], float]:
+    """Stems within one language; across languages, only what no language owns."""
+    if a.language == b.language:
+        return a.terms, a.norm, b.terms, b.norm
+    return a.neutral, a.neutral_norm, b.neutral, b.neutral_norm
 
 
 def similarity(a: StoryPrint, b: StoryPrint) -> float:
     """Cosine of the two term bags: 0 (nothing shared) … 1 (the same words)."""
-    if not a.norm or not b.norm:
+    one, one_norm, other, other_norm = _bags(a, b)
+    if not one_norm or not other_norm:
         return 0.0
-    small, large = (a, b) if len(a.terms) <= len(b.terms) else (b, a)
-    dot = sum(w * large.terms.get(t, 0.0) for t, w in small.terms.items())
-    return dot / (a.norm * b.norm)
+    small, large = (one, other) if len(one) <= len(other) else (other, one)
+    dot = sum(w * large.get(t, 0.0) for t, w in small.items())
+    return dot / (one_norm * other_norm)
 
 
 # Measured on tests/stories/story_pairs.jsonl (66 labelled pairs, DE and EN): same-event
@@ -120,9 +167,12 @@ MIN_SHARED_WORDS = 4
 
 
 def shared_words(a: StoryPrint, b: StoryPrint) -> int:
-    """Content words (and numbers) in both: compound parts do not count on their own."""
-    small, large = (a, b) if len(a.terms) <= len(b.terms) else (b, a)
-    return sum(1 for t in small.terms if t[0] not in "<>" and t in large.terms)
+    """Content words (and numbers) in both: compound parts do not count on their own.
+
+    Across languages: concepts, numbers and name keys in both."""
+    one, _, other, _ = _bags(a, b)
+    small, large = (one, other) if len(one) <= len(other) else (other, one)
+    return sum(1 for t in small if t[0] not in "<>" and t in large)
 
 
 def same_story(a: StoryPrint, b: StoryPrint, seconds_apart: float) -> bool:
