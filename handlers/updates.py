@@ -10,13 +10,21 @@ chat a FIFO lock and runs different chats side by side.
 from __future__ import annotations
 
 import asyncio
+import inspect
+import logging
 from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+log = logging.getLogger(__name__)
+
 MAX_CONCURRENT_UPDATES = 256
+# Updates of one chat waiting their turn. A chat with more is flooding: what it sends
+# beyond this would only meet the 20-a-minute rate limit, and waiting here it would hold
+# the slots (MAX_CONCURRENT_UPDATES) every other chat needs.
+MAX_WAITING_PER_CHAT = 50
 
 
 class PerChatOrder(BaseUpdateProcessor):
@@ -25,6 +33,7 @@ class PerChatOrder(BaseUpdateProcessor):
         # chat id → (lock, updates holding or waiting for it); an entry lives only while
         # one of its chat's updates is in progress, so the map never outgrows the work.
         self._chats: dict[int, tuple[asyncio.Lock, int]] = {}
+        self.dropped = 0
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
@@ -32,6 +41,15 @@ class PerChatOrder(BaseUpdateProcessor):
             await coroutine
             return
         lock, users = self._chats.get(chat.id) or (asyncio.Lock(), 0)
+        if users >= MAX_WAITING_PER_CHAT:
+            if inspect.iscoroutine(coroutine):
+                coroutine.close()  # never started: nothing to clean up
+            self.dropped += 1
+            if self.dropped % 1000 == 1:
+                log.warning(
+                    "chat %s floods the bot: %d updates dropped so far", chat.id, self.dropped
+                )
+            return
         self._chats[chat.id] = (lock, users + 1)
         try:
             async with lock:
