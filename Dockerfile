@@ -15,11 +15,15 @@ COPY --from=build /opt/venv /opt/venv
 COPY seeds /app/seeds
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
-    LIVEBLOG_DB=/data/liveblog.sqlite3
+    LIVEBLOG_DB=/data/liveblog.sqlite3 \
+    LIVEBLOG_METRICS_LISTEN=0.0.0.0:9090
 WORKDIR /app
 RUN mkdir -p /data && chown liveblog:liveblog /data
 USER liveblog
 VOLUME ["/data"]
+# /metrics for Prometheus; /healthz (what `liveblog-alerts health` asks) fails with 503
+# when polling or delivery has not finished a tick for LIVEBLOG_HEALTH_STALE_SECONDS.
+EXPOSE 9090
 HEALTHCHECK --interval=60s --timeout=10s --start-period=30s --retries=3 \
     CMD ["liveblog-alerts", "health"]
 ENTRYPOINT ["liveblog-alerts"]

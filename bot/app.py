@@ -26,6 +26,8 @@ from bot.matching.calibrate import concept_frequencies
 from bot.matching.holder import IndexHolder
 from bot.matching.lexicon import default_lexicon
 from bot.matching.query import QueryResolver
+from bot.metrics import Metrics
+from bot.ops_server import OpsServer
 from bot.services import Services
 from bot.sources.catalog import resolve_configured
 from bot.sources.directory import SourceDirectory
@@ -82,6 +84,7 @@ async def concept_rarity(storage: Any, clock: Clock) -> dict[str, float]:
 
 async def build_services(app: AppType, settings: Settings, clock: Clock) -> Services:
     storage = await open_storage(settings.liveblog.db)
+    metrics = Metrics(clock, settings.liveblog.health_stale_seconds)
     resolver = QueryResolver(default_lexicon())
     subscriptions_ref: list[SubscriptionService] = []
 
@@ -115,7 +118,15 @@ async def build_services(app: AppType, settings: Settings, clock: Clock) -> Serv
     if retired:
         log.info("%d sources are no longer configured: not polled any more", retired)
     delivery = DeliveryService(
-        storage, messenger, subscriptions, clock, codec, zone, pacer=pacer, directory=directory
+        storage,
+        messenger,
+        subscriptions,
+        clock,
+        codec,
+        zone,
+        pacer=pacer,
+        directory=directory,
+        metrics=metrics,
     )
     digests = DigestService(
         storage,
@@ -127,10 +138,12 @@ async def build_services(app: AppType, settings: Settings, clock: Clock) -> Serv
         window=delivery.window,
         directory=directory,
     )
-    pipeline = AlertPipeline(storage, subscriptions, clock)
+    pipeline = AlertPipeline(storage, subscriptions, clock, metrics)
 
     async def on_report(report: IngestReport) -> None:
         directory.note(report.source)
+        for result in report.changed:
+            metrics.entries.labels(result.status.value).inc()
         await pipeline.on_report(report)
 
     fetcher = Fetcher(origins=OriginMap(settings.liveblog.origins))
@@ -141,6 +154,7 @@ async def build_services(app: AppType, settings: Settings, clock: Clock) -> Serv
         on_report,
         concurrency=settings.liveblog.poll_concurrency,
         follow_hosts=settings.liveblog.follow_hosts,
+        metrics=metrics,
     )
     recovered = await delivery.recover()
     if recovered:
@@ -162,7 +176,26 @@ async def build_services(app: AppType, settings: Settings, clock: Clock) -> Serv
         poller=poller,
         fetcher=fetcher,
         sources=directory,
+        metrics=metrics,
     )
+
+
+def ops_server(services: Services) -> OpsServer | None:
+    """The /metrics and /healthz server, when LIVEBLOG_METRICS_LISTEN asks for one."""
+    listen, metrics = services.settings.liveblog.metrics_listen, services.metrics
+    if listen is None or metrics is None:
+        return None
+
+    async def refresh() -> None:
+        alerts = services.storage.alerts
+        now = services.clock.now()
+        metrics.refresh(
+            await alerts.status_counts(),
+            await alerts.oldest_due(now),
+            await services.storage.sources.list_active(),
+        )
+
+    return OpsServer(metrics, refresh, listen)
 
 
 def schedule_jobs(app: AppType, services: Services, delivery_s: float) -> None:
@@ -212,6 +245,10 @@ def build_application(
     async def post_init(app: AppType) -> None:
         services = await build_services(app, settings, the_clock)
         app.bot_data.services = services
+        server = ops_server(services)
+        if server is not None:
+            await server.start()
+            app.bot_data.ops_server = server
         await set_command_menus(app)
         touch_heartbeat(services)
         if with_jobs:
@@ -219,6 +256,9 @@ def build_application(
         log.info("bot ready as @%s", app.bot.username)
 
     async def post_shutdown(app: AppType) -> None:
+        if app.bot_data.ops_server is not None:
+            await app.bot_data.ops_server.stop()
+            app.bot_data.ops_server = None
         services = app.bot_data.services
         if services is not None:
             if services.poller is not None:

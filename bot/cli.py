@@ -90,13 +90,18 @@ def _devserver(args: argparse.Namespace) -> int:
 
 
 def _health(args: argparse.Namespace) -> int:
-    """Healthy when the running bot touched its heartbeat within the last three minutes."""
+    """Asks the running bot's /healthz when LIVEBLOG_METRICS_LISTEN is set; otherwise
+    healthy when the bot touched its heartbeat file within the last three minutes."""
+    from bot.config import Settings
+
+    settings = Settings()
+    if settings.liveblog.metrics_listen:
+        return _health_http(settings.liveblog.metrics_listen)
     from datetime import UTC, datetime
 
     from bot.app import heartbeat_path
-    from bot.config import Settings
 
-    path = heartbeat_path(Settings())
+    path = heartbeat_path(settings)
     try:
         beat = datetime.fromisoformat(path.read_text().strip())
     except (OSError, ValueError):
@@ -107,6 +112,25 @@ def _health(args: argparse.Namespace) -> int:
         print(f"unhealthy: last heartbeat {age:.0f} s ago", file=sys.stderr)
         return 1
     print(f"healthy: last heartbeat {age:.0f} s ago")
+    return 0
+
+
+def _health_http(listen: str) -> int:
+    import httpx
+
+    from bot.ops_listen import local_url, parse_listen
+
+    url = local_url(*parse_listen(listen)) + "/healthz"
+    try:
+        response = httpx.get(url, timeout=5.0)
+        reason = str(response.json().get("reason", ""))[:300]
+    except (httpx.HTTPError, ValueError, AttributeError) as exc:
+        print(f"unhealthy: {url}: {type(exc).__name__}", file=sys.stderr)
+        return 1
+    if response.status_code != 200:
+        print(f"unhealthy: {reason}", file=sys.stderr)
+        return 1
+    print(f"healthy: {reason}")
     return 0
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.ops_listen import parse_listen
 from bot.sources.origins import parse_origins
 
 OFFICIAL_API_URL = "https://api.telegram.org/bot"
@@ -52,6 +53,18 @@ class LiveblogSettings(BaseSettings):
     private_gap_seconds: float = Field(default=1.05, ge=0.0, le=60)
     group_gap_seconds: float = Field(default=3.1, ge=0.0, le=600)
     button_secret: SecretStr | None = None
+    # HOST:PORT for /metrics and /healthz; unset: no server (the heartbeat file only).
+    metrics_listen: str | None = None
+    # /healthz fails when polling or delivery has not finished a tick for this long.
+    health_stale_seconds: float = Field(default=300.0, ge=10, le=86_400)
+
+    @field_validator("metrics_listen")
+    @classmethod
+    def _valid_listen(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parse_listen(value)
+        return value.strip()
 
     @field_validator("sources", mode="before")
     @classmethod

@@ -11,6 +11,7 @@ from bot.delivery.buttons import ButtonCodec
 from bot.delivery.pipeline import AlertPipeline
 from bot.delivery.service import DeliveryService
 from bot.digest.service import DigestService
+from bot.metrics import Metrics
 from bot.sources.catalog import Catalog
 from bot.sources.directory import SourceDirectory
 from bot.sources.fetch import Fetcher
@@ -32,6 +33,7 @@ class Services:
     digests: DigestService | None = None
     poller: Poller | None = None
     fetcher: Fetcher | None = None
+    metrics: Metrics | None = None
     sources: SourceDirectory = field(
         default_factory=lambda: SourceDirectory(Catalog(()), ())
     )  # the catalog, what is followed, labels

@@ -9,6 +9,7 @@ from typing import Any
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from bot.bounded import BoundedDict
+from bot.ops_server import OpsServer
 from bot.services import Services
 
 # One key per user (or anonymous sender) ever seen must not accumulate: both maps are
@@ -23,6 +24,7 @@ class BotData:
 
     def __init__(self) -> None:
         self.services: Services | None = None
+        self.ops_server: OpsServer | None = None  # /metrics and /healthz, when configured
         self.rate_windows: BoundedDict[Hashable, deque[float]] = BoundedDict(
             MAX_TRACKED, RATE_WINDOW_S
         )

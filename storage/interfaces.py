@@ -251,6 +251,10 @@ class AlertRepository(Protocol):
 
     async def status_counts(self) -> dict[str, int]: ...
 
+    async def oldest_due(self, now: datetime) -> datetime | None:
+        """When the longest-waiting pending alert that is due now became due."""
+        ...
+
 
 class SourceChoiceRepository(Protocol):
     """Which catalog sources reach a chat, and which a subscription is limited to."""

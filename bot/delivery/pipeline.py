@@ -18,6 +18,7 @@ from bot.clock import Clock
 from bot.delivery.changes import material_change
 from bot.delivery.spans import SpanPicker
 from bot.matching.index import TopicIndex
+from bot.metrics import Metrics
 from bot.sources.ingest import IngestReport
 from bot.stories.linker import StoryLinker
 from bot.subscriptions import SubscriptionService
@@ -57,8 +58,15 @@ class AlertPipeline:
     crash), the next sweep (each poll, each poll tick, start-up) finishes it; the
     outbox's one row per (chat, entry) keeps a repeated sweep from duplicating."""
 
-    def __init__(self, storage: Storage, subscriptions: SubscriptionService, clock: Clock) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        subscriptions: SubscriptionService,
+        clock: Clock,
+        metrics: Metrics | None = None,
+    ) -> None:
         self.storage, self.subscriptions, self.clock = storage, subscriptions, clock
+        self.metrics = metrics
         self.stories = StoryLinker(storage)
         self._sweeping = asyncio.Lock()
         self._wanted = False  # a sweep was asked for while one ran: it goes round again
@@ -85,6 +93,8 @@ class AlertPipeline:
                 created += await self._sweep()
             if created:
                 log.info("%d alerts queued", created)
+                if self.metrics is not None:
+                    self.metrics.matches.inc(created)
             return created
 
     async def _sweep(self) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -38,6 +39,7 @@ from bot.delivery.pacing import ChatPacer, SlidingWindow
 from bot.delivery.pipeline import EDIT_WINDOW
 from bot.delivery.policy import plan_delivery
 from bot.delivery.render import AlertView, render_alert, render_batch_parts, to_plain
+from bot.metrics import Metrics
 from bot.sources.catalog import Catalog
 from bot.sources.directory import SourceDirectory
 from bot.subscriptions import SubscriptionService
@@ -77,6 +79,7 @@ class DeliveryService:
         window: SlidingWindow | None = None,
         concurrency: int = 64,
         directory: SourceDirectory | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.storage, self.messenger, self.subscriptions = storage, messenger, subscriptions
         self.clock, self.codec, self.default_zone = clock, codec, default_zone
@@ -86,6 +89,7 @@ class DeliveryService:
         self.directory = directory or SourceDirectory(Catalog(()), ())
         self._busy: set[int] = set()
         self._moved: dict[int, int] = {}
+        self.metrics = metrics
 
     def zone(self, chat: ChatRecord) -> ZoneInfo:
         return chat_zone(chat.timezone, self.default_zone)
@@ -97,6 +101,8 @@ class DeliveryService:
         chats = await self.storage.chats.get_many(chat_ids)
         await asyncio.gather(*(self._guarded(chats[c], stats) for c in chat_ids if c in chats))
         await self.process_edits(stats)
+        if self.metrics is not None:
+            self.metrics.tick_done("delivery")
         return stats
 
     async def _guarded(self, chat: ChatRecord, stats: DeliveryStats) -> None:
@@ -204,6 +210,7 @@ class DeliveryService:
         """One message, paced; on broken markup, once more as plain text."""
         await self.pacer.wait(chat.chat_id, chat.is_private)
         await self.window.acquire()
+        started = time.perf_counter()
         try:
             return await self.messenger.send(chat.chat_id, html, to_plain(html), keyboard)
         except BadMarkup:
@@ -215,6 +222,9 @@ class DeliveryService:
                 return await self.messenger.send(chat.chat_id, None, to_plain(html), keyboard)
             except BadMarkup as exc:
                 raise Rejected(f"unparseable even as plain text: {exc}") from exc
+        finally:
+            if self.metrics is not None:
+                self.metrics.send_seconds.observe(time.perf_counter() - started)
 
     async def _send_single(
         self,
@@ -226,9 +236,7 @@ class DeliveryService:
         stats: DeliveryStats,
         also: dict[int, list[int]],
     ) -> bool:
-        html = render_alert(
-            self.view(alert, entry, subs, chat.language, also), zone, chat.language
-        )
+        html = render_alert(self.view(alert, entry, subs, chat.language, also), zone, chat.language)
         await self.storage.alerts.claim([alert.alert_id])
         try:
             message_id = await self._send(
@@ -241,6 +249,8 @@ class DeliveryService:
         )
         stats.sent_messages += 1
         stats.alerts_sent += 1
+        if self.metrics is not None:
+            self.metrics.delivered(1)
         stats.chats.add(chat.chat_id)
         return True
 
@@ -287,6 +297,8 @@ class DeliveryService:
                 self.clock.now(),
             )
             stats.alerts_sent += len(sent)
+            if self.metrics is not None:
+                self.metrics.delivered(len(sent))
         stats.chats.add(chat.chat_id)
         return True
 
@@ -294,6 +306,29 @@ class DeliveryService:
         self, chat: ChatRecord, alerts: Sequence[AlertRecord], exc: SendError, stats: DeliveryStats
     ) -> bool:
         """Record a failed send; True when the chat's later alerts may still go now."""
+        before = (stats.retried, stats.failed)
+        try:
+            return await self._record_failure(chat, alerts, exc, stats)
+        finally:
+            if self.metrics is not None:
+                retried, failed = stats.retried - before[0], stats.failed - before[1]
+                if not retried and not failed:  # a moved group resends, a gone chat cancels
+                    retried, failed = (
+                        (len(alerts), 0)
+                        if isinstance(exc, ChatMoved)
+                        else (
+                            0,
+                            len(alerts),
+                        )
+                    )
+                if retried:
+                    self.metrics.send_failed(exc, retried, retried=True)
+                if failed:
+                    self.metrics.send_failed(exc, failed, retried=False)
+
+    async def _record_failure(
+        self, chat: ChatRecord, alerts: Sequence[AlertRecord], exc: SendError, stats: DeliveryStats
+    ) -> bool:
         ids = [a.alert_id for a in alerts]
         now = self.clock.now()
         if isinstance(exc, RetryLater):

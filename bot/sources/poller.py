@@ -17,10 +17,12 @@ import asyncio
 import logging
 import random
 import re
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
+from bot.metrics import Metrics
 from bot.sources.catalog import CatalogSource, adhoc_entry
 from bot.sources.detect import parse_links
 from bot.sources.fetch import Fetcher, FetchError
@@ -83,6 +85,7 @@ class Poller:
         rng: random.Random | None = None,
         concurrency: int = CONCURRENCY,
         follow_hosts: frozenset[str] = frozenset(),
+        metrics: Metrics | None = None,
     ) -> None:
         self.storage, self.fetcher, self.clock = storage, fetcher, clock
         self.on_report = on_report
@@ -90,6 +93,7 @@ class Poller:
         self._slots = asyncio.Semaphore(concurrency)
         self.follow_hosts = follow_hosts  # hosts any followed page may be on (besides its own)
         self._running: dict[int, asyncio.Task[IngestReport | None]] = {}
+        self.metrics = metrics
 
     async def tick(self) -> list[asyncio.Task[IngestReport | None]]:
         """Start a poll for every due source that is not already being polled."""
@@ -105,6 +109,8 @@ class Poller:
             self._running[source.source_id] = task
             task.add_done_callback(self._forget(source.source_id))
             started.append(task)
+        if self.metrics is not None:
+            self.metrics.tick_done("poll")
         return started
 
     def _forget(self, source_id: int) -> Callable[[asyncio.Task[IngestReport | None]], None]:
@@ -121,6 +127,7 @@ class Poller:
     async def _guarded(self, source: SourceRecord) -> IngestReport | None:
         # The deadline starts once a slot is free: waiting for one is no fault of the source.
         async with self._slots:
+            started = time.perf_counter()
             try:
                 return await asyncio.wait_for(self.poll(source), POLL_DEADLINE_S)
             except TimeoutError:
@@ -128,6 +135,9 @@ class Poller:
             except Exception as exc:  # one broken source must not take the poller down
                 error = f"internal error: {type(exc).__name__}: {str(exc)[:200]}"
                 await self._failed(source, error, exc)
+            finally:
+                if self.metrics is not None:
+                    self.metrics.polled(source, time.perf_counter() - started)
         return None
 
     async def poll(self, source: SourceRecord) -> IngestReport | None:

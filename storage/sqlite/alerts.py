@@ -249,3 +249,11 @@ class SqliteAlertRepository:
             "SELECT status, COUNT(*) FROM alerts GROUP BY status"
         ) as cursor:
             return {str(row[0]): int(row[1]) for row in await cursor.fetchall()}
+
+    async def oldest_due(self, now: datetime) -> datetime | None:
+        async with self._db.conn.execute(
+            "SELECT MIN(due_at) FROM alerts WHERE status = 'pending' AND due_at <= ?",
+            (to_db(now),),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return from_db(row[0]) if row and row[0] else None

@@ -78,6 +78,7 @@ async def world(
     limits: RateLimits | None = None,
     start: datetime | None = None,
     send_timeout_s: float = 10.0,
+    **settings_extra: Any,
 ) -> AsyncIterator[World]:
     clock = FakeClock(start or berlin(4, 1, 0))
     # Telegram tolerates short bursts in a private chat; a reader typing three commands
@@ -92,7 +93,9 @@ async def world(
                 api_url=telegram.api_url,
                 send_timeout_seconds=send_timeout_s,
             ),
-            liveblog=LiveblogSettings(db=tmp_path / "world.sqlite3", sources=[url]),
+            liveblog=LiveblogSettings(
+                db=tmp_path / "world.sqlite3", sources=[url], **settings_extra
+            ),
         )
         async with running_bot(settings, clock) as app, ChatDriver(telegram.url) as reader:
             the_world = World(telegram, web, reader, clock, liveblog, app)

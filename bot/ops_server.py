@@ -1,0 +1,58 @@
+"""The operators' HTTP endpoint: /metrics (Prometheus text format) and /healthz."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from bot.metrics import Metrics
+from bot.ops_listen import local_url, parse_listen
+
+log = logging.getLogger(__name__)
+
+
+class OpsServer:
+    """Serves on the bot's own event loop; `refresh` reads the database's state."""
+
+    def __init__(
+        self, metrics: Metrics, refresh: Callable[[], Awaitable[None]], listen: str
+    ) -> None:
+        self.metrics, self._refresh = metrics, refresh
+        self.host, self.port = parse_listen(listen)
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def url(self) -> str:
+        return local_url(self.host, self.port)
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/metrics", self._metrics)
+        app.router.add_get("/healthz", self._healthz)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, self.host, self.port).start()
+        self.port = int(self._runner.addresses[0][1])
+        log.info("metrics and health at %s/metrics, %s/healthz", self.url, self.url)
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def _metrics(self, _request: web.Request) -> web.Response:
+        try:
+            await self._refresh()
+        except Exception:  # counters are still worth serving when the database is down
+            log.exception("could not read the outbox and sources for /metrics")
+        body = generate_latest(self.metrics.registry)
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    async def _healthz(self, _request: web.Request) -> web.Response:
+        health = self.metrics.health()
+        return web.json_response(
+            {"ok": health.ok, "reason": health.reason}, status=200 if health.ok else 503
+        )
