@@ -8,6 +8,7 @@ Identical topics share one expression (deduplicated by canonical form).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -250,10 +251,11 @@ class TopicIndex:
         named = sorted((hit[0], t) for t in places if t in hits for hit in hits[t])
         if not named:
             return
+        starts = [first for first, _ in named]
         for k in anaphors(doc):
-            before = [t for first, t in named if first < k]
-            if before:  # the city named last before the reference
-                hits[before[-1]].append((k, k))
+            i = bisect_left(starts, k)  # the city named last before the reference
+            if i:
+                hits[named[i - 1][1]].append((k, k))
 
     def match_document(self, doc: Document) -> list[TopicMatch]:
         hits = self.scan(doc)

@@ -59,3 +59,15 @@ def test_a_city_a_country_lists_is_asked_for_as_the_city() -> None:
     assert index.match(None, "Explosions were heard in Bayrut.")
     assert not index.match(None, "Im Süden des Libanon wird gekämpft.")
     assert resolver.resolve("Libanon").display("de", with_hints=False) == "Libanon"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Berlin will der Ukraine weitere Panzer zur Verfügung stellen.", True),
+        ("Die Niederlande haben F-16-Jets zur Verfügung gestellt.", True),
+        ("Für Gespräche stehe er zur Verfügung.", False),
+    ],
+)
+def test_putting_at_someones_disposal_is_a_delivery(text: str, expected: bool) -> None:
+    assert matches("Waffenlieferungen", text) is expected

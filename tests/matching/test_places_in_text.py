@@ -74,3 +74,14 @@ def test_clauses_split_at_subordinate_clauses_not_at_lists_or_relatives() -> Non
     assert clause["das"] == clause["meldete"]
     assert clause["lwiw"] == clause["meldete"]
     assert clause["c"] == clause["d"]
+
+
+def test_references_in_a_huge_entry_stay_linear() -> None:
+    import time
+
+    index = TopicIndex.build([("q", default_resolver().resolve("Luftangriffe auf Kiew").expr)])
+    text = "In Kiew wurde die Stadt angegriffen, die Hauptstadt meldet: " * 4000
+    started = time.process_time()
+    assert index.match("Kiew", text)
+    # Generous: only a quadratic walk (references times earlier names) would break it.
+    assert time.process_time() - started < 5
