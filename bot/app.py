@@ -16,9 +16,9 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot import texts
 from bot.clock import Clock, SystemClock
-from bot.config import Settings
+from bot.config import LiveblogSettings, Settings
 from bot.delivery.buttons import ButtonCodec, secret_from
-from bot.delivery.pacing import ChatPacer
+from bot.delivery.pacing import ChatPacer, SlidingWindow
 from bot.delivery.pipeline import AlertPipeline
 from bot.delivery.service import DeliveryService
 from bot.digest.service import DigestService
@@ -125,6 +125,7 @@ async def build_services(app: AppType, settings: Settings, clock: Clock) -> Serv
         codec,
         zone,
         pacer=pacer,
+        window=SlidingWindow(settings.liveblog.global_per_second),
         directory=directory,
         metrics=metrics,
     )
@@ -236,6 +237,20 @@ def schedule_jobs(app: AppType, services: Services, delivery_s: float) -> None:
     jq.run_repeating(heartbeat, interval=30, first=30, name="heartbeat")
 
 
+def telegram_limiter(liveblog: LiveblogSettings) -> AIORateLimiter:
+    """PTB's limiter, a safety net behind the bot's own pacing: never stricter than it.
+
+    No retries by default: delivery reschedules on flood control itself. Replies to
+    commands ask for retries per call (handlers/chat.py, REPLY_RETRIES)."""
+    gap = liveblog.group_gap_seconds
+    per_group = 0.0 if gap == 0 else max(20.0, 60 / gap)  # 0: not limited
+    return AIORateLimiter(
+        overall_max_rate=max(30, liveblog.global_per_second + 1),
+        group_max_rate=per_group,
+        max_retries=0,
+    )
+
+
 def build_application(
     settings: Settings, clock: Clock | None = None, with_jobs: bool = True
 ) -> AppType:
@@ -275,9 +290,7 @@ def build_application(
         .base_url(settings.telegram.base_url())
         .context_types(CONTEXT_TYPES)
         .concurrent_updates(PerChatOrder())
-        # No retries by default: delivery reschedules on flood control itself. Replies
-        # to commands ask for retries per call (handlers/chat.py, REPLY_RETRIES).
-        .rate_limiter(AIORateLimiter(max_retries=0))
+        .rate_limiter(telegram_limiter(settings.liveblog))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()

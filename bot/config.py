@@ -52,6 +52,9 @@ class LiveblogSettings(BaseSettings):
     delivery_seconds: float = Field(default=5.0, ge=0.5, le=300)
     private_gap_seconds: float = Field(default=1.05, ge=0.0, le=60)
     group_gap_seconds: float = Field(default=3.1, ge=0.0, le=600)
+    # Messages per second over all chats. Telegram allows about 30 (29 leaves a spare for
+    # clock skew); paid broadcasts and the local stand-in allow more.
+    global_per_second: int = Field(default=29, ge=1, le=1000)
     button_secret: SecretStr | None = None
     # HOST:PORT for /metrics and /healthz; unset: no server (the heartbeat file only).
     metrics_listen: str | None = None

@@ -83,8 +83,9 @@ class DeliveryService:
     ) -> None:
         self.storage, self.messenger, self.subscriptions = storage, messenger, subscriptions
         self.clock, self.codec, self.default_zone = clock, codec, default_zone
-        self.pacer = pacer or ChatPacer()
-        self.window = window or SlidingWindow(GLOBAL_PER_SECOND)
+        # `is None`, not `or`: an empty pacer is falsy (it has a length).
+        self.pacer = pacer if pacer is not None else ChatPacer()
+        self.window = window if window is not None else SlidingWindow(GLOBAL_PER_SECOND)
         self._slots = asyncio.Semaphore(concurrency)
         self.directory = directory or SourceDirectory(Catalog(()), ())
         self._busy: set[int] = set()

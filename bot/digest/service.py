@@ -57,8 +57,9 @@ class DigestService:
         self.storage, self.messenger, self.subscriptions = storage, messenger, subscriptions
         self.directory = directory or SourceDirectory(Catalog(()), ())
         self.clock, self.default_zone = clock, default_zone
-        self.pacer = pacer or ChatPacer()
-        self.window = window or SlidingWindow(29)
+        # `is None`, not `or`: an empty pacer is falsy (it has a length).
+        self.pacer = pacer if pacer is not None else ChatPacer()
+        self.window = window if window is not None else SlidingWindow(29)
 
     def zone(self, chat: ChatRecord) -> ZoneInfo:
         return chat_zone(chat.timezone, self.default_zone)
