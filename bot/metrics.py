@@ -120,7 +120,7 @@ class Metrics:
             "liveblog_tick_age_seconds", "Seconds since the last finished tick", ["job"], registry=r
         )
         self.sent_rate = MinuteRate(clock)
-        self.failures_by_reason: Tally[str] = Tally()
+        self.failures: Tally[tuple[str, bool]] = Tally()  # (reason, retried) since start
         self._source_labels: set[str] = set()
 
     # ------------------------------------------------------------------ recording
@@ -135,7 +135,7 @@ class Metrics:
     def send_failed(self, exc: BaseException, alerts: int, retried: bool) -> None:
         reason = reason_of(exc)
         (self.retried if retried else self.failed).labels(reason).inc(alerts)
-        self.failures_by_reason[reason] += alerts
+        self.failures[reason, retried] += alerts
 
     def source_label(self, source: SourceRecord) -> str:
         label = source.catalog_id or f"source-{source.source_id}"

@@ -1,4 +1,8 @@
-"""/stats for the operators named in LIVEBLOG_ADMIN_IDS: sources' health, the outbox."""
+"""/sources and /stats for the operators named in LIVEBLOG_ADMIN_IDS.
+
+Everyone else gets the ordinary "unknown command" answer: the commands do not exist
+for them (readers switch sources with /quellen, a different view).
+"""
 
 from __future__ import annotations
 
@@ -6,39 +10,86 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot import texts
-from bot.delivery.render import esc
+from bot.ops_report import MAX_LISTED, sources_text, stats_text
+from bot.ops_sources import (
+    add_source,
+    parse_sources_args,
+    pause_source,
+    resume_source,
+    valid_url,
+)
 from handlers.chat import guard, reply
 from handlers.commands import command
 from handlers.context import Context, services
 
 
-async def stats_command(update: Update, context: Context) -> None:
-    """Source health and alert counts; only for configured admin ids."""
+async def _operator(update: Update, context: Context) -> str | None:
+    """The chat's language when an operator asks; None after the unknown-command answer."""
     language = await guard(update, context)
+    if language is None:
+        return None
     user = update.effective_user
+    if user is None or user.id not in services(context).settings.liveblog.admin_ids:
+        await reply(update, context, texts.text(language, "unknown_command"))
+        return None
+    return language
+
+
+async def stats_command(update: Update, context: Context) -> None:
+    """The outbox by status, the oldest due alert's wait, send rate and failures."""
+    language = await _operator(update, context)
     if language is None:
         return
     svc = services(context)
-    if user is None or user.id not in svc.settings.liveblog.admin_ids:
-        await reply(update, context, texts.text(language, "unknown_command"))
-        return
-    lines = ["<b>Sources</b>"]
-    for source in await svc.storage.sources.list_active():
-        state = (
-            "ok" if not source.consecutive_failures else f"{source.consecutive_failures}× failed"
-        )
-        last = source.last_success_at.strftime("%d.%m. %H:%M") if source.last_success_at else "–"
-        lines.append(f"• {esc(source.name or source.url)} – {state}, last success {last}")
-        if source.consecutive_failures and source.last_error:
-            lines.append(f"  <i>{esc(source.last_error[:200])}</i>")
+    now = svc.clock.now()
     counts = await svc.storage.alerts.status_counts()
-    lines.append("")
-    lines.append(
-        "<b>Alerts</b>: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none")
+    oldest = await svc.storage.alerts.oldest_due(now)
+    subscriptions = len(svc.subscriptions.by_id)
+    await reply(
+        update, context, stats_text(language, counts, oldest, now, svc.metrics, subscriptions)
     )
-    lines.append(f"<b>Subscriptions</b>: {len(svc.subscriptions.by_id)} active")
-    await reply(update, context, "\n".join(lines))
+
+
+async def sources_command(update: Update, context: Context) -> None:
+    """List the sources with their health; `add URL`, `pause ID`, `resume ID`."""
+    language = await _operator(update, context)
+    if language is None:
+        return
+    svc = services(context)
+    action = parse_sources_args(list(context.args or []))
+    if action.verb == "add" and action.url is not None:
+        if not valid_url(action.url):
+            answer = texts.text(language, "ops_source_bad_url", url=action.url[:200])
+        else:
+            record = await add_source(
+                svc.storage,
+                svc.sources,
+                action.url,
+                svc.settings.liveblog.poll_seconds,
+                svc.clock.now(),
+            )
+            answer = texts.text(language, "ops_source_added", id=record.source_id, url=record.url)
+    elif action.verb == "pause" and action.source_id is not None:
+        paused = await pause_source(svc.storage, action.source_id)
+        answer = (
+            texts.text(language, "ops_source_unknown", id=action.source_id)
+            if paused is None
+            else texts.text(language, "ops_source_paused", id=action.source_id, count=paused)
+        )
+    elif action.verb == "resume" and action.source_id is not None:
+        resumed = await resume_source(svc.storage, action.source_id)
+        key = "ops_source_resumed" if resumed else "ops_source_unknown"
+        answer = texts.text(language, key, id=action.source_id)
+    elif action.verb == "list":
+        found = await svc.storage.sources.overview(MAX_LISTED + 1)
+        answer = sources_text(
+            language, found[:MAX_LISTED], svc.sources, svc.zone, len(found) > MAX_LISTED
+        )
+    else:
+        answer = texts.text(language, "ops_sources_usage")
+    await reply(update, context, answer)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]  # PTB's generics
     app.add_handler(command(["stats", "status"], stats_command))
+    app.add_handler(command("sources", sources_command))

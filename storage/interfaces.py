@@ -93,6 +93,11 @@ class SourceRepository(Protocol):
 
     async def list_active(self) -> Sequence[SourceRecord]: ...
 
+    async def overview(self, limit: int) -> Sequence[SourceRecord]:
+        """For operators: the active sources and the paused or retired configured ones
+        (not the retired daily pages), active first, at most `limit`."""
+        ...
+
     async def record_success(
         self,
         source_id: int,

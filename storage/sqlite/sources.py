@@ -156,6 +156,15 @@ class SqliteSourceRepository:
             row = await cursor.fetchone()
         return _source(row) if row else None
 
+    async def overview(self, limit: int) -> Sequence[SourceRecord]:
+        async with self._db.conn.execute(
+            f"SELECT {_COLUMNS} FROM sources WHERE active = 1 OR parent_id IS NULL"
+            " ORDER BY active DESC, COALESCE(parent_id, source_id), source_id LIMIT ?",
+            (limit,),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [_source(row) for row in rows]
+
     async def list_active(self) -> Sequence[SourceRecord]:
         async with self._db.conn.execute(
             f"SELECT {_COLUMNS} FROM sources WHERE active = 1 ORDER BY source_id"

@@ -111,5 +111,5 @@ async def test_stats_only_for_configured_admins(
     assert "kenne ich nicht" in refused["text"]
     settings.liveblog.admin_ids = frozenset({3009})
     [stats] = await reader.ask(3009, "/stats", **ANNA)
-    assert "Sources" in stats["text"]
-    assert "Alerts" in stats["text"]
+    assert "Ausgang: leer" in stats["text"]
+    assert "Abos: 0 aktiv" in stats["text"]
