@@ -52,6 +52,7 @@ COMPASS = frozenset(
     {"nord", "sud", "ost", "west", "nordost", "nordwest", "sudost", "sudwest", "zentral"}
     | {"north", "south", "east", "west", "central", "gross", "innen", "alt"}
 )
+_VOWELS = frozenset("aeiouy")
 MIN_COMPOUND_HEAD = 4  # "Gaza|krieg", "Gaza|streifen"; shorter rests are endings, not words
 
 
@@ -139,8 +140,15 @@ def _tail_ok(remainder: str, right: Right, word: str) -> bool:
         return True
     if right is Right.STEM:
         return remainder in STEM_TAILS
-    # NAME: inflected, or the modifier of a compound ("Gaza|streifen").
-    return right is Right.NAME and (remainder in INFLECTIONS or compound_head(remainder))
+    # NAME: inflected, or the modifier of a compound ("Gaza|streifen"). After a short
+    # name ending in a consonant, a rest starting with a vowel is more often a longer
+    # word that only begins like the name ("Krim|inalität") than a compound.
+    if right is not Right.NAME:
+        return False
+    if remainder in INFLECTIONS:
+        return True
+    vowel_joint = remainder[:1] in _VOWELS and word[-1:] not in _VOWELS
+    return compound_head(remainder) and not (vowel_joint and len(word) <= 4)
 
 
 def parse_alias(spec: str) -> Pattern | None:
