@@ -38,14 +38,37 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    setup_logging(logging.INFO, secrets=[token])
+    if (args.webhook is None) != (args.listen is None):
+        print("error: --webhook URL and --listen HOST:PORT go together", file=sys.stderr)
+        return 2
+    import secrets
+
+    configured = settings.telegram.webhook_secret
+    secret = configured.get_secret_value() if configured else secrets.token_urlsafe(32)
+    setup_logging(getattr(logging, settings.liveblog.log_level), secrets=[token, secret])
     from telegram import Update
     from telegram.error import InvalidToken
 
     from bot.app import build_application
 
     try:
-        build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+        app = build_application(settings)
+        if args.webhook is not None:
+            from urllib.parse import urlparse
+
+            from bot.ops_listen import parse_listen
+
+            host, port = parse_listen(args.listen)
+            app.run_webhook(
+                listen=host,
+                port=port,
+                url_path=urlparse(args.webhook).path.lstrip("/"),
+                webhook_url=args.webhook,
+                secret_token=secret,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            app.run_polling(allowed_updates=Update.ALL_TYPES)
     except InvalidToken:
         # PTB's message quotes the token; ours must not.
         print(
@@ -53,7 +76,9 @@ def _run(args: argparse.Namespace) -> int:
         )
         return 2
     except Exception as exc:  # the last word: one line, never a traceback with secrets
-        print(f"error: {type(exc).__name__}: {str(exc).replace(token, '***')}", file=sys.stderr)
+        from bot.logs import redact
+
+        print(f"error: {type(exc).__name__}: {redact(str(exc), [token, secret])}", file=sys.stderr)
         return 1
     return 0
 
@@ -164,7 +189,10 @@ def _ingest(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="liveblog-alerts", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="run the bot (long polling)").set_defaults(func=_run)
+    run = sub.add_parser("run", help="run the bot (long polling unless --webhook)")
+    run.add_argument("--webhook", metavar="URL", help="public URL Telegram POSTs updates to")
+    run.add_argument("--listen", metavar="HOST:PORT", help="where the webhook server listens")
+    run.set_defaults(func=_run)
     sub.add_parser("demo", help="offline demo against the local stand-in").set_defaults(func=_demo)
     sub.add_parser("health", help="exit 0 when the running bot is alive").set_defaults(func=_health)
     match = sub.add_parser("match", help="match a query against entries (JSON lines)")

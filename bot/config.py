@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -25,6 +26,18 @@ class TelegramSettings(BaseSettings):
     # How long an alert's send waits for Telegram's answer. After that the message may or
     # may not have arrived: it is sent again at most once (see bot/delivery/service.py).
     send_timeout_seconds: float = Field(default=10.0, ge=0.1, le=120)
+    # Webhook mode: Telegram sends this in X-Telegram-Bot-Api-Secret-Token and the bot
+    # refuses requests without it. Unset: a random one per start. Never logged.
+    webhook_secret: SecretStr | None = None
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _valid_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("1-256 characters: letters, digits, _ and -")
+        return value
 
     def base_url(self) -> str:
         # PTB appends the token to base_url; accept both ".../bot" and ".../bot/".
@@ -60,6 +73,15 @@ class LiveblogSettings(BaseSettings):
     metrics_listen: str | None = None
     # /healthz fails when polling or delivery has not finished a tick for this long.
     health_stale_seconds: float = Field(default=300.0, ge=10, le=86_400)
+    log_level: str = "INFO"  # DEBUG, INFO, WARNING, ERROR
+
+    @field_validator("log_level")
+    @classmethod
+    def _valid_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level
 
     @field_validator("metrics_listen")
     @classmethod

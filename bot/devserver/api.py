@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 from bot.devserver.html_check import EntityParseError, visible_text
 from bot.devserver.limits import RateLimiter
 from bot.devserver.state import BOT_USER, BotMessage, DevState
+from bot.devserver.webhook import WebhookPusher
 
 MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
@@ -113,6 +115,7 @@ class BotApi:
         self.state = state
         self.limiter = limiter
         self.max_long_poll_s = max_long_poll_s
+        self.webhook = WebhookPusher(state)
         self.methods: dict[str, Callable[[dict[str, Any]], Awaitable[Any]]] = {
             "getme": self.get_me,
             "getupdates": self.get_updates,
@@ -123,8 +126,9 @@ class BotApi:
             "setmycommands": self.set_my_commands,
             "getmycommands": self.get_my_commands,
             "deletemycommands": self.delete_my_commands,
-            "deletewebhook": self.simple_true,
-            "setwebhook": self.simple_true,
+            "deletewebhook": self.delete_webhook,
+            "setwebhook": self.set_webhook,
+            "getwebhookinfo": self.get_webhook_info,
             "close": self.simple_true,
             "logout": self.simple_true,
             "sendchataction": self.simple_true,
@@ -183,7 +187,40 @@ class BotApi:
     async def get_me(self, params: dict[str, Any]) -> dict[str, Any]:
         return BOT_USER
 
+    async def set_webhook(self, params: dict[str, Any]) -> bool:
+        url = str(params.get("url") or "")
+        if not url:  # Telegram: an empty url removes the webhook
+            await self.webhook.stop()
+            return True
+        if not url.startswith(("http://", "https://")):
+            raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided")
+        secret = params.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise ApiError(400, "Bad Request: secret token contains unallowed characters")
+        if params.get("drop_pending_updates") in (True, "true", "True"):
+            self.state.updates.clear()
+        await self.webhook.set(url, str(secret) if secret is not None else None)
+        return True
+
+    async def delete_webhook(self, params: dict[str, Any]) -> bool:
+        await self.webhook.stop()
+        if params.get("drop_pending_updates") in (True, "true", "True"):
+            self.state.updates.clear()
+        return True
+
+    async def get_webhook_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "url": self.webhook.url or "",
+            "has_custom_certificate": False,
+            "pending_update_count": len(self.state.updates),
+        }
+
     async def get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        if self.webhook.url is not None:
+            raise ApiError(
+                409, "Conflict: can't use getUpdates method while webhook is active;"
+                " use deleteWebhook to delete the webhook first"
+            )
         offset = int(params.get("offset") or 0)
         limit = max(1, min(int(params.get("limit") or 100), 100))
         timeout = max(0.0, min(float(params.get("timeout") or 0), self.max_long_poll_s))

@@ -68,6 +68,7 @@ class DevServer:
         return self.url
 
     async def stop(self) -> None:
+        await self.api.webhook.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
