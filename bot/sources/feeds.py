@@ -16,6 +16,7 @@ from bot.sources.htmltext import clean_inline, html_to_text
 from bot.sources.model import Entry, Kind, ParseError, ParseResult
 from bot.sources.textexport import is_notice_title
 from bot.sources.times import parse_iso
+from bot.sources.wellformed import check_strict_xml
 from bot.sources.xmlfeeds import NotSimpleFeed, parse_simple_feed
 
 
@@ -38,12 +39,11 @@ def parse_feed(data: bytes, url: str, charset: str | None = None) -> ParseResult
         return parse_simple_feed(data)
     except NotSimpleFeed:
         pass
-    parsed = feedparser.parse(
-        data,
-        response_headers={"content-location": url}
-        if not charset
-        else {"content-location": url, "content-type": f"text/xml; charset={charset}"},
-    )
+    headers = {"content-location": url}
+    if charset:
+        headers["content-type"] = f"text/xml; charset={charset}"
+    check_strict_xml(data, headers)  # before feedparser's slow loose pass, not after
+    parsed = feedparser.parse(data, response_headers=headers)
     reason = parsed.get("bozo_exception")
     if isinstance(reason, SAXParseException):
         # Broken XML (a truncated download, say): storing what feedparser salvaged
