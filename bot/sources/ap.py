@@ -66,7 +66,7 @@ def parse_ap(data: bytes, url: str, charset: str | None = None) -> ParseResult:
         result.page_title = inline_text(title) or None
     page = urldefrag(url)[0]
     seen: set[str] = set()
-    for post in posts:
+    for post in result.bounded(posts):
         with result.item(post.get("data-post-id")):
             result.add(_post(post, page), seen)
     return result

@@ -57,9 +57,9 @@ def parse_feed(data: bytes, url: str, charset: str | None = None) -> ParseResult
     result = ParseResult("feed")
     result.page_title = clean_inline(parsed.feed.get("title", "")) or None
     if parsed.get("bozo"):
-        result.problems.append(f"feed is not well-formed: {parsed.get('bozo_exception')}")
+        result.note(f"feed is not well-formed: {parsed.get('bozo_exception')}")
     seen: set[str] = set()
-    for item in parsed.entries:
+    for item in result.bounded(parsed.entries):
         with result.item(item.get("id") or item.get("link") or item.get("title")):
             contents = item.get("content") or []
             body = contents[0].get("value", "") if contents else item.get("summary", "")
@@ -100,9 +100,9 @@ def parse_json_feed(data: bytes, url: str, charset: str | None = None) -> ParseR
         raise ParseError("JSON Feed without an 'items' list")
     result = ParseResult("jsonfeed", page_title=str(document.get("title") or "") or None)
     seen: set[str] = set()
-    for item in items:
+    for item in result.bounded(items):
         if not isinstance(item, dict):
-            result.problems.append("an item is not an object: skipped")
+            result.note("an item is not an object: skipped")
             continue
         with result.item(item.get("id") or item.get("url") or item.get("title")):
             result.add(_json_feed_entry(item), seen)

@@ -37,10 +37,10 @@ def is_first_poll(source: SourceRecord) -> bool:
     return source.first_polled_at is None and source.parent_id is None
 
 
-def to_new_entry(entry: Entry, now: datetime, problems: list[str]) -> NewEntry:
+def to_new_entry(entry: Entry, now: datetime, parsed: ParseResult) -> NewEntry:
     published = plausible(entry.published, now)
     if entry.published is not None and published is None:
-        problems.append(f"entry {entry.key!r}: implausible time {entry.published.isoformat()}")
+        parsed.note(f"entry {entry.key!r}: implausible time {entry.published.isoformat()}")
     return NewEntry(
         key=entry.key[:500],
         published_at=published,
@@ -78,7 +78,7 @@ def prepare(
 ) -> tuple[ParseResult, list[NewEntry]]:
     """Parse a fetch and shape its entries for storage: CPU work only, run off the loop."""
     parsed = parse_payload(fetched.body, fetched.url, fetched.content_type, fmt, fetched.charset)
-    return parsed, [to_new_entry(entry, now, parsed.problems) for entry in parsed.entries]
+    return parsed, [to_new_entry(entry, now, parsed) for entry in parsed.entries]
 
 
 async def store_payload(

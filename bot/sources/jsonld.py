@@ -125,7 +125,7 @@ def parse_liveblog_json(
             updates = [updates]
         if not isinstance(updates, list):
             continue
-        for update in updates:
+        for update in result.bounded(updates):
             if not isinstance(update, dict):
                 continue
             with result.item(update.get("@id") or update.get("url") or update.get("headline")):

@@ -139,10 +139,10 @@ def parse_ntv(data: bytes, url: str, charset: str | None = None) -> ParseResult:
         raise ParseError("no n-tv ticker entries ('+++ HH:MM … +++' paragraphs)")
     first_day = ticker_date(json_ld_blocks(root))
     if first_day is None:
-        result.problems.append("no JSON-LD datePublished: entry times unknown")
+        result.note("no JSON-LD datePublished: entry times unknown")
     page = urldefrag(url)[0]
     seen: set[str] = set()
-    for draft, moment in zip(drafts, date_drafts(drafts, first_day), strict=True):
+    for draft, moment in result.bounded(zip(drafts, date_drafts(drafts, first_day), strict=True)):
         with result.item(draft.title[:80]):
             digest = hashlib.sha1(draft.title.encode("utf-8")).hexdigest()[:10]
             day = moment.date().isoformat() if moment else "undated"

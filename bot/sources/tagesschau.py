@@ -105,11 +105,11 @@ def parse_tagesschau(data: bytes, url: str, charset: str | None = None) -> Parse
         raise ParseError("no liveblog entries (div.liveblog--anchor) on the page")
     seen: set[str] = set()
     base = urldefrag(url)[0]
-    for draft in drafts:
+    for draft in result.bounded(drafts):
         with result.item(draft.anchor):
             published: datetime | None = parse_german(draft.time_text, page_day)
             if draft.time_text and published is None:
-                result.problems.append(f"entry {draft.anchor}: unreadable time {draft.time_text!r}")
+                result.note(f"entry {draft.anchor}: unreadable time {draft.time_text!r}")
             kind = Kind.NOTICE if is_notice_title(draft.title) else Kind.NEWS
             entry = Entry(
                 draft.anchor,

@@ -73,11 +73,14 @@ def parse_text_export(data: bytes, url: str, charset: str | None = None) -> Pars
     seen: set[str] = set()
     stamp, published, pending_title = "", None, None
     for line in chunks[first_time:]:
+        if result.full:  # the rest is left unread (lines are not entries: counted as one)
+            result.left_out()
+            break
         if _TIME_LINE.match(line):
             stamp = line
             published = parse_german(line, page_day)
             if published is None:
-                result.problems.append(f"unreadable time line {line!r}")
+                result.note(f"unreadable time line {line!r}")
             elif page_day is None:
                 page_day = published.date()
             pending_title = None

@@ -80,7 +80,7 @@ def parse_simple_feed(data: bytes) -> ParseResult:
         if channel is None:
             raise NotSimpleFeed("rss without channel")
         result.page_title = clean_inline(_text(channel.find("title"))) or None
-        for item in channel.iterfind("item"):
+        for item in result.bounded(channel.iterfind("item")):
             with result.item(_text(item.find("guid")) or _text(item.find("link"))):
                 title, link = _text(item.find("title")), _text(item.find("link")).strip() or None
                 body = _text(item.find(CONTENT)) or _text(item.find("description"))
@@ -91,7 +91,7 @@ def parse_simple_feed(data: bytes) -> ParseResult:
         return result
     if root.tag == f"{ATOM}feed":
         result.page_title = clean_inline(_text(root.find(f"{ATOM}title"))) or None
-        for item in root.iterfind(f"{ATOM}entry"):
+        for item in result.bounded(root.iterfind(f"{ATOM}entry")):
             with result.item(_text(item.find(f"{ATOM}id"))):
                 title = _text(item.find(f"{ATOM}title"))
                 links = item.findall(f"{ATOM}link")
