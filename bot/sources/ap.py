@@ -18,6 +18,7 @@ from bot.sources.htmltext import clean_inline, element_text, inline_text
 from bot.sources.model import Entry, Kind, ParseError, ParseResult
 from bot.sources.tagesschau import parse_document
 from bot.sources.textexport import is_notice_title
+from bot.sources.times import sane
 
 POST_TAG = "bsp-liveblog-post"
 
@@ -27,7 +28,7 @@ def epoch_ms(value: object) -> datetime | None:
     if not text.isdigit() or len(text) > 15:
         return None
     try:
-        return datetime.fromtimestamp(int(text) / 1000, UTC)
+        return sane(datetime.fromtimestamp(int(text) / 1000, UTC))
     except (OverflowError, OSError, ValueError):
         return None
 

@@ -13,6 +13,15 @@ _GERMAN = re.compile(
 )
 _DATE_ONLY = re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})")
 FUTURE_TOLERANCE = timedelta(days=1)
+# Years a page may claim at all. Outside them an adapter's own arithmetic (the previous
+# day after a clock wrap, a time zone change) overflows datetime: "9999-12-31T23:30-05:00"
+# as n-tv's datePublished raised OverflowError out of the adapter, every poll.
+SANE_YEARS = range(1900, 3000)
+
+
+def sane(moment: datetime | None) -> datetime | None:
+    """`moment`, or None when its year is one no liveblog writes."""
+    return moment if moment is not None and moment.year in SANE_YEARS else None
 
 
 def local(day: date, clock: time, zone: ZoneInfo = BERLIN) -> datetime:
@@ -33,7 +42,7 @@ def parse_german(text: str, default_day: date | None = None) -> datetime | None:
             day = default_day
         else:
             return None
-        return local(day, time(int(match.group("H")), int(match.group("M"))))
+        return sane(local(day, time(int(match.group("H")), int(match.group("M")))))
     except ValueError:
         return None
 
@@ -43,9 +52,10 @@ def parse_german_date(text: str) -> date | None:
     if not match:
         return None
     try:
-        return date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
+        day = date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
     except ValueError:
         return None
+    return day if day.year in SANE_YEARS else None
 
 
 def parse_iso(text: object) -> datetime | None:
@@ -62,7 +72,7 @@ def parse_iso(text: object) -> datetime | None:
             return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=BERLIN)
-    return moment
+    return sane(moment)
 
 
 def plausible(moment: datetime | None, now: datetime | None = None) -> datetime | None:

@@ -16,7 +16,7 @@ from lxml import etree
 from bot.sources.htmltext import clean_inline, html_to_text
 from bot.sources.model import Entry, Kind, ParseResult
 from bot.sources.textexport import is_notice_title
-from bot.sources.times import parse_iso
+from bot.sources.times import parse_iso, sane
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
@@ -37,7 +37,7 @@ def _rfc822(text: str) -> datetime | None:
         moment = parsedate_to_datetime(text.strip())
     except (TypeError, ValueError, IndexError):
         return parse_iso(text)
-    return moment if moment.tzinfo else None
+    return sane(moment) if moment.tzinfo else None
 
 
 def _key(*parts: object) -> str:

@@ -98,6 +98,16 @@ async def attach_to_story(conn: aiosqlite.Connection, alert: NewAlert, now: date
     if row is None:
         return False
     alert_id, message_id = int(row[0]), row[1]
+    # Only another outlet's report joins: an entry from a source the alert already shows
+    # (its own, or one already added) is that source's next news, never folded away.
+    async with conn.execute(
+        "SELECT 1 FROM entries n JOIN entries e ON e.source_id = n.source_id"
+        " WHERE n.entry_id = ? AND (e.entry_id = (SELECT entry_id FROM alerts WHERE alert_id = ?)"
+        " OR e.entry_id IN (SELECT entry_id FROM alert_also WHERE alert_id = ?)) LIMIT 1",
+        (alert.entry_id, alert_id, alert_id),
+    ) as cursor:
+        if await cursor.fetchone() is not None:
+            return False
     await conn.execute(
         "INSERT INTO alert_also (alert_id, entry_id, created_at) VALUES (?, ?, ?)"
         " ON CONFLICT (alert_id, entry_id) DO NOTHING",
