@@ -6,10 +6,21 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot import texts
+from bot.delivery.fit import shorten
 from handlers.chat import chat_language, guard, reply
 from handlers.commands import command
 from handlers.context import Context, services
 from handlers.topics import catalog_keyboard
+
+# The catalog is the operator's data and may be long: each label and the whole list are
+# capped (escaped units), so the welcome and the help keep their markup at any size.
+LABEL_UNITS = 80
+WELCOME_LIST_UNITS = 1500
+HELP_LIST_UNITS = 500
+
+
+def followed_list(labels: list[str], separator: str, units: int) -> str:
+    return shorten(separator.join(shorten(label, LABEL_UNITS) for label in labels), units)
 
 
 async def start(update: Update, context: Context) -> None:
@@ -28,7 +39,8 @@ async def start(update: Update, context: Context) -> None:
     name = (user.first_name if user else None) or chat.title or ""
     key = "start_again" if known is not None else "start"
     _header, keyboard = await catalog_keyboard(context, chat.id, language, 0)
-    listed = "\n".join(f"• {label}" for label in svc.sources.followed_labels(language))
+    labels = svc.sources.followed_labels(language)
+    listed = followed_list([f"• {label}" for label in labels], "\n", WELCOME_LIST_UNITS)
     sources = listed or texts.text(language, "sources_none")
     await reply(update, context, texts.text(language, key, name=name, sources=sources), keyboard)
 
@@ -39,7 +51,7 @@ async def help_command(update: Update, context: Context) -> None:
         return
     language = await chat_language(update, context)
     labels = services(context).sources.followed_labels(language)
-    sources = ", ".join(labels) or texts.text(language, "sources_none")
+    sources = followed_list(labels, ", ", HELP_LIST_UNITS) or texts.text(language, "sources_none")
     await reply(update, context, texts.text(language, "help", sources=sources))
 
 

@@ -26,6 +26,7 @@ from handlers.topics import catalog_keyboard
 MAX_PENDING = 1000
 LIST_NAME_UNITS = 80  # 25 names of this size and the settings fit one message
 FORM_UNITS = 1500  # "I look for: …" (a query's expanded form)
+SOURCES_UNITS = 400  # the catalog's labels in /list and in answers (a catalog may be long)
 
 
 @dataclass(frozen=True)
@@ -148,11 +149,11 @@ async def subscribe_with_sources(
     query, refs = split_source_refs(text)
     limit, unknown = svc.sources.resolve_refs(refs)
     if unknown:
-        names = ", ".join(f"@{e.outlet}" for e in svc.sources.followed) or "–"
+        names = shorten(", ".join(f"@{e.outlet}" for e in svc.sources.followed), SOURCES_UNITS)
         await reply(
             update,
             context,
-            texts.text(language, "source_unknown", name=quote(unknown[0]), names=names),
+            texts.text(language, "source_unknown", name=quote(unknown[0]), names=names or "–"),
         )
         return
     outcome = await svc.subscriptions.subscribe(
@@ -165,7 +166,8 @@ async def subscribe_with_sources(
     await _answer(update, context, chat_id, outcome, language, suffix)
     if limit and outcome.subscription is not None and outcome.status in {"added", "exists"}:
         names = source_names(svc.sources, limit, language)
-        await reply(update, context, texts.text(language, "subscribed_sources", sources=names))
+        shown = shorten(names, SOURCES_UNITS)
+        await reply(update, context, texts.text(language, "subscribed_sources", sources=shown))
 
 
 @route("conf")
@@ -199,7 +201,7 @@ async def sources_line(svc: Services, chat_id: int, language: str) -> str:
             shown += " (" + ", ".join(e.label(language) for e in svc.sources.followed) + ")"
     else:
         shown = source_names(svc.sources, kept, language) or "–"
-    return texts.text(language, "list_sources", sources=shown)
+    return texts.text(language, "list_sources", sources=shorten(shown, SOURCES_UNITS))
 
 
 def _mode_name(language: str, mode: str) -> str:
