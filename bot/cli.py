@@ -45,7 +45,11 @@ def _run(args: argparse.Namespace) -> int:
 
     configured = settings.telegram.webhook_secret
     secret = configured.get_secret_value() if configured else secrets.token_urlsafe(32)
-    setup_logging(getattr(logging, settings.liveblog.log_level), secrets=[token, secret])
+    setup_logging(
+        getattr(logging, settings.liveblog.log_level),
+        secrets=[token, secret],
+        json_lines=settings.liveblog.log_json,
+    )
     from telegram import Update
     from telegram.error import InvalidToken
 

@@ -74,6 +74,7 @@ class LiveblogSettings(BaseSettings):
     # /healthz fails when polling or delivery has not finished a tick for this long.
     health_stale_seconds: float = Field(default=300.0, ge=10, le=86_400)
     log_level: str = "INFO"  # DEBUG, INFO, WARNING, ERROR
+    log_json: bool = False  # one JSON object per log line, for log shippers
 
     @field_validator("log_level")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable
 
@@ -43,9 +44,35 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def setup_logging(level: int = logging.INFO, secrets: list[str] | None = None) -> None:
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line (log shippers parse it). RedactSecrets runs first, so
+    the message and the traceback are already redacted text here."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}",
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = record.stack_info
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def setup_logging(
+    level: int = logging.INFO, secrets: list[str] | None = None, json_lines: bool = False
+) -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(
+        JsonFormatter()
+        if json_lines
+        else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
     handler.addFilter(RedactSecrets(secrets or []))
     root = logging.getLogger()
     root.handlers[:] = [handler]

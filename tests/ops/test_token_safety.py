@@ -5,6 +5,7 @@ commands, flood control and a blocked chat, by long polling and by webhook: the 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import socket
 import sys
@@ -30,7 +31,9 @@ def free_port() -> int:
 
 
 @asynccontextmanager
-async def bot_process(tmp_path: Path, server: DevServer, *args: str) -> AsyncIterator[None]:
+async def bot_process(
+    tmp_path: Path, server: DevServer, *args: str, **extra: str
+) -> AsyncIterator[None]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "LIVEBLOG_"))}
     env.update(
         TELEGRAM_BOT_TOKEN=TOKEN,
@@ -40,6 +43,7 @@ async def bot_process(tmp_path: Path, server: DevServer, *args: str) -> AsyncIte
         LIVEBLOG_SOURCES="",  # nothing from the internet
         LIVEBLOG_LOG_LEVEL="DEBUG",
         LIVEBLOG_ADMIN_IDS=str(ADMIN),
+        **extra,
     )
     with (tmp_path / "stdout").open("wb") as out, (tmp_path / "stderr").open("wb") as err:
         process = await asyncio.create_subprocess_exec(
@@ -90,10 +94,14 @@ async def test_polling_session_never_writes_the_token(tmp_path: Path) -> None:
     async with (
         DevServer(max_long_poll_s=0.5) as server,
         ChatDriver(server.url) as reader,
-        bot_process(tmp_path, server),
+        bot_process(tmp_path, server, LIVEBLOG_LOG_JSON="true"),
     ):
         await session(reader)
     assert_no_secret(tmp_path)
+    lines = (tmp_path / "stderr").read_text().splitlines()
+    records = [json.loads(line) for line in lines]  # every line is one JSON object
+    assert {"DEBUG", "INFO"} <= {r["level"] for r in records}
+    assert {"time", "level", "logger", "message"} <= set(records[0])
 
 
 async def test_webhook_session_checks_the_secret_and_never_writes_it(tmp_path: Path) -> None:
