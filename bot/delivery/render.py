@@ -163,8 +163,10 @@ def _link(url: str | None, label: str) -> str:
     if not url or not url.startswith(("http://", "https://")):
         return ""
     href = html.escape(url, quote=True)
-    if size(href) > URL_UNITS or clean(url) != url:
-        return ""  # too long to show, or holding characters no link may hold
+    if size(href) > URL_UNITS or clean(url) != url or any(c.isspace() for c in url):
+        # Too long to show, or holding characters no link may hold: a raw space or line
+        # break in an href makes Telegram refuse the message's markup ("Wrong HTTP URL").
+        return ""
     return f'<a href="{href}">{esc(label)}</a>'
 
 
