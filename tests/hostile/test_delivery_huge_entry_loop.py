@@ -9,6 +9,7 @@ in-place change under the thread's feet).
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -55,13 +56,23 @@ async def test_a_topic_added_while_matching_runs_is_not_lost(tmp_path: Path) -> 
         assert (await svc.subscriptions.subscribe(9400, "Kiew")).status == "added"
         started = holder.builds
 
+        under_way, release = threading.Event(), threading.Event()
+
         def slow_match(index: object) -> int:
+            # The read holds its thread until the addition is decided: an event, not a
+            # race against how fast 4,000 sentences happen to be matched.
+            under_way.set()
+            release.wait(timeout=30)
             return len(index.match("Kiew", "Kiew. " * 4_000))  # type: ignore[attr-defined]
 
-        reading = holder.read(slow_match)
+        reading = asyncio.ensure_future(holder.read(slow_match))
+        assert await asyncio.to_thread(under_way.wait, 30)
         # "Kiew" is known to the automaton: on its own it would be added in place.
-        adding = svc.subscriptions.subscribe(9401, "Kiew")
-        found, outcome = await asyncio.gather(reading, adding)
+        try:
+            outcome = await svc.subscriptions.subscribe(9401, "Kiew")
+        finally:
+            release.set()
+        found = await reading
         assert found == 1
         assert outcome.status == "added"
         assert holder.builds > started  # the addition became a rebuild: nothing changed in place
