@@ -14,12 +14,17 @@ import re
 import time
 from pathlib import Path
 
+import pytest
+
 from bot.matching.index import TopicIndex
 from bot.recent import SAMPLE_ENTRIES
 from bot.sources.samples import sample_entries
 from storage.records import NewEntry
 from tests.delivery.world import World, berlin, world
 from tests.hostile.loop_probe import LoopProbe
+
+# Wall-clock bounds: run alone, after the parallel part of the suite (see Makefile).
+pytestmark = pytest.mark.timing
 
 ENTRIES = 2000
 LAG_BOUND_S = 0.25

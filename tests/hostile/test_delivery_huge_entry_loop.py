@@ -14,10 +14,15 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.sources.model import content_hash
 from storage.records import NewEntry
 from tests.delivery.world import world
 from tests.hostile.loop_probe import LoopProbe
+
+# Wall-clock bounds: run alone, after the parallel part of the suite (see Makefile).
+pytestmark = pytest.mark.timing
 
 CHATS = 50
 LAG_BOUND_S = 0.25

@@ -31,6 +31,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pydantic import SecretStr
 
 from bot.clock import FakeClock
@@ -44,6 +45,9 @@ from tests.conftest import TOKEN
 from tests.delivery.world import PAGE, berlin
 from tests.hostile.day_world import Backstage, HostileSources, backstage
 from tests.hostile.loop_probe import LoopProbe
+
+# Wall-clock bounds: run alone, after the parallel part of the suite (see Makefile).
+pytestmark = pytest.mark.timing
 
 CHATS = int(os.environ.get("HOSTILE_DAY_CHATS", "500"))
 SUBSCRIPTIONS = 25

@@ -14,6 +14,9 @@ from bot.sources.feeds import parse_feed
 from bot.sources.model import ParseError
 from bot.sources.wellformed import SLOW_PATH_ITEMS
 
+# Wall-clock bounds: run alone, after the parallel part of the suite (see Makefile).
+pytestmark = pytest.mark.timing
+
 
 def _items(n: int) -> bytes:
     return b"".join(

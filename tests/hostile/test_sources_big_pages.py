@@ -19,6 +19,9 @@ from bot.sources.links import MAX_LINKS, unique_links
 from tests.hostile.loop_probe import LoopProbe
 from tests.hostile.sources_world import SourceWorld, source_world
 
+# Wall-clock bounds: run alone, after the parallel part of the suite (see Makefile).
+pytestmark = pytest.mark.timing
+
 LAG_BOUND_S = 0.25
 
 

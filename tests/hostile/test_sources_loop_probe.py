@@ -5,7 +5,12 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
+
 from tests.hostile.loop_probe import LoopProbe
+
+# Wall-clock bounds: run alone, after the parallel part of the suite (see Makefile).
+pytestmark = pytest.mark.timing
 
 BLOCK_S = 0.3
 

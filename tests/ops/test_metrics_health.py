@@ -17,6 +17,9 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.metrics import Metrics
 from tests.delivery.world import World, berlin, world
 
+# Wall-clock bounds: run alone, after the parallel part of the suite (see Makefile).
+pytestmark = pytest.mark.timing
+
 ANNA = 4201
 DE = {"first_name": "Anna", "language_code": "de"}
 
