@@ -52,16 +52,16 @@ _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
 
 # Words every news report uses, whatever the event: they must not make two stories alike.
 _REPORTING_WORDS = (
-        "sagte sagt sagten erklärte erklärt teilte mit mitteilte angaben nach zufolge laut "
-        "hieß heißt berichtete berichtet meldete meldet demnach zunächst bislang bisher "
-        "weiterer weitere weiteren erneut heute gestern morgen nacht uhr seit bei einem einer "
-        "sich man kein keine keinen mindestens rund etwa knapp mehrere viele dabei damit "
-        "dies diese dieser diesem dieses worden sei seien habe hätten hatte hatten "
-        "said says told according reported reports officials official after before also "
-        "would could will has had have its their his her they them this that these those "
-        "at least about some more than other one two three early late on monday tuesday "
-        "wednesday thursday friday saturday sunday montag dienstag mittwoch donnerstag "
-        "freitag samstag sonntag"
+    "sagte sagt sagten erklärte erklärt teilte mit mitteilte angaben nach zufolge laut "
+    "hieß heißt berichtete berichtet meldete meldet demnach zunächst bislang bisher "
+    "weiterer weitere weiteren erneut heute gestern morgen nacht uhr seit bei einem einer "
+    "sich man kein keine keinen mindestens rund etwa knapp mehrere viele dabei damit "
+    "dies diese dieser diesem dieses worden sei seien habe hätten hatte hatten "
+    "said says told according reported reports officials official after before also "
+    "would could will has had have its their his her they them this that these those "
+    "at least about some more than other one two three early late on monday tuesday "
+    "wednesday thursday friday saturday sunday montag dienstag mittwoch donnerstag "
+    "freitag samstag sonntag"
 )
 _REPORTING = frozenset(fold(w) for w in _REPORTING_WORDS.split())
 _STOP = GERMAN | ENGLISH | _REPORTING
