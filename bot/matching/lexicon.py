@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -13,12 +12,12 @@ from typing import Any
 from bot.matching.expr import Clause, RoleAlias, Term, TopicExpr
 from bot.matching.normalize import fold
 from bot.matching.patterns import Pattern, Right, english_forms, name_patterns, parse_alias
+from bot.seeds import seed_path
 
 # Concepts whose plain one-word aliases are names of places: they take adjective and
 # demonym forms and start compounds ("Gaza" → Gazastreifen, israelische, Kiewer).
 PLACE_KINDS = frozenset({"place", "country"})
 
-SOURCE_TREE_PATH = Path(__file__).resolve().parents[2] / "seeds" / "topics.toml"
 # More lexicon files (one per news domain) in topics.d/ beside the main file, read
 # after it in name order; an id defined twice is an error.
 EXTRA_DIR = "topics.d"
@@ -27,12 +26,7 @@ OTHER_THEME = "other"
 
 def default_path() -> Path:
     """LIVEBLOG_LEXICON, else the source tree's seeds/, else ./seeds/ (the Docker image)."""
-    configured = os.environ.get("LIVEBLOG_LEXICON")
-    if configured:
-        return Path(configured)
-    if SOURCE_TREE_PATH.exists():
-        return SOURCE_TREE_PATH
-    return Path("seeds") / "topics.toml"
+    return seed_path("LIVEBLOG_LEXICON", "topics.toml")
 
 
 class LexiconError(ValueError):

@@ -15,7 +15,6 @@ its adjective form ("Essener").
 
 from __future__ import annotations
 
-import os
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,8 +24,8 @@ from pathlib import Path
 from bot.matching.expr import Term
 from bot.matching.normalize import WORD, fold, tokenize
 from bot.matching.patterns import INFLECTIONS, Pattern, Right, name_patterns, parse_alias
+from bot.seeds import seed_path
 
-SOURCE_TREE_PATH = Path(__file__).resolve().parents[2] / "seeds" / "places.tsv"
 # Words before a guarded name that make it a place: "in Essen", "aus Essen", "near Nice".
 PLACE_PREPOSITIONS = ("in", "aus", "nach", "bei", "near", "from")
 MAX_NAME_WORDS = 5
@@ -35,12 +34,7 @@ _ENDINGS = sorted((e for e in INFLECTIONS if e), key=len, reverse=True)
 
 def default_path() -> Path:
     """LIVEBLOG_PLACES, else the source tree's seeds/, else ./seeds/ (the Docker image)."""
-    configured = os.environ.get("LIVEBLOG_PLACES")
-    if configured:
-        return Path(configured)
-    if SOURCE_TREE_PATH.exists():
-        return SOURCE_TREE_PATH
-    return Path("seeds") / "places.tsv"
+    return seed_path("LIVEBLOG_PLACES", "places.tsv")
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,6 @@ sources, and subscriptions are limited to sources, by catalog id.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -19,7 +18,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-SOURCE_TREE_PATH = Path(__file__).resolve().parents[2] / "seeds" / "sources.toml"
+from bot.seeds import seed_path
+
 ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,29}$")
 MAX_SOURCES = 200  # a catalog is a short list readers scroll through
 DEFAULT_FOLLOW_PATTERN = r"/newsticker/liveblog-ukraine-[a-z0-9-]+\.html"  # a whole path
@@ -31,12 +31,7 @@ class CatalogError(ValueError):
 
 def default_path() -> Path:
     """LIVEBLOG_CATALOG, else the source tree's seeds/, else ./seeds/ (the Docker image)."""
-    configured = os.environ.get("LIVEBLOG_CATALOG")
-    if configured:
-        return Path(configured)
-    if SOURCE_TREE_PATH.exists():
-        return SOURCE_TREE_PATH
-    return Path("seeds") / "sources.toml"
+    return seed_path("LIVEBLOG_CATALOG", "sources.toml")
 
 
 @dataclass(frozen=True, slots=True)
