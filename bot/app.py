@@ -129,6 +129,7 @@ async def build_services(app: AppType, settings: Settings, clock: Clock) -> Serv
         window=SlidingWindow(settings.liveblog.global_per_second),
         directory=directory,
         metrics=metrics,
+        paid_window=paid_window(settings.liveblog),
     )
     digests = DigestService(
         storage,
@@ -180,6 +181,19 @@ async def build_services(app: AppType, settings: Settings, clock: Clock) -> Serv
         sources=directory,
         metrics=metrics,
     )
+
+
+def paid_window(liveblog: LiveblogSettings) -> SlidingWindow | None:
+    """The pace of paid alert broadcasts, when the operator turned them on (they cost
+    Stars: one line at start-up says so)."""
+    if not liveblog.paid_broadcast:
+        return None
+    log.info(
+        "paid broadcasts are on: alerts go with allow_paid_broadcast at up to %d/s "
+        "(Telegram charges 0.1 Stars per message above the free 30/s)",
+        liveblog.paid_broadcast_per_second,
+    )
+    return SlidingWindow(liveblog.paid_broadcast_per_second)
 
 
 def ops_server(services: Services) -> OpsServer | None:

@@ -97,12 +97,18 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _devserver(args: argparse.Namespace) -> int:
     from bot.devserver import DevServer
+    from bot.devserver.limits import RateLimits
     from bot.logs import setup_logging
 
     setup_logging(logging.INFO)
+    limits = RateLimits(
+        paid_per_s=args.paid_per_second,
+        private_burst=args.private_burst,
+        enabled=not args.no_limits,
+    )
 
     async def serve() -> None:
-        server = DevServer(host="127.0.0.1", port=args.port)
+        server = DevServer(limits, host="127.0.0.1", port=args.port)
         await server.start()
         print(
             f"Bot API stand-in at {server.api_url}  (control API at {server.url}/control)",
@@ -214,8 +220,23 @@ def build_parser() -> argparse.ArgumentParser:
     topics = sub.add_parser("topics", help="list the topic catalog")
     topics.add_argument("--lang", choices=["de", "en"], default="de")
     topics.set_defaults(func=_topics)
+    from bot.devserver.limits import RateLimits
+
     dev = sub.add_parser("devserver", help="run the local Bot API stand-in")
     dev.add_argument("--port", type=int, default=8081)
+    dev.add_argument(
+        "--paid-per-second",
+        type=int,
+        default=RateLimits().paid_per_s,
+        help="overall limit for messages sent with allow_paid_broadcast (free ones: 30/s)",
+    )
+    dev.add_argument(
+        "--private-burst",
+        type=int,
+        default=RateLimits().private_burst,
+        help="messages a private chat may get at once (1: a strict 1/s)",
+    )
+    dev.add_argument("--no-limits", action="store_true", help="answer no 429 at all")
     dev.set_defaults(func=_devserver)
     return parser
 

@@ -68,6 +68,12 @@ class LiveblogSettings(BaseSettings):
     # Messages per second over all chats. Telegram allows about 30 (29 leaves a spare for
     # clock skew); paid broadcasts and the local stand-in allow more.
     global_per_second: int = Field(default=29, ge=1, le=1000)
+    # Paid broadcasts (Bot API 7.11, allow_paid_broadcast): alerts may pass the free ~30/s,
+    # up to Telegram's 1,000/s, for 0.1 Stars per message above the free amount. Off by
+    # default: it costs money. On, alert sends (not command replies, digests or edits)
+    # pay and are paced at paid_broadcast_per_second; 990 leaves a spare for clock skew.
+    paid_broadcast: bool = False
+    paid_broadcast_per_second: int = Field(default=990, ge=1, le=1000)
     button_secret: SecretStr | None = None
     # HOST:PORT for /metrics and /healthz; unset: no server (the heartbeat file only).
     metrics_listen: str | None = None

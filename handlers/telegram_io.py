@@ -94,7 +94,12 @@ class TelegramMessenger:
         self.send_timeout_s = send_timeout_s
 
     async def send(
-        self, chat_id: int, html: str | None, text: str, keyboard: Keyboard | None = None
+        self,
+        chat_id: int,
+        html: str | None,
+        text: str,
+        keyboard: Keyboard | None = None,
+        paid: bool = False,
     ) -> int:
         try:
             message = await self.bot.send_message(
@@ -103,6 +108,8 @@ class TelegramMessenger:
                 parse_mode=ParseMode.HTML if html is not None else None,
                 link_preview_options=NO_PREVIEW,
                 reply_markup=markup(keyboard),
+                # None, not False: an unpaid send looks exactly as before paid broadcasts.
+                allow_paid_broadcast=True if paid else None,
                 read_timeout=self.send_timeout_s,
             )
         except Exception as exc:  # every failure becomes a domain error the sender handles

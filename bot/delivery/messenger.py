@@ -66,9 +66,15 @@ class NotModified(SendError):
 
 class Messenger(Protocol):
     async def send(
-        self, chat_id: int, html: str | None, text: str, keyboard: Keyboard | None = None
+        self,
+        chat_id: int,
+        html: str | None,
+        text: str,
+        keyboard: Keyboard | None = None,
+        paid: bool = False,
     ) -> int:
-        """Send `html` (or, when None, the plain `text`); returns the message id."""
+        """Send `html` (or, when None, the plain `text`); returns the message id.
+        `paid`: a paid broadcast, allowed past the free overall rate (costs Stars)."""
         ...
 
     async def edit(

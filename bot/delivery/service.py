@@ -80,12 +80,17 @@ class DeliveryService:
         concurrency: int = 64,
         directory: SourceDirectory | None = None,
         metrics: Metrics | None = None,
+        paid_window: SlidingWindow | None = None,
     ) -> None:
         self.storage, self.messenger, self.subscriptions = storage, messenger, subscriptions
         self.clock, self.codec, self.default_zone = clock, codec, default_zone
         # `is None`, not `or`: an empty pacer is falsy (it has a length).
         self.pacer = pacer if pacer is not None else ChatPacer()
         self.window = window if window is not None else SlidingWindow(GLOBAL_PER_SECOND)
+        # Paid broadcasts (LIVEBLOG_PAID_BROADCAST): alert sends pay Stars and keep to this
+        # window instead. Edits cannot be paid for and stay on the free `window`, as do
+        # digests and command replies.
+        self.paid_window = paid_window
         self._slots = asyncio.Semaphore(concurrency)
         self.directory = directory or SourceDirectory(Catalog(()), ())
         self._busy: set[int] = set()
@@ -209,18 +214,20 @@ class DeliveryService:
     # ------------------------------------------------------------------ sending
     async def _send(self, chat: ChatRecord, html: str, keyboard: Keyboard | None) -> int:
         """One message, paced; on broken markup, once more as plain text."""
+        paid = self.paid_window is not None
+        window = self.paid_window if self.paid_window is not None else self.window
         await self.pacer.wait(chat.chat_id, chat.is_private)
-        await self.window.acquire()
+        await window.acquire()
         started = time.perf_counter()
         try:
-            return await self.messenger.send(chat.chat_id, html, to_plain(html), keyboard)
+            return await self.messenger.send(chat.chat_id, html, to_plain(html), keyboard, paid)
         except BadMarkup:
             log.warning(
                 "chat %s: Telegram rejected our HTML; resending as plain text", chat.chat_id
             )
-            await self.window.acquire()
+            await window.acquire()
             try:
-                return await self.messenger.send(chat.chat_id, None, to_plain(html), keyboard)
+                return await self.messenger.send(chat.chat_id, None, to_plain(html), keyboard, paid)
             except BadMarkup as exc:
                 raise Rejected(f"unparseable even as plain text: {exc}") from exc
         finally:

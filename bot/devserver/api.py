@@ -54,6 +54,7 @@ _JSON_FIELDS = frozenset(
         "disable_web_page_preview",
         "protect_content",
         "reply_parameters",
+        "allow_paid_broadcast",
     }
 )
 
@@ -90,6 +91,12 @@ def _check_markup(markup: Any) -> dict[str, Any] | None:
             if data is not None and not 1 <= len(str(data).encode()) <= MAX_CALLBACK_DATA:
                 raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
     return markup
+
+
+def _paid(params: dict[str, Any]) -> bool:
+    """allow_paid_broadcast: the bot pays Stars to pass the free overall limit."""
+    value = params.get("allow_paid_broadcast")
+    return value is True or (isinstance(value, str) and value.lower() in ("true", "1"))
 
 
 def _render(params: dict[str, Any]) -> tuple[str, str]:
@@ -239,9 +246,14 @@ class BotApi:
         html, text = _render(params)
         markup = _check_markup(params.get("reply_markup"))
         chat_type = self.state.chat_json(chat_id).get("type", "private")
-        retry_after = self.limiter.check(chat_id, str(chat_type), asyncio.get_running_loop().time())
+        paid = _paid(params)
+        retry_after = self.limiter.check(
+            chat_id, str(chat_type), asyncio.get_running_loop().time(), paid
+        )
         if retry_after:
             self.state.stats["rate_limited"] += 1
+            if paid:
+                self.state.stats["rate_limited_paid"] += 1
             raise ApiError(
                 429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
             )
@@ -253,15 +265,18 @@ class BotApi:
             params.get("parse_mode"),
             markup,
             int(time.time()),
+            paid=paid,
         )
         self.state.messages[(chat_id, message.message_id)] = message
         self.state.stats["sent"] += 1
+        if paid:
+            self.state.stats["sent_paid"] += 1
         await self.state.add_event(
             "bot_message",
             chat_id,
             text,
             message_id=message.message_id,
-            data={"html": html, "reply_markup": markup},
+            data={"html": html, "reply_markup": markup, "paid": paid},
         )
         return self.state.bot_message_json(message)
 

@@ -10,9 +10,14 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class RateLimits:
     """Defaults follow Telegram's FAQ. Private chats may burst a little, as on Telegram;
-    set private_burst=1 to enforce a strict 1 message/s (the fan-out benchmark does)."""
+    set private_burst=1 to enforce a strict 1 message/s (the fan-out benchmark does).
+
+    Messages sent with allow_paid_broadcast count against their own overall limit
+    (Telegram: up to 1,000 a second, paid in Stars), the others against the free 30;
+    the per-chat limits hold for both."""
 
     global_per_s: int = 30
+    paid_per_s: int = 1000
     private_per_s: int = 1
     private_burst: int = 3
     group_per_min: int = 20
@@ -40,6 +45,7 @@ class RateLimiter:
     def __init__(self, limits: RateLimits) -> None:
         self.limits = limits
         self._global = _Window(limits.global_per_s, 1.0)
+        self._paid = _Window(limits.paid_per_s, 1.0)
         self._chats: dict[int, _Window] = {}
 
     def _chat_window(self, chat_id: int, chat_type: str) -> _Window:
@@ -53,14 +59,15 @@ class RateLimiter:
             self._chats[chat_id] = window
         return window
 
-    def check(self, chat_id: int, chat_type: str, now: float) -> int:
+    def check(self, chat_id: int, chat_type: str, now: float, paid: bool = False) -> int:
         """0 when a message may go now (and counts it); else the retry_after to answer."""
         if not self.limits.enabled:
             return 0
+        overall = self._paid if paid else self._global
         chat_window = self._chat_window(chat_id, chat_type)
-        wait = max(self._global.wait_needed(now), chat_window.wait_needed(now))
+        wait = max(overall.wait_needed(now), chat_window.wait_needed(now))
         if wait > 0:
             return max(1, math.ceil(wait))
-        self._global.take(now)
+        overall.take(now)
         chat_window.take(now)
         return 0

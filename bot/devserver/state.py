@@ -47,6 +47,7 @@ class BotMessage:
     reply_markup: dict[str, Any] | None
     date: int
     edited: bool = False
+    paid: bool = False  # sent with allow_paid_broadcast (counted against the paid limit)
 
 
 @dataclass
@@ -77,7 +78,12 @@ class DevState:
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.answered_callbacks: dict[str, dict[str, Any]] = {}
         self.callback_chats: dict[str, int] = {}
-        self.stats: dict[str, int] = {"sent": 0, "rate_limited": 0}
+        self.stats: dict[str, int] = {
+            "sent": 0,
+            "rate_limited": 0,
+            "sent_paid": 0,  # of "sent": with allow_paid_broadcast
+            "rate_limited_paid": 0,  # of "rate_limited": with allow_paid_broadcast
+        }
         self._update_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._event_seq = itertools.count(1)
