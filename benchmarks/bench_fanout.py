@@ -3,6 +3,11 @@
 Part 1: one alert each to N private chats (5,000; --quick 1,000): sustained send rate,
 429s received, delay from entry stored to alert sent. Part 2: 200 alerts due at once
 for one private chat: messages sent and the most sent to it in any one second.
+
+--paid: paid broadcasts instead (LIVEBLOG_PAID_BROADCAST): one alert each to 20,000
+private chats (--quick 2,000) with the stand-in in a process of its own, enforcing
+1,000 paid messages a second and 1 a second per chat. Reports the sustained rate, 429s,
+entry-stored→sent delays and the CPU time of the bot's process and of the stand-in's.
 Prints one JSON object.
 """
 
@@ -10,27 +15,35 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import json
 import logging
 import os
+import re
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import httpx  # noqa: E402
 from telegram.ext import AIORateLimiter, ExtBot  # noqa: E402
 from telegram.request import HTTPXRequest  # noqa: E402
 
+from bot.app import paid_window, telegram_limiter  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
+from bot.config import LiveblogSettings  # noqa: E402
 from bot.delivery.buttons import ButtonCodec  # noqa: E402
+from bot.delivery.pacing import ChatPacer, SlidingWindow  # noqa: E402
 from bot.delivery.service import DeliveryService  # noqa: E402
 from bot.devserver import DevServer  # noqa: E402
 from bot.devserver.limits import RateLimits  # noqa: E402
@@ -38,6 +51,7 @@ from bot.matching.holder import IndexHolder  # noqa: E402
 from bot.matching.query import default_resolver  # noqa: E402
 from bot.sources.samples import sample_entries  # noqa: E402
 from bot.subscriptions import SubscriptionService  # noqa: E402
+from handlers.aiohttp_request import AiohttpRequest  # noqa: E402
 from handlers.telegram_io import TelegramMessenger  # noqa: E402
 from storage import open_storage  # noqa: E402
 from storage.records import NewAlert, NewEntry  # noqa: E402
@@ -107,8 +121,6 @@ async def run(chat_count: int) -> dict[str, object]:
             holder = IndexHolder(lambda: subs.index_topics())  # type: ignore[arg-type, return-value]
             subs = SubscriptionService(storage, default_resolver(), holder, clock)
             await holder.refresh()
-            from zoneinfo import ZoneInfo
-
             delivery = DeliveryService(
                 storage,
                 TelegramMessenger(bot),
@@ -160,13 +172,159 @@ async def run(chat_count: int) -> dict[str, object]:
     }
 
 
+class ServerProcess:
+    """The stand-in in a process of its own: at 1,000 messages a second it needs a core
+    to itself, and the CPU each side spends is measured apart."""
+
+    def __init__(self, *args: str) -> None:
+        self.args = args
+        self.proc: subprocess.Popen[str] | None = None
+        self.url = ""
+
+    def __enter__(self) -> ServerProcess:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "devserver", "--port", "0", *self.args],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()  # "Bot API stand-in at http://127.0.0.1:N/bot ..."
+        match = re.search(r"(http://127\.0\.0\.1:\d+)/bot", line)
+        if match is None:
+            raise RuntimeError(f"the stand-in did not start: {line!r}")
+        self.url = match.group(1)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(10)
+
+    def cpu_s(self) -> float | None:
+        """User + system CPU seconds of the stand-in so far (Linux /proc)."""
+        assert self.proc is not None
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def percentile(ordered: list[float], share: float) -> float:
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+async def run_paid(chat_count: int, profile: Path | None) -> dict[str, object]:
+    """One alert to each of `chat_count` private chats as paid broadcasts."""
+    settings = LiveblogSettings(sources=[], paid_broadcast=True)
+    clock = SystemClock()
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        ServerProcess("--private-burst", "1") as server,
+    ):
+        storage = await open_storage(Path(tmp) / "fanout.sqlite3")
+        await setup(storage, [30_000_000 + i for i in range(chat_count)], 1)
+        bot = ExtBot(
+            TOKEN,
+            base_url=f"{server.url}/bot",
+            rate_limiter=telegram_limiter(settings),
+            request=AiohttpRequest(),  # as bot/app.py does for paid broadcasts
+        )
+        await bot.initialize()
+        holder = IndexHolder(lambda: subs.index_topics())  # type: ignore[arg-type, return-value]
+        subs = SubscriptionService(storage, default_resolver(), holder, clock)
+        await holder.refresh()
+        delivery = DeliveryService(
+            storage,
+            TelegramMessenger(bot),
+            subs,
+            clock,
+            ButtonCodec(b"bench"),
+            ZoneInfo(BERLIN_ZONE),
+            pacer=ChatPacer(settings.private_gap_seconds, settings.group_gap_seconds),
+            window=SlidingWindow(settings.global_per_second),
+            paid_window=paid_window(settings),
+        )
+        profiler = cProfile.Profile() if profile else None
+        cpu_bot, cpu_server = own_cpu_s(), server.cpu_s()
+        started = time.perf_counter()
+        if profiler is not None:
+            profiler.enable()
+        stats = await delivery.tick()
+        ticks = 1
+        while (await storage.alerts.status_counts()).get("pending"):
+            await asyncio.sleep(0.2)  # flood-controlled leftovers (there should be none)
+            stats.sent_messages += (await delivery.tick()).sent_messages
+            ticks += 1
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(str(profile))
+        elapsed = time.perf_counter() - started
+        cpu_bot = own_cpu_s() - cpu_bot
+        server_end = server.cpu_s()
+        sent = await storage.alerts.created_since(datetime(2000, 1, 1, tzinfo=UTC))
+        delays = sorted((a.sent_at - a.created_at).total_seconds() for a in sent if a.sent_at)
+        await bot.shutdown()
+        await storage.close()
+        async with httpx.AsyncClient(base_url=server.url, timeout=60) as control:
+            state = (await control.get("/control/state")).json()
+            events = (await control.get("/control/events")).json()
+    stamps = sorted(e["at"] for e in events if e["kind"] == "bot_message")
+    span = stamps[-1] - stamps[0] if len(stamps) > 1 else 0.0
+    # The most messages the stand-in saw in any one second (the limit it enforces).
+    peak, low = 0, 0
+    for high, stamp in enumerate(stamps):
+        while stamp - stamps[low] >= 1.0:
+            low += 1
+        peak = max(peak, high - low + 1)
+    cpu_server_s = None if cpu_server is None or server_end is None else server_end - cpu_server
+    return {
+        "mode": "paid",
+        "chats": chat_count,
+        "paid_per_second_setting": settings.paid_broadcast_per_second,
+        "messages": stats.sent_messages,
+        "paid_messages_seen": state["stats"]["sent_paid"],
+        "ticks": ticks,
+        "elapsed_s": round(elapsed, 2),
+        "send_rate_per_s": round(stats.sent_messages / elapsed, 1),
+        "arrival_rate_per_s": round((len(stamps) - 1) / span, 1) if span else None,
+        "max_in_any_second": peak,
+        "retry_after_429s": state["stats"]["rate_limited"],
+        "delay_p50_s": round(statistics.median(delays), 2),
+        "delay_p99_s": round(percentile(delays, 0.99), 2),
+        "delay_max_s": round(delays[-1], 2),
+        "cpu_bot_s": round(cpu_bot, 2),
+        "cpu_bot_share": round(cpu_bot / elapsed, 2),
+        "cpu_standin_s": None if cpu_server_s is None else round(cpu_server_s, 2),
+        "cpu_standin_share": None if cpu_server_s is None else round(cpu_server_s / elapsed, 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
 def main() -> None:
     # PTB's limiter logs each 429 with a traceback; the count is in the result.
     logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)
     parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true", help="1,000 chats instead of 5,000")
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer chats: 1,000 (free), 2,000 (--paid)"
+    )
+    parser.add_argument(
+        "--paid", action="store_true", help="paid broadcasts: 20,000 chats, stand-in apart"
+    )
+    parser.add_argument("--profile", type=Path, help="--paid: cProfile the fan-out into FILE")
     args = parser.parse_args()
-    print(json.dumps(asyncio.run(run(1_000 if args.quick else 5_000))))
+    if args.paid:
+        result = asyncio.run(run_paid(2_000 if args.quick else 20_000, args.profile))
+    else:
+        result = asyncio.run(run(1_000 if args.quick else 5_000))
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ from bot.sources.samples import SAMPLE
 from bot.sources.textexport import parse_text_export
 from bot.subscriptions import SubscriptionService
 from handlers import register_all
+from handlers.aiohttp_request import AiohttpRequest
 from handlers.context import CONTEXT_TYPES, BotData
 from handlers.telegram_io import TelegramMessenger
 from handlers.updates import PerChatOrder
@@ -304,7 +305,7 @@ def build_application(
             app.bot_data.services = None
         gc.unfreeze()  # what was frozen may be garbage now (an app stopped in-process)
 
-    app: AppType = (
+    builder = (
         ApplicationBuilder()
         .token(settings.telegram.bot_token.get_secret_value())
         .base_url(settings.telegram.base_url())
@@ -313,7 +314,11 @@ def build_application(
         .rate_limiter(telegram_limiter(settings.liveblog))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
-        .build()
     )
+    if settings.liveblog.paid_broadcast:
+        # Up to 1,000 sends a second: httpx's CPU per request would cap the rate well
+        # below (see handlers/aiohttp_request.py). getUpdates keeps PTB's own transport.
+        builder = builder.request(AiohttpRequest())
+    app: AppType = builder.build()
     register_all(app)
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import aiohttp
 import httpx
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -49,8 +50,11 @@ def _seconds(value: int | float | timedelta) -> float:
 
 def _never_sent(exc: TimedOut) -> bool:
     """PTB raises TimedOut for every httpx timeout; only a connect or pool timeout
-    proves the request never left (the cause tells which)."""
-    return isinstance(exc.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout)
+    proves the request never left (the cause tells which). The same for aiohttp
+    (handlers/aiohttp_request.py, paid broadcasts)."""
+    return isinstance(
+        exc.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout | aiohttp.ConnectionTimeoutError
+    )
 
 
 def translate(exc: Exception, secrets: tuple[str, ...] = ()) -> Exception:
