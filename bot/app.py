@@ -45,6 +45,7 @@ from handlers.context import CONTEXT_TYPES, BotData
 from handlers.telegram_io import TelegramMessenger
 from handlers.updates import PerChatOrder
 from storage import open_storage
+from storage.factory import is_postgres
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,13 @@ async def set_command_menus(app: AppType) -> None:
 
 
 def heartbeat_path(settings: Settings) -> Path:
-    return settings.liveblog.db.with_name(settings.liveblog.db.name + ".heartbeat")
+    liveblog = settings.liveblog
+    if liveblog.heartbeat_file is not None:
+        return liveblog.heartbeat_file
+    if is_postgres(liveblog.db):
+        return Path("./data/liveblog.heartbeat")
+    db = Path(str(liveblog.db).removeprefix("sqlite:///"))
+    return db.with_name(db.name + ".heartbeat")
 
 
 def touch_heartbeat(services: Services | None) -> None:

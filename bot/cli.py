@@ -184,13 +184,12 @@ def _topics(args: argparse.Namespace) -> int:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from pathlib import Path
 
     from bot.config import LiveblogSettings
     from bot.sources.cli_ingest import run_ingest
 
     settings = LiveblogSettings()
-    db = Path(args.db) if args.db else settings.db
+    db = args.db or settings.db
     return asyncio.run(
         run_ingest(args.source, args.format, db, settings.zone(), settings.poll_seconds)
     )

@@ -49,7 +49,11 @@ class LiveblogSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="LIVEBLOG_", env_file=".env", extra="ignore")
 
-    db: Path = Path("./data/liveblog.sqlite3")
+    # A SQLite file (a path or sqlite:///path) or postgresql://user@host:port/dbname.
+    db: str | Path = Path("./data/liveblog.sqlite3")
+    # Where `health` and the HEALTHCHECK read this process's heartbeat; default: beside
+    # a SQLite file, ./data/liveblog.heartbeat with PostgreSQL.
+    heartbeat_file: Path | None = None
     # None (LIVEBLOG_SOURCES unset): the catalog's defaults; a list: catalog ids and URLs.
     sources: Annotated[list[str] | None, NoDecode] = None
     catalog: Path | None = None  # the source catalog (default: seeds/sources.toml)

@@ -14,6 +14,7 @@ from bot.config import LiveblogSettings, Settings, TelegramSettings
 from bot.devserver import DevServer
 from bot.devserver.client import ChatDriver
 from bot.harness import running_bot
+from tests.pg import require_pg, throwaway_schema
 
 TOKEN = "123456:TEST-token-abcdef"
 SHARED = Path(__file__).resolve().parents[1] / "seeds"
@@ -35,6 +36,17 @@ async def reader(devserver: DevServer) -> AsyncIterator[ChatDriver]:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(datetime(2024, 11, 4, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def db_target(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A database to open: a SQLite file, and a throw-away PostgreSQL schema (skipped
+    without LIVEBLOG_TEST_PG). Tests taking it run on both backends."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "store.sqlite3")
+        return
+    async with throwaway_schema(require_pg()) as url:
+        yield url
 
 
 @pytest.fixture

@@ -225,8 +225,9 @@ class BotApi:
     async def get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         if self.webhook.url is not None:
             raise ApiError(
-                409, "Conflict: can't use getUpdates method while webhook is active;"
-                " use deleteWebhook to delete the webhook first"
+                409,
+                "Conflict: can't use getUpdates method while webhook is active;"
+                " use deleteWebhook to delete the webhook first",
             )
         offset = int(params.get("offset") or 0)
         limit = max(1, min(int(params.get("limit") or 100), 100))

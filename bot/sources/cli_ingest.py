@@ -44,7 +44,7 @@ def report_lines(report: IngestReport, zone: ZoneInfo) -> list[str]:
 
 
 async def run_ingest(
-    source: str, fmt: str | None, db: Path, zone: ZoneInfo, interval_s: int
+    source: str, fmt: str | None, db: str | Path, zone: ZoneInfo, interval_s: int
 ) -> int:
     clock = SystemClock()
     storage = await open_storage(db)

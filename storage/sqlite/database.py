@@ -1,69 +1,81 @@
-"""One SQLite connection in WAL mode, migrated at open, shared by the repositories."""
+"""SQLite: one connection in WAL mode, migrated at open, shared by the repositories."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
-from storage.sqlite.migrate import apply_migrations
-
-# SQLite caps the number of bound parameters; id lists are queried in chunks of this size.
-IN_CHUNK = 500
+from storage.db import Dialect, Row, Tx
 
 
-def in_chunks(ids: Iterable[int]) -> Iterator[tuple[list[int], str]]:
-    """Distinct ids in chunks, each with its "?,?,…" placeholder list for an IN (…)."""
-    unique = list(dict.fromkeys(ids))
-    for start in range(0, len(unique), IN_CHUNK):
-        chunk = unique[start : start + IN_CHUNK]
-        yield chunk, ",".join("?" * len(chunk))
+class _SqliteTx:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        cursor = await self._conn.execute(sql, params)
+        try:
+            return max(cursor.rowcount, 0)
+        finally:
+            await cursor.close()
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        await self._conn.executemany(sql, rows)
+
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        async with self._conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        async with self._conn.execute(sql, params) as cursor:
+            row = await cursor.fetchone()
+        return row
 
 
-class SqliteDatabase:
-    """The connection plus a lock: SQLite has one writer, so transactions queue here."""
+class SqliteDb(_SqliteTx):
+    """The connection plus a lock: SQLite has one writer, so transactions queue here.
+
+    Reads outside a transaction use the same connection without the lock (WAL lets them
+    run beside a writer); every write goes through transaction().
+    """
+
+    dialect: Dialect = "sqlite"
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
+        super().__init__(conn)
         self.conn = conn
         self._write_lock = asyncio.Lock()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[Tx]:
         async with self._write_lock:
             await self.conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self.conn
+                yield _SqliteTx(self.conn)
             except BaseException:
                 await self.conn.execute("ROLLBACK")
                 raise
             else:
                 await self.conn.execute("COMMIT")
 
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        async with self.transaction() as tx:
+            return await tx.execute(sql, params)
 
-class SqliteStorage:
-    def __init__(self, db: SqliteDatabase) -> None:
-        from storage.sqlite.alerts import SqliteAlertRepository
-        from storage.sqlite.chats import SqliteChatRepository
-        from storage.sqlite.choices import SqliteSourceChoiceRepository
-        from storage.sqlite.entries import SqliteEntryRepository
-        from storage.sqlite.sources import SqliteSourceRepository
-        from storage.sqlite.stories import SqliteStoryRepository
-        from storage.sqlite.subscriptions import SqliteSubscriptionRepository
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        async with self.transaction() as tx:
+            await tx.executemany(sql, rows)
 
-        self._db = db
-        self.chats = SqliteChatRepository(db)
-        self.sources = SqliteSourceRepository(db)
-        self.entries = SqliteEntryRepository(db)
-        self.subscriptions = SqliteSubscriptionRepository(db)
-        self.alerts = SqliteAlertRepository(db)
-        self.choices = SqliteSourceChoiceRepository(db)
-        self.stories = SqliteStoryRepository(db)
+    async def close(self) -> None:
+        await self.conn.close()
 
     @classmethod
-    async def open(cls, path: str) -> SqliteStorage:
+    async def open(cls, path: str) -> SqliteDb:
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: we issue BEGIN/COMMIT ourselves (see transaction()).
@@ -73,12 +85,7 @@ class SqliteStorage:
             await conn.execute("PRAGMA synchronous=NORMAL")
             await conn.execute("PRAGMA foreign_keys=ON")
             await conn.execute("PRAGMA busy_timeout=5000")
-            db = SqliteDatabase(conn)
-            await apply_migrations(db)
         except BaseException:
             await conn.close()
             raise
-        return cls(db)
-
-    async def close(self) -> None:
-        await self._db.conn.close()
+        return cls(conn)

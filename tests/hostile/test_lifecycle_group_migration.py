@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from storage.records import ChatRecord
-from storage.sqlite.chat_moves import merge_settings
+from storage.repos.chat_moves import merge_settings
 from tests.delivery.world import World, berlin, world
 
 OLD, NEW = -5501, -1005501

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from storage import open_storage
+from storage.migrate import load_migrations, split_statements
 from storage.records import AlertStatus
-from storage.sqlite.migrate import load_migrations, split_statements
 from tests.delivery.world import World, berlin, world
 from tests.helpers import button
 

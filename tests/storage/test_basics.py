@@ -1,9 +1,8 @@
-"""The SQLite backend: migrations once, upserts that tell new / edited / unchanged apart."""
+"""Both backends: migrations once, upserts that tell new / edited / unchanged apart."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -26,20 +25,19 @@ def entry(key: str, body: str, digest: str) -> NewEntry:
     )
 
 
-async def test_migrations_apply_once(tmp_path: Path) -> None:
-    db = tmp_path / "a.sqlite3"
-    first = await open_storage(db)
+async def test_migrations_apply_once(db_target: str) -> None:
+    first = await open_storage(db_target)
     await first.chats.upsert(1, "private", None, "de", NOW)
     await first.close()
-    again = await open_storage(f"sqlite:///{db}")
+    again = await open_storage(db_target if "://" in db_target else f"sqlite:///{db_target}")
     chat = await again.chats.get(1)
     await again.close()
     assert chat is not None
     assert chat.language == "de"
 
 
-async def test_entry_upsert_statuses(tmp_path: Path) -> None:
-    store = await open_storage(tmp_path / "b.sqlite3")
+async def test_entry_upsert_statuses(db_target: str) -> None:
+    store = await open_storage(db_target)
     try:
         source_id = (await store.sources.ensure("https://x/", None, 60, NOW)).source_id
         [new] = await store.entries.upsert_many(source_id, [entry("a", "eins", "h1")], NOW)
@@ -57,8 +55,8 @@ async def test_entry_upsert_statuses(tmp_path: Path) -> None:
         await store.close()
 
 
-async def test_failed_batch_stores_nothing(tmp_path: Path) -> None:
-    store = await open_storage(tmp_path / "c.sqlite3")
+async def test_failed_batch_stores_nothing(db_target: str) -> None:
+    store = await open_storage(db_target)
     try:
         source = await store.sources.ensure("https://y/", None, 60, NOW)
         bad = NewEntry(
@@ -78,8 +76,8 @@ async def test_failed_batch_stores_nothing(tmp_path: Path) -> None:
         await store.close()
 
 
-async def test_source_health(tmp_path: Path) -> None:
-    store = await open_storage(tmp_path / "d.sqlite3")
+async def test_source_health(db_target: str) -> None:
+    store = await open_storage(db_target)
     try:
         source = await store.sources.ensure("https://z/", "rss", 60, NOW)
         assert await store.sources.record_failure(source.source_id, "boom", NOW, NOW) == 1

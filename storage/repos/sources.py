@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from storage.db import Db
 from storage.records import SourceRecord
-from storage.sqlite.database import SqliteDatabase
 from storage.timeutil import from_db, to_db
 
 MAX_CONFIGURED = 400  # sources one bot is configured to follow (the catalog caps at 200)
@@ -43,8 +43,8 @@ def _source(row: Sequence[Any]) -> SourceRecord:
     )
 
 
-class SqliteSourceRepository:
-    def __init__(self, db: SqliteDatabase) -> None:
+class SqlSourceRepository:
+    def __init__(self, db: Db) -> None:
         self._db = db
 
     async def ensure(
@@ -53,15 +53,13 @@ class SqliteSourceRepository:
         async with self._db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO sources (url, format, interval_s, created_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (url) DO UPDATE SET format = COALESCE(excluded.format, format),"
+                " ON CONFLICT (url) DO UPDATE SET"
+                " format = COALESCE(excluded.format, sources.format),"
                 # Configured by the operator now: no longer a followed page that retires.
                 " parent_id = NULL, retire_at = NULL, active = 1",
                 (url, fmt, interval_s, to_db(now)),
             )
-        async with self._db.conn.execute(
-            f"SELECT {_COLUMNS} FROM sources WHERE url = ?", (url,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM sources WHERE url = ?", (url,))
         assert row is not None  # inserted or already there
         return _source(row)
 
@@ -90,13 +88,13 @@ class SqliteSourceRepository:
                 await conn.execute(
                     f"UPDATE sources SET active = 1 WHERE source_id IN ({marks})", kept
                 )
-            cursor = await conn.execute(
+            changed = await conn.execute(
                 "UPDATE sources SET active = 0 WHERE active = 1 AND ("
                 f" (parent_id IS NULL AND source_id NOT IN ({marks}))"
                 f" OR (parent_id IS NOT NULL AND parent_id NOT IN ({marks})))",
                 (*kept, *kept),
             )
-            return int(cursor.rowcount or 0)
+            return changed
 
     async def add_child(
         self, parent_id: int, url: str, fmt: str | None, interval_s: int, now: datetime
@@ -110,19 +108,15 @@ class SqliteSourceRepository:
                 " WHERE sources.parent_id IS NOT NULL",
                 (url, fmt, interval_s, parent_id, to_db(now)),
             )
-        async with self._db.conn.execute(
-            f"SELECT {_COLUMNS} FROM sources WHERE url = ?", (url,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM sources WHERE url = ?", (url,))
         assert row is not None  # inserted or already there
         return _source(row)
 
     async def children(self, parent_id: int) -> Sequence[SourceRecord]:
-        async with self._db.conn.execute(
+        rows = await self._db.fetchall(
             f"SELECT {_COLUMNS} FROM sources WHERE parent_id = ? ORDER BY source_id",
             (parent_id,),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [_source(row) for row in rows]
 
     async def set_retire_at(self, source_id: int, retire_at: datetime | None) -> None:
@@ -135,41 +129,35 @@ class SqliteSourceRepository:
     async def retire_due(self, now: datetime) -> int:
         """Deactivate children whose grace period has ended; returns how many."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            changed = await conn.execute(
                 "UPDATE sources SET active = 0 WHERE active = 1 AND retire_at IS NOT NULL"
                 " AND retire_at <= ? AND parent_id IS NOT NULL",
                 (to_db(now),),
             )
-            return int(cursor.rowcount or 0)
+            return changed
 
     async def find(self, url: str) -> SourceRecord | None:
-        async with self._db.conn.execute(
-            f"SELECT {_COLUMNS} FROM sources WHERE url = ?", (url,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM sources WHERE url = ?", (url,))
         return _source(row) if row else None
 
     async def get(self, source_id: int) -> SourceRecord | None:
-        async with self._db.conn.execute(
+        row = await self._db.fetchone(
             f"SELECT {_COLUMNS} FROM sources WHERE source_id = ?", (source_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return _source(row) if row else None
 
     async def overview(self, limit: int) -> Sequence[SourceRecord]:
-        async with self._db.conn.execute(
+        rows = await self._db.fetchall(
             f"SELECT {_COLUMNS} FROM sources WHERE active = 1 OR parent_id IS NULL"
             " ORDER BY active DESC, COALESCE(parent_id, source_id), source_id LIMIT ?",
             (limit,),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [_source(row) for row in rows]
 
     async def list_active(self) -> Sequence[SourceRecord]:
-        async with self._db.conn.execute(
+        rows = await self._db.fetchall(
             f"SELECT {_COLUMNS} FROM sources WHERE active = 1 ORDER BY source_id"
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [_source(row) for row in rows]
 
     async def record_success(
@@ -199,10 +187,9 @@ class SqliteSourceRepository:
                 " WHERE source_id = ?",
                 (error[:500], to_db(now), to_db(next_poll_at), source_id),
             )
-            async with conn.execute(
+            row = await conn.fetchone(
                 "SELECT consecutive_failures FROM sources WHERE source_id = ?", (source_id,)
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
         return int(row[0]) if row else 0
 
     async def set_active(self, source_id: int, active: bool) -> None:

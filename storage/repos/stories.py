@@ -5,23 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-import aiosqlite
-
+from storage.db import Db, Tx, in_chunks
 from storage.records import AlertStatus, NewAlert, StoryCandidate
-from storage.sqlite.database import SqliteDatabase, in_chunks
 from storage.timeutil import from_db_required, to_db
 
 LEAD_CHARS = 2_000  # what the similarity measure reads of a body
 
 
-class SqliteStoryRepository:
-    def __init__(self, db: SqliteDatabase) -> None:
+class SqlStoryRepository:
+    def __init__(self, db: Db) -> None:
         self._db = db
 
     async def candidates(
         self, since: datetime, until: datetime, other_than_source: int, limit: int = 300
     ) -> list[StoryCandidate]:
-        async with self._db.conn.execute(
+        rows = await self._db.fetchall(
             "SELECT entry_id, source_id, story_id, title, substr(body, 1, ?),"
             " COALESCE(published_at, first_seen_at) AS at FROM entries"
             " WHERE kind = 'news' AND source_id != ? AND first_seen_at >= ?"
@@ -35,8 +33,7 @@ class SqliteStoryRepository:
                 to_db(until),
                 max(1, min(limit, 1000)),
             ),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [
             StoryCandidate(
                 entry_id=int(r[0]),
@@ -61,14 +58,13 @@ class SqliteStoryRepository:
     async def also_sources(self, alert_ids: Sequence[int]) -> dict[int, list[int]]:
         found: dict[int, list[int]] = {}
         for chunk, marks in in_chunks(alert_ids):
-            async with self._db.conn.execute(
+            for alert_id, source_id in await self._db.fetchall(
                 "SELECT a.alert_id, e.source_id FROM alert_also a"
                 " JOIN entries e ON e.entry_id = a.entry_id"
                 f" WHERE a.alert_id IN ({marks}) ORDER BY a.created_at, a.entry_id",
                 chunk,
-            ) as cursor:
-                for alert_id, source_id in await cursor.fetchall():
-                    found.setdefault(int(alert_id), []).append(int(source_id))
+            ):
+                found.setdefault(int(alert_id), []).append(int(source_id))
         return found
 
 
@@ -76,13 +72,13 @@ class SqliteStoryRepository:
 _LIVE = (AlertStatus.PENDING, AlertStatus.SENDING, AlertStatus.SENT, AlertStatus.DIGESTED)
 
 
-async def attach_to_story(conn: aiosqlite.Connection, alert: NewAlert, now: datetime) -> bool:
+async def attach_to_story(conn: Tx, alert: NewAlert, now: datetime) -> bool:
     """Inside record_matches' transaction: when the chat already has an alert for the
     story, add this entry to it (and mark a sent message for an edit); True if so."""
     if alert.story_id is None:
         return False
     marks = ", ".join("?" for _ in _LIVE)
-    async with conn.execute(
+    row = await conn.fetchone(
         "SELECT a.alert_id, a.message_id FROM alerts a JOIN entries e ON e.entry_id = a.entry_id"
         " WHERE a.chat_id = ? AND a.entry_id != ? AND (e.entry_id = ? OR e.story_id = ?)"
         f" AND a.status IN ({marks}) ORDER BY a.alert_id LIMIT 1",
@@ -93,21 +89,23 @@ async def attach_to_story(conn: aiosqlite.Connection, alert: NewAlert, now: date
             alert.story_id,
             *(s.value for s in _LIVE),
         ),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     if row is None:
         return False
     alert_id, message_id = int(row[0]), row[1]
     # Only another outlet's report joins: an entry from a source the alert already shows
     # (its own, or one already added) is that source's next news, never folded away.
-    async with conn.execute(
-        "SELECT 1 FROM entries n JOIN entries e ON e.source_id = n.source_id"
-        " WHERE n.entry_id = ? AND (e.entry_id = (SELECT entry_id FROM alerts WHERE alert_id = ?)"
-        " OR e.entry_id IN (SELECT entry_id FROM alert_also WHERE alert_id = ?)) LIMIT 1",
-        (alert.entry_id, alert_id, alert_id),
-    ) as cursor:
-        if await cursor.fetchone() is not None:
-            return False
+    if (
+        await conn.fetchone(
+            "SELECT 1 FROM entries n JOIN entries e ON e.source_id = n.source_id"
+            " WHERE n.entry_id = ?"
+            " AND (e.entry_id = (SELECT entry_id FROM alerts WHERE alert_id = ?)"
+            " OR e.entry_id IN (SELECT entry_id FROM alert_also WHERE alert_id = ?)) LIMIT 1",
+            (alert.entry_id, alert_id, alert_id),
+        )
+        is not None
+    ):
+        return False
     await conn.execute(
         "INSERT INTO alert_also (alert_id, entry_id, created_at) VALUES (?, ?, ?)"
         " ON CONFLICT (alert_id, entry_id) DO NOTHING",

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from storage.db import Db, in_chunks
 from storage.records import SubscriptionRecord
-from storage.sqlite.database import SqliteDatabase, in_chunks
 from storage.timeutil import from_db_required, to_db
 
 REMOVED = "subscription removed"
@@ -29,8 +29,8 @@ def _sub(row: Sequence[Any]) -> SubscriptionRecord:
     )
 
 
-class SqliteSubscriptionRepository:
-    def __init__(self, db: SqliteDatabase) -> None:
+class SqlSubscriptionRepository:
+    def __init__(self, db: Db) -> None:
         self._db = db
 
     async def add(
@@ -44,78 +44,76 @@ class SqliteSubscriptionRepository:
     ) -> tuple[SubscriptionRecord, bool]:
         """The subscription and whether it is new (the same topic twice is one)."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            changed = await conn.execute(
                 "INSERT INTO subscriptions (chat_id, query, catalog_id, canonical, display,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (chat_id, canonical) DO NOTHING",
                 (chat_id, query, catalog_id, canonical, display, to_db(now)),
             )
-            created = (cursor.rowcount or 0) > 0
-            async with conn.execute(
+            created = changed > 0
+            row = await conn.fetchone(
                 f"SELECT {_COLUMNS} FROM subscriptions WHERE chat_id = ? AND canonical = ?",
                 (chat_id, canonical),
-            ) as rows:
-                row = await rows.fetchone()
+            )
         assert row is not None  # inserted or already there
         return _sub(row), created
 
     async def get(self, sub_id: int) -> SubscriptionRecord | None:
-        async with self._db.conn.execute(
+        row = await self._db.fetchone(
             f"SELECT {_COLUMNS} FROM subscriptions WHERE sub_id = ?", (sub_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return _sub(row) if row else None
 
     async def for_chat(self, chat_id: int) -> list[SubscriptionRecord]:
-        async with self._db.conn.execute(
+        rows = await self._db.fetchall(
             f"SELECT {_COLUMNS} FROM subscriptions WHERE chat_id = ? ORDER BY sub_id", (chat_id,)
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [_sub(row) for row in rows]
 
     async def for_chats(self, chat_ids: Sequence[int]) -> list[SubscriptionRecord]:
         found: list[SubscriptionRecord] = []
         for chunk, marks in in_chunks(chat_ids):
-            async with self._db.conn.execute(
-                f"SELECT {_COLUMNS} FROM subscriptions WHERE chat_id IN ({marks}) ORDER BY sub_id",
-                chunk,
-            ) as cursor:
-                found += [_sub(row) for row in await cursor.fetchall()]
+            found += [
+                _sub(row)
+                for row in await self._db.fetchall(
+                    f"SELECT {_COLUMNS} FROM subscriptions WHERE chat_id IN ({marks})"
+                    " ORDER BY sub_id",
+                    chunk,
+                )
+            ]
         return found
 
     async def count(self, chat_id: int) -> int:
-        async with self._db.conn.execute(
+        row = await self._db.fetchone(
             "SELECT COUNT(*) FROM subscriptions WHERE chat_id = ?", (chat_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return int(row[0]) if row else 0
 
     async def active(self) -> list[SubscriptionRecord]:
         """Every subscription of every active chat: what the topic index is built from."""
-        async with self._db.conn.execute(
+        rows = await self._db.fetchall(
             f"SELECT {', '.join('s.' + c.strip() for c in _COLUMNS.split(','))}"
             " FROM subscriptions s JOIN chats c ON c.chat_id = s.chat_id WHERE c.active = 1"
             " ORDER BY s.sub_id"
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [_sub(row) for row in rows]
 
     async def remove(self, chat_id: int, sub_id: int) -> bool:
         """End a subscription and what it still holds back: a waiting alert that only this
         topic found is cancelled; one that other topics found too forgets this one."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            changed = await conn.execute(
                 "DELETE FROM subscriptions WHERE chat_id = ? AND sub_id = ?", (chat_id, sub_id)
             )
-            if not cursor.rowcount:
+            if not changed:
                 return False
-            async with conn.execute(
-                "SELECT alert_id, sub_ids FROM alerts WHERE chat_id = ? AND status = 'pending'",
-                (chat_id,),
-            ) as rows:
-                waiting = [
-                    (int(r[0]), [int(s) for s in json.loads(r[1])]) for r in await rows.fetchall()
-                ]
+            waiting = [
+                (int(r[0]), [int(s) for s in json.loads(r[1])])
+                for r in await conn.fetchall(
+                    "SELECT alert_id, sub_ids FROM alerts WHERE chat_id = ? AND status = 'pending'",
+                    (chat_id,),
+                )
+            ]
             for alert_id, sub_ids in waiting:
                 if sub_id not in sub_ids:
                     continue
@@ -134,16 +132,16 @@ class SqliteSubscriptionRepository:
 
     async def set_mode(self, chat_id: int, sub_id: int, mode: str | None) -> bool:
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            changed = await conn.execute(
                 "UPDATE subscriptions SET mode = ? WHERE chat_id = ? AND sub_id = ?",
                 (mode, chat_id, sub_id),
             )
-            return (cursor.rowcount or 0) > 0
+            return changed > 0
 
     async def set_urgent(self, chat_id: int, sub_id: int, urgent: bool) -> bool:
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            changed = await conn.execute(
                 "UPDATE subscriptions SET urgent = ? WHERE chat_id = ? AND sub_id = ?",
                 (int(urgent), chat_id, sub_id),
             )
-            return (cursor.rowcount or 0) > 0
+            return changed > 0

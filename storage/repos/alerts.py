@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from storage.db import Db, in_chunks
 from storage.records import AlertRecord, AlertStatus, NewAlert
-from storage.sqlite.database import SqliteDatabase, in_chunks
-from storage.sqlite.stories import attach_to_story
+from storage.repos.stories import attach_to_story
 from storage.timeutil import from_db, from_db_required, to_db
 
 _COLUMNS = (
@@ -40,26 +40,28 @@ def _alert(row: Sequence[Any]) -> AlertRecord:
     )
 
 
-class SqliteAlertRepository:
-    def __init__(self, db: SqliteDatabase) -> None:
+class SqlAlertRepository:
+    def __init__(self, db: Db) -> None:
         self._db = db
 
     async def _select(self, where: str, params: Sequence[Any]) -> list[AlertRecord]:
-        async with self._db.conn.execute(
-            f"SELECT {_COLUMNS} FROM alerts WHERE {where}", params
-        ) as c:
-            return [_alert(row) for row in await c.fetchall()]
+        return [
+            _alert(row)
+            for row in await self._db.fetchall(
+                f"SELECT {_COLUMNS} FROM alerts WHERE {where}", params
+            )
+        ]
 
     async def _set_many(self, ids: Sequence[int], assignments: str, *values: Any) -> int:
         # `assignments` is always a constant from this module, never user input.
         changed = 0
         async with self._db.transaction() as conn:
             for chunk, marks in in_chunks(ids):
-                cursor = await conn.execute(
+                changed = await conn.execute(
                     f"UPDATE alerts SET {assignments} WHERE alert_id IN ({marks})",
                     (*values, *chunk),
                 )
-                changed += cursor.rowcount or 0
+                changed += changed
         return changed
 
     async def create_many(self, alerts: Sequence[NewAlert], now: datetime) -> list[int]:
@@ -82,10 +84,10 @@ class SqliteAlertRepository:
             for alert in alerts:
                 if await attach_to_story(conn, alert, now):
                     continue  # the chat has this story already: it gains a source instead
-                cursor = await conn.execute(
+                row = await conn.fetchone(
                     "INSERT INTO alerts (chat_id, entry_id, sub_ids, spans, urgent, status,"
                     " due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                    " ON CONFLICT (chat_id, entry_id) DO NOTHING",
+                    " ON CONFLICT (chat_id, entry_id) DO NOTHING RETURNING alert_id",
                     (
                         alert.chat_id,
                         alert.entry_id,
@@ -97,8 +99,8 @@ class SqliteAlertRepository:
                         to_db(now),
                     ),
                 )
-                if cursor.rowcount and cursor.lastrowid is not None:
-                    created.append(int(cursor.lastrowid))
+                if row is not None:
+                    created.append(int(row[0]))
         return created
 
     async def get(self, alert_id: int) -> AlertRecord | None:
@@ -106,12 +108,14 @@ class SqliteAlertRepository:
         return found[0] if found else None
 
     async def due_chat_ids(self, now: datetime) -> list[int]:
-        async with self._db.conn.execute(
-            "SELECT DISTINCT a.chat_id FROM alerts a JOIN chats c ON c.chat_id = a.chat_id"
-            " WHERE a.status = 'pending' AND a.due_at <= ? AND c.active = 1",
-            (to_db(now),),
-        ) as cursor:
-            return [int(row[0]) for row in await cursor.fetchall()]
+        return [
+            int(row[0])
+            for row in await self._db.fetchall(
+                "SELECT DISTINCT a.chat_id FROM alerts a JOIN chats c ON c.chat_id = a.chat_id"
+                " WHERE a.status = 'pending' AND a.due_at <= ? AND c.active = 1",
+                (to_db(now),),
+            )
+        ]
 
     async def pending_for_chat(
         self, chat_id: int, now: datetime, limit: int = 1000
@@ -168,20 +172,20 @@ class SqliteAlertRepository:
 
     async def cancel_chat(self, chat_id: int, reason: str) -> int:
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            changed = await conn.execute(
                 "UPDATE alerts SET status = 'cancelled', last_error = ? WHERE chat_id = ?"
                 " AND status IN ('pending', 'sending')",
                 (reason[:500], chat_id),
             )
-            return cursor.rowcount or 0
+            return changed
 
     async def reset_in_flight(self) -> int:
         """After a crash: sends that never confirmed go again (at most one per chat)."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            changed = await conn.execute(
                 "UPDATE alerts SET status = 'pending' WHERE status = 'sending'"
             )
-            return cursor.rowcount or 0
+            return changed
 
     async def sent_for_entry(self, entry_id: int, since: datetime) -> list[AlertRecord]:
         return await self._select(
@@ -190,10 +194,12 @@ class SqliteAlertRepository:
         )
 
     async def chats_with_alert_for_entry(self, entry_id: int) -> set[int]:
-        async with self._db.conn.execute(
-            "SELECT chat_id FROM alerts WHERE entry_id = ?", (entry_id,)
-        ) as cursor:
-            return {int(row[0]) for row in await cursor.fetchall()}
+        return {
+            int(row[0])
+            for row in await self._db.fetchall(
+                "SELECT chat_id FROM alerts WHERE entry_id = ?", (entry_id,)
+            )
+        }
 
     async def set_edit_pending(self, alert_ids: Sequence[int], pending: bool = True) -> None:
         await self._set_many(alert_ids, "edit_pending = ?", int(pending))
@@ -245,15 +251,16 @@ class SqliteAlertRepository:
         return await self._select("chat_id = ? ORDER BY alert_id DESC LIMIT ?", (chat_id, limit))
 
     async def status_counts(self) -> dict[str, int]:
-        async with self._db.conn.execute(
-            "SELECT status, COUNT(*) FROM alerts GROUP BY status"
-        ) as cursor:
-            return {str(row[0]): int(row[1]) for row in await cursor.fetchall()}
+        return {
+            str(row[0]): int(row[1])
+            for row in await self._db.fetchall(
+                "SELECT status, COUNT(*) FROM alerts GROUP BY status"
+            )
+        }
 
     async def oldest_due(self, now: datetime) -> datetime | None:
-        async with self._db.conn.execute(
+        row = await self._db.fetchone(
             "SELECT MIN(due_at) FROM alerts WHERE status = 'pending' AND due_at <= ?",
             (to_db(now),),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return from_db(row[0]) if row and row[0] else None

@@ -16,8 +16,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
+from storage.db import Tx
 from storage.records import ChatRecord
 from storage.timeutil import to_db
 
@@ -56,14 +55,11 @@ def merge_settings(old: ChatRecord, new: ChatRecord) -> ChatRecord:
     )
 
 
-async def _rows(conn: aiosqlite.Connection, sql: str, params: Sequence[Any]) -> list[Any]:
-    async with conn.execute(sql, params) as cursor:
-        return list(await cursor.fetchall())
+async def _rows(conn: Tx, sql: str, params: Sequence[Any]) -> list[Any]:
+    return list(await conn.fetchall(sql, params))
 
 
-async def merge_into(
-    conn: aiosqlite.Connection, old: ChatRecord, new: ChatRecord, now: datetime
-) -> None:
+async def merge_into(conn: Tx, old: ChatRecord, new: ChatRecord, now: datetime) -> None:
     """Inside the caller's transaction: fold the old chat into the existing new one."""
     merged = merge_settings(old, new)
     await conn.execute(

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from storage.db import Db, in_chunks
 from storage.records import INACTIVE_ERROR, INACTIVE_REMOVED, ChatRecord
-from storage.sqlite.chat_moves import merge_into
-from storage.sqlite.database import SqliteDatabase, in_chunks
+from storage.repos.chat_moves import merge_into
 from storage.timeutil import from_db, from_db_required, to_db
 
 _COLUMNS = (
@@ -41,8 +41,8 @@ def _chat(row: Sequence[Any]) -> ChatRecord:
     )
 
 
-class SqliteChatRepository:
-    def __init__(self, db: SqliteDatabase) -> None:
+class SqlChatRepository:
+    def __init__(self, db: Db) -> None:
         self._db = db
 
     async def _update(self, chat_id: int, now: datetime, assignments: str, *values: Any) -> None:
@@ -71,21 +71,17 @@ class SqliteChatRepository:
         return chat
 
     async def get(self, chat_id: int) -> ChatRecord | None:
-        async with self._db.conn.execute(
-            f"SELECT {_COLUMNS} FROM chats WHERE chat_id = ?", (chat_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM chats WHERE chat_id = ?", (chat_id,))
         return _chat(row) if row else None
 
     async def get_many(self, chat_ids: Sequence[int]) -> dict[int, ChatRecord]:
         found: dict[int, ChatRecord] = {}
         for chunk, marks in in_chunks(chat_ids):
-            async with self._db.conn.execute(
+            for row in await self._db.fetchall(
                 f"SELECT {_COLUMNS} FROM chats WHERE chat_id IN ({marks})", chunk
-            ) as cursor:
-                for row in await cursor.fetchall():
-                    chat = _chat(row)
-                    found[chat.chat_id] = chat
+            ):
+                chat = _chat(row)
+                found[chat.chat_id] = chat
         return found
 
     async def set_language(
@@ -125,12 +121,11 @@ class SqliteChatRepository:
         await self._update(chat_id, at, "last_batch_at = ?", to_db(at))
 
     async def due_digests(self, now: datetime, limit: int = 1000) -> list[ChatRecord]:
-        async with self._db.conn.execute(
+        rows = await self._db.fetchall(
             f"SELECT {_COLUMNS} FROM chats WHERE active = 1 AND next_digest_at IS NOT NULL"
             " AND next_digest_at <= ? ORDER BY next_digest_at LIMIT ?",
             (to_db(now), limit),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [_chat(row) for row in rows]
 
     async def deactivate(
@@ -151,10 +146,9 @@ class SqliteChatRepository:
         """Make an inactive chat active again; returns it as it was (with the reason),
         or None when it is unknown or already active."""
         async with self._db.transaction() as conn:
-            async with conn.execute(
+            row = await conn.fetchone(
                 f"SELECT {_COLUMNS} FROM chats WHERE chat_id = ? AND active = 0", (chat_id,)
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
             if row is None:
                 return None
             await conn.execute(
@@ -171,7 +165,7 @@ class SqliteChatRepository:
                 chat.chat_id: chat
                 for chat in [
                     _chat(row)
-                    for row in await conn.execute_fetchall(
+                    for row in await conn.fetchall(
                         f"SELECT {_COLUMNS} FROM chats WHERE chat_id IN (?, ?)", (old_id, new_id)
                     )
                 ]

@@ -8,10 +8,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
+from storage.db import Db, Tx, in_chunks
 from storage.records import EntryRecord, NewEntry, PendingMatch, UpsertResult, UpsertStatus
-from storage.sqlite.database import SqliteDatabase, in_chunks
 from storage.timeutil import from_db, from_db_required, to_db
 
 _COLUMNS = (
@@ -53,8 +51,8 @@ def _entry(row: Sequence[Any]) -> EntryRecord:
     )
 
 
-class SqliteEntryRepository:
-    def __init__(self, db: SqliteDatabase) -> None:
+class SqlEntryRepository:
+    def __init__(self, db: Db) -> None:
         self._db = db
 
     async def upsert_many(
@@ -83,18 +81,17 @@ class SqliteEntryRepository:
 
     async def _upsert_one(
         self,
-        conn: aiosqlite.Connection,
+        conn: Tx,
         source_id: int,
         entry: NewEntry,
         stamp: str | None,
         match: bool,
     ) -> UpsertResult:
         waiting = MATCH_NEW if match else MATCH_DONE
-        async with conn.execute(
+        row = await conn.fetchone(
             f"SELECT {_COLUMNS} FROM entries WHERE source_id = ? AND entry_key = ?",
             (source_id, entry.key),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         if row is None:
             status = UpsertStatus.NEW
             await conn.execute(
@@ -143,11 +140,10 @@ class SqliteEntryRepository:
                     row[0],
                 ),
             )
-        async with conn.execute(
+        stored = await conn.fetchone(
             f"SELECT {_COLUMNS} FROM entries WHERE source_id = ? AND entry_key = ?",
             (source_id, entry.key),
-        ) as cursor:
-            stored = await cursor.fetchone()
+        )
         assert stored is not None  # written just above in this transaction
         return UpsertResult(status, _entry(stored))
 
@@ -156,19 +152,17 @@ class SqliteEntryRepository:
 
         match_pending: 0 done, 1 new (never matched), 2 edited since it was matched.
         """
-        async with self._db.conn.execute(
+        rows = await self._db.fetchall(
             f"SELECT {_COLUMNS}, match_pending FROM entries"
             " WHERE match_pending > 0 AND entry_id > ? ORDER BY entry_id LIMIT ?",
             (after_id, max(1, min(limit, 1000))),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [PendingMatch(_entry(row), edit=int(row[15]) == MATCH_EDITED) for row in rows]
 
     async def get(self, entry_id: int) -> EntryRecord | None:
-        async with self._db.conn.execute(
+        row = await self._db.fetchone(
             f"SELECT {_COLUMNS} FROM entries WHERE entry_id = ?", (entry_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return _entry(row) if row else None
 
     async def latest(self, limit: int, source_id: int | None = None) -> list[EntryRecord]:
@@ -184,35 +178,31 @@ class SqliteEntryRepository:
                 " ORDER BY published_at DESC, entry_id DESC LIMIT ?"
             )
             params = (source_id, limit)
-        async with self._db.conn.execute(query, params) as cursor:
-            rows = await cursor.fetchall()
+        rows = await self._db.fetchall(query, params)
         return [_entry(row) for row in rows]
 
     async def seen_since(self, since: datetime) -> list[EntryRecord]:
-        async with self._db.conn.execute(
+        rows = await self._db.fetchall(
             f"SELECT {_COLUMNS} FROM entries WHERE first_seen_at >= ? ORDER BY first_seen_at",
             (to_db(since),),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [_entry(row) for row in rows]
 
     async def get_many(self, entry_ids: Sequence[int]) -> dict[int, EntryRecord]:
         found: dict[int, EntryRecord] = {}
         for chunk, marks in in_chunks(entry_ids):
-            async with self._db.conn.execute(
+            for row in await self._db.fetchall(
                 f"SELECT {_COLUMNS} FROM entries WHERE entry_id IN ({marks})", chunk
-            ) as cursor:
-                for row in await cursor.fetchall():
-                    entry = _entry(row)
-                    found[entry.entry_id] = entry
+            ):
+                entry = _entry(row)
+                found[entry.entry_id] = entry
         return found
 
     async def recent_news(self, since: datetime, limit: int = 2000) -> list[EntryRecord]:
         """News entries first seen since a moment, newest first (previews, counts)."""
-        async with self._db.conn.execute(
+        rows = await self._db.fetchall(
             f"SELECT {_COLUMNS} FROM entries WHERE kind = 'news' AND first_seen_at >= ?"
             " ORDER BY COALESCE(published_at, first_seen_at) DESC, entry_id DESC LIMIT ?",
             (to_db(since), max(1, min(limit, 10_000))),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [_entry(row) for row in rows]

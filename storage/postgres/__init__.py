@@ -1,0 +1,1 @@
+"""The PostgreSQL backend (asyncpg): a connection pool behind storage.db.Db."""

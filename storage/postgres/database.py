@@ -1,0 +1,122 @@
+"""PostgreSQL through an asyncpg pool, speaking the repositories' portable SQL.
+
+The repositories write `?` placeholders (SQLite's); PostgreSQL numbers them ($1, $2, …).
+The translation skips quoted text, and is cached per statement text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from functools import lru_cache
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import asyncpg
+
+from storage.db import Dialect, Row, Tx
+
+# Quoted literals and identifiers pass through; a bare ? becomes the next $n.
+_PIECES = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\?")
+_SCHEMA = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+@lru_cache(maxsize=1024)
+def numbered(sql: str) -> str:
+    """`?` placeholders as PostgreSQL's $1, $2, … (quoted text left alone)."""
+    count = 0
+
+    def renumber(match: re.Match[str]) -> str:
+        nonlocal count
+        if match.group(0) != "?":
+            return match.group(0)
+        count += 1
+        return f"${count}"
+
+    return _PIECES.sub(renumber, sql)
+
+
+def _changed(status: str) -> int:
+    """asyncpg answers 'UPDATE 3', 'INSERT 0 1', 'DELETE 0': the last number is the rows."""
+    last = status.rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else 0
+
+
+def split_schema(url: str) -> tuple[str, str | None]:
+    """The URL without our `schema=` query option, and that schema (tests use their own)."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    schema = next((value for key, value in query if key == "schema"), None)
+    rest = urlencode([(key, value) for key, value in query if key != "schema"])
+    if schema is not None and not _SCHEMA.match(schema):
+        raise ValueError("schema= takes a lower-case SQL name (letters, digits, _)")
+    return urlunsplit(parts._replace(query=rest)), schema
+
+
+class _PgTx:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        return _changed(await self._conn.execute(numbered(sql), *params))
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        batch = [tuple(row) for row in rows]
+        if batch:
+            await self._conn.executemany(numbered(sql), batch)
+
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return list(await self._conn.fetch(numbered(sql), *params))
+
+    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        row: Row | None = await self._conn.fetchrow(numbered(sql), *params)
+        return row
+
+
+class PostgresDb:
+    """A pool; each transaction holds one connection, reads borrow one per call."""
+
+    dialect: Dialect = "postgresql"
+
+    def __init__(self, pool: asyncpg.Pool, schema: str | None) -> None:
+        self._pool = pool
+        self.schema = schema
+
+    @classmethod
+    async def open(cls, url: str, min_size: int = 1, max_size: int = 10) -> PostgresDb:
+        dsn, schema = split_schema(url)
+        settings = {"search_path": schema} if schema else {}
+        if schema:
+            # A schema of our own (tests, several bots in one database) is made on first use.
+            conn = await asyncpg.connect(dsn)
+            try:
+                await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            finally:
+                await conn.close()
+        pool = await asyncpg.create_pool(
+            dsn, min_size=min_size, max_size=max_size, server_settings=settings
+        )
+        return cls(pool, schema)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        async with self._pool.acquire() as conn, conn.transaction():
+            yield _PgTx(conn)
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        return _changed(await self._pool.execute(numbered(sql), *params))
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        async with self.transaction() as tx:
+            await tx.executemany(sql, rows)
+
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return list(await self._pool.fetch(numbered(sql), *params))
+
+    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        row: Row | None = await self._pool.fetchrow(numbered(sql), *params)
+        return row
+
+    async def close(self) -> None:
+        await self._pool.close()

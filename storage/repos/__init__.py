@@ -1,0 +1,1 @@
+"""The repositories: portable SQL over storage.db.Db, shared by SQLite and PostgreSQL."""

@@ -1,0 +1,31 @@
+"""One open database and its repositories, whichever backend holds it."""
+
+from __future__ import annotations
+
+from storage.db import Db
+from storage.repos.alerts import SqlAlertRepository
+from storage.repos.chats import SqlChatRepository
+from storage.repos.choices import SqlSourceChoiceRepository
+from storage.repos.entries import SqlEntryRepository
+from storage.repos.sources import SqlSourceRepository
+from storage.repos.stories import SqlStoryRepository
+from storage.repos.subscriptions import SqlSubscriptionRepository
+
+
+class SqlStorage:
+    def __init__(self, db: Db) -> None:
+        self.db = db
+        self.chats = SqlChatRepository(db)
+        self.sources = SqlSourceRepository(db)
+        self.entries = SqlEntryRepository(db)
+        self.subscriptions = SqlSubscriptionRepository(db)
+        self.alerts = SqlAlertRepository(db)
+        self.choices = SqlSourceChoiceRepository(db)
+        self.stories = SqlStoryRepository(db)
+
+    @property
+    def dialect(self) -> str:
+        return self.db.dialect
+
+    async def close(self) -> None:
+        await self.db.close()
