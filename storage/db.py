@@ -44,6 +44,9 @@ class Db(Tx, Protocol):
     """An open database. `execute` on it runs as a transaction of its own."""
 
     dialect: Dialect
+    # What one row's data can make the database refuse (text it cannot encode, a value
+    # out of range, a broken constraint), as opposed to a bug or a lost connection.
+    item_errors: tuple[type[BaseException], ...]
 
     def transaction(self) -> AbstractAsyncContextManager[Tx]: ...
 

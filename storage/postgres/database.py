@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
+from asyncpg.exceptions import _base as asyncpg_base
 
 from storage.db import Dialect, Row, Tx
 
@@ -78,6 +79,13 @@ class PostgresDb:
     """A pool; each transaction holds one connection, reads borrow one per call."""
 
     dialect: Dialect = "postgresql"
+    item_errors: tuple[type[BaseException], ...] = (
+        UnicodeError,
+        OverflowError,
+        asyncpg_base.DataError,  # raised by the driver: a value it cannot encode
+        asyncpg.DataError,  # raised by the server (class 22: data exception)
+        asyncpg.IntegrityConstraintViolationError,
+    )
 
     def __init__(self, pool: asyncpg.Pool, schema: str | None) -> None:
         self._pool = pool

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -20,15 +19,6 @@ _COLUMNS = (
 MATCH_DONE, MATCH_NEW, MATCH_EDITED = 0, 1, 2
 
 log = logging.getLogger(__name__)
-# What one item's data can make the database refuse (text it cannot encode, a value out
-# of range, too big); a programming error (a naive datetime) still fails the whole call.
-_BAD_ITEM = (
-    UnicodeError,
-    OverflowError,
-    sqlite3.DataError,
-    sqlite3.IntegrityError,
-    sqlite3.InterfaceError,
-)
 
 
 def _entry(row: Sequence[Any]) -> EntryRecord:
@@ -69,7 +59,7 @@ class SqlEntryRepository:
                 await conn.execute("SAVEPOINT entry")
                 try:
                     result = await self._upsert_one(conn, source_id, entry, stamp, match)
-                except _BAD_ITEM as exc:
+                except self._db.item_errors as exc:
                     await conn.execute("ROLLBACK TO SAVEPOINT entry")
                     log.warning(
                         "entry %r of source %s not stored: %s", entry.key[:80], source_id, exc

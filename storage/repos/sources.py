@@ -82,7 +82,8 @@ class SqlSourceRepository:
         configured, and the pages they found, are not polled any more. Returns how
         many were retired."""
         kept = list(dict.fromkeys(keep))[:MAX_CONFIGURED]
-        marks = ",".join("?" * len(kept))
+        # PostgreSQL has no empty IN (): an empty subquery stands for "none kept".
+        marks = ",".join("?" * len(kept)) or "SELECT CAST(NULL AS BIGINT) WHERE 1 = 0"
         async with self._db.transaction() as conn:
             if kept:
                 await conn.execute(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -45,6 +46,13 @@ class SqliteDb(_SqliteTx):
     """
 
     dialect: Dialect = "sqlite"
+    item_errors: tuple[type[BaseException], ...] = (
+        UnicodeError,
+        OverflowError,
+        sqlite3.DataError,
+        sqlite3.IntegrityError,
+        sqlite3.InterfaceError,
+    )
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         super().__init__(conn)
