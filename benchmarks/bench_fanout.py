@@ -7,7 +7,7 @@ for one private chat: messages sent and the most sent to it in any one second.
 --paid: paid broadcasts instead (LIVEBLOG_PAID_BROADCAST): one alert each to 20,000
 private chats (--quick 2,000) with the stand-in in a process of its own, enforcing
 1,000 paid messages a second and 1 a second per chat. Reports the sustained rate, 429s,
-entry-stored→sent delays and the CPU time of the bot's process and of the stand-in's.
+delays from due to sent and the CPU time of the bot's process and of the stand-in's.
 Prints one JSON object.
 """
 
@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -221,19 +222,24 @@ def percentile(ordered: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
-async def run_paid(chat_count: int, profile: Path | None) -> dict[str, object]:
-    """One alert to each of `chat_count` private chats as paid broadcasts."""
-    settings = LiveblogSettings(sources=[], paid_broadcast=True)
+async def deliver_paid(
+    api_url: str,
+    first_chat: int,
+    chat_count: int,
+    rate: int,
+    profile: Path | None,
+    go: Awaitable[None],
+) -> dict[str, object]:
+    """One bot's share: one alert to each of its chats as paid broadcasts, paced at `rate`.
+    `go` is awaited between setting up and sending (workers start together)."""
+    settings = LiveblogSettings(sources=[], paid_broadcast=True, paid_broadcast_per_second=rate)
     clock = SystemClock()
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        ServerProcess("--private-burst", "1") as server,
-    ):
+    with tempfile.TemporaryDirectory() as tmp:
         storage = await open_storage(Path(tmp) / "fanout.sqlite3")
-        await setup(storage, [30_000_000 + i for i in range(chat_count)], 1)
+        await setup(storage, [first_chat + i for i in range(chat_count)], 1)
         bot = ExtBot(
             TOKEN,
-            base_url=f"{server.url}/bot",
+            base_url=api_url,
             rate_limiter=telegram_limiter(settings),
             request=AiohttpRequest(),  # as bot/app.py does for paid broadcasts
         )
@@ -252,8 +258,12 @@ async def run_paid(chat_count: int, profile: Path | None) -> dict[str, object]:
             window=SlidingWindow(settings.global_per_second),
             paid_window=paid_window(settings),
         )
+        await go
         profiler = cProfile.Profile() if profile else None
-        cpu_bot, cpu_server = own_cpu_s(), server.cpu_s()
+        cpu = own_cpu_s()
+        # The alerts were stored during the set-up (20,000 chats take seconds): the delay
+        # counts from the moment they are due, as after a poll stored and matched an entry.
+        due = clock.now()
         started = time.perf_counter()
         if profiler is not None:
             profiler.enable()
@@ -267,12 +277,67 @@ async def run_paid(chat_count: int, profile: Path | None) -> dict[str, object]:
             profiler.disable()
             profiler.dump_stats(str(profile))
         elapsed = time.perf_counter() - started
-        cpu_bot = own_cpu_s() - cpu_bot
-        server_end = server.cpu_s()
+        cpu = own_cpu_s() - cpu
         sent = await storage.alerts.created_since(datetime(2000, 1, 1, tzinfo=UTC))
-        delays = sorted((a.sent_at - a.created_at).total_seconds() for a in sent if a.sent_at)
+        delays = [(a.sent_at - due).total_seconds() for a in sent if a.sent_at]
         await bot.shutdown()
         await storage.close()
+    return {
+        "sent": stats.sent_messages,
+        "ticks": ticks,
+        "elapsed_s": elapsed,
+        "cpu_s": cpu,
+        "delays": delays,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+async def _ready() -> None:
+    return None
+
+
+async def _stdin_go() -> None:
+    """A worker: say it is set up, then wait for the word to start."""
+    print("ready", flush=True)
+    await asyncio.to_thread(sys.stdin.readline)
+
+
+def start_worker(api_url: str, first: int, count: int, rate: int) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, __file__, "--paid-worker", api_url, str(first), str(count), str(rate)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+async def run_paid(chat_count: int, profile: Path | None, workers: int) -> dict[str, object]:
+    """One alert to each of `chat_count` private chats as paid broadcasts, by `workers`
+    bot processes (each its own share of the chats and of the paid rate: the shared
+    outbox and pacing across processes do not exist yet)."""
+    rate = LiveblogSettings(sources=[], paid_broadcast=True).paid_broadcast_per_second
+    with ServerProcess("--private-burst", "1") as server:
+        api_url = f"{server.url}/bot"
+        if workers == 1:
+            cpu_server = server.cpu_s()
+            results = [await deliver_paid(api_url, 30_000_000, chat_count, rate, profile, _ready())]
+        else:
+            share = chat_count // workers
+            procs = [
+                start_worker(api_url, 30_000_000 + i * share, share, rate // workers)
+                for i in range(workers)
+            ]
+            for proc in procs:
+                assert proc.stdout is not None
+                if proc.stdout.readline().strip() != "ready":
+                    raise RuntimeError("a worker did not start")
+            cpu_server = server.cpu_s()
+            for proc in procs:
+                assert proc.stdin is not None
+                proc.stdin.write("go\n")
+                proc.stdin.flush()
+            results = [json.loads(proc.communicate()[0]) for proc in procs]
+        server_end = server.cpu_s()
         async with httpx.AsyncClient(base_url=server.url, timeout=60) as control:
             state = (await control.get("/control/state")).json()
             events = (await control.get("/control/events")).json()
@@ -284,27 +349,33 @@ async def run_paid(chat_count: int, profile: Path | None) -> dict[str, object]:
         while stamp - stamps[low] >= 1.0:
             low += 1
         peak = max(peak, high - low + 1)
+    delays = sorted(d for r in results for d in r["delays"])  # type: ignore[attr-defined]
+    sent = sum(int(r["sent"]) for r in results)  # type: ignore[call-overload]
+    elapsed = max(float(r["elapsed_s"]) for r in results)  # type: ignore[arg-type]
+    cpu_bots = [float(r["cpu_s"]) for r in results]  # type: ignore[arg-type]
     cpu_server_s = None if cpu_server is None or server_end is None else server_end - cpu_server
     return {
         "mode": "paid",
         "chats": chat_count,
-        "paid_per_second_setting": settings.paid_broadcast_per_second,
-        "messages": stats.sent_messages,
+        "workers": workers,
+        "paid_per_second_setting": rate,
+        "messages": sent,
         "paid_messages_seen": state["stats"]["sent_paid"],
-        "ticks": ticks,
+        "ticks": max(int(r["ticks"]) for r in results),  # type: ignore[call-overload]
         "elapsed_s": round(elapsed, 2),
-        "send_rate_per_s": round(stats.sent_messages / elapsed, 1),
+        "send_rate_per_s": round(sent / elapsed, 1),
         "arrival_rate_per_s": round((len(stamps) - 1) / span, 1) if span else None,
         "max_in_any_second": peak,
         "retry_after_429s": state["stats"]["rate_limited"],
-        "delay_p50_s": round(statistics.median(delays), 2),
-        "delay_p99_s": round(percentile(delays, 0.99), 2),
-        "delay_max_s": round(delays[-1], 2),
-        "cpu_bot_s": round(cpu_bot, 2),
-        "cpu_bot_share": round(cpu_bot / elapsed, 2),
+        "due_to_sent_p50_s": round(statistics.median(delays), 2),
+        "due_to_sent_p99_s": round(percentile(delays, 0.99), 2),
+        "due_to_sent_max_s": round(delays[-1], 2),
+        "cpu_bot_s": [round(c, 2) for c in cpu_bots],
+        "cpu_bot_ms_per_message": round(sum(cpu_bots) / sent * 1000, 2),
+        "cpu_bot_share": [round(c / elapsed, 2) for c in cpu_bots],
         "cpu_standin_s": None if cpu_server_s is None else round(cpu_server_s, 2),
         "cpu_standin_share": None if cpu_server_s is None else round(cpu_server_s / elapsed, 2),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": max(float(r["peak_rss_mb"]) for r in results),  # type: ignore[arg-type]
     }
 
 
@@ -319,9 +390,18 @@ def main() -> None:
         "--paid", action="store_true", help="paid broadcasts: 20,000 chats, stand-in apart"
     )
     parser.add_argument("--profile", type=Path, help="--paid: cProfile the fan-out into FILE")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="--paid: bot processes sharing the chats and rate"
+    )
+    parser.add_argument("--paid-worker", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.paid:
-        result = asyncio.run(run_paid(2_000 if args.quick else 20_000, args.profile))
+    if args.paid_worker:  # one of --workers' processes: URL, first chat, chats, rate
+        url, first, count, rate = args.paid_worker
+        work = deliver_paid(url, int(first), int(count), int(rate), None, _stdin_go())
+        result = asyncio.run(work)
+    elif args.paid:
+        chats = 2_000 if args.quick else 20_000
+        result = asyncio.run(run_paid(chats, args.profile, args.workers))
     else:
         result = asyncio.run(run(1_000 if args.quick else 5_000))
     print(json.dumps(result))
