@@ -78,7 +78,9 @@ def heartbeat_path(settings: Settings) -> Path:
 def touch_heartbeat(services: Services | None) -> None:
     if services is not None:
         # Wall-clock time on purpose: the health check compares it with the real clock.
-        heartbeat_path(services.settings).write_text(SystemClock().now().isoformat())
+        path = heartbeat_path(services.settings)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(SystemClock().now().isoformat())
 
 
 async def concept_rarity(storage: Any, clock: Clock) -> dict[str, float]:

@@ -31,9 +31,6 @@ class BotData:
         self.admin_cache: BoundedDict[tuple[int, int], bool] = BoundedDict(
             MAX_TRACKED, ADMIN_CACHE_S
         )
-        # Queries waiting for "subscribe anyway" (short token → (chat, query)); in memory
-        # on purpose: after a restart the button says it expired.
-        self.pending_queries: dict[str, tuple[int, str]] = {}
 
     def require(self) -> Services:
         if self.services is None:

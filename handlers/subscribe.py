@@ -23,7 +23,6 @@ from handlers.commands import command
 from handlers.context import Context, services
 from handlers.topics import catalog_keyboard
 
-MAX_PENDING = 1000
 LIST_NAME_UNITS = 80  # 25 names of this size and the settings fit one message
 FORM_UNITS = 1500  # "I look for: …" (a query's expanded form)
 SOURCES_UNITS = 400  # the catalog's labels in /list and in answers (a catalog may be long)
@@ -80,12 +79,11 @@ def list_message(language: str, subs: Sequence[ListedSub], settings: Sequence[st
     return fit_message("\n".join(lines))
 
 
-def _pending_token(context: Context, chat_id: int, query: str) -> str:
-    pending = context.bot_data.pending_queries
-    if len(pending) >= MAX_PENDING:
-        pending.pop(next(iter(pending)))
+async def _pending_token(context: Context, chat_id: int, query: str, as_typed: bool) -> str:
+    """A short token for a button; the query waits in the database until it is pressed."""
+    svc = services(context)
     token = secrets.token_urlsafe(6)
-    pending[token] = (chat_id, query)
+    await svc.storage.confirmations.add(token, chat_id, query, as_typed, svc.clock.now())
     return token
 
 
@@ -105,17 +103,12 @@ async def _answer(
         return
     assert outcome.resolved is not None
     query = outcome.resolved.text
-    rows: list[tuple[Button, ...]] = [
-        (
-            Button(
-                name,
-                svc.codec.encode(chat_id, "conf", _pending_token(context, chat_id, name + suffix)),
-            ),
-        )
-        for name in outcome.suggestions
-    ]
+    rows: list[tuple[Button, ...]] = []
+    for name in outcome.suggestions:
+        token = await _pending_token(context, chat_id, name + suffix, as_typed=False)
+        rows.append((Button(name, svc.codec.encode(chat_id, "conf", token)),))
     anyway = to_plain(texts.text(language, "confirm_anyway", query=quote(query)))
-    token = _pending_token(context, chat_id, "\x00" + query + suffix)  # \x00: as typed
+    token = await _pending_token(context, chat_id, query + suffix, as_typed=True)
     rows.append((Button(anyway[:60], svc.codec.encode(chat_id, "conf", token)),))
     await reply(
         update, context, texts.text(language, "confirm_unknown", query=quote(query)), tuple(rows)
@@ -173,14 +166,14 @@ async def subscribe_with_sources(
 @route("conf")
 async def confirm_button(update: Update, context: Context, arg: str, language: str) -> str | None:
     chat = update.effective_chat
-    found = context.bot_data.pending_queries.pop(arg, None)
-    if chat is None or found is None or found[0] != chat.id:
+    if chat is None:
         return toast(language, "button_expired")
-    query = found[1]
-    confirmed = query.startswith("\x00")
-    await subscribe_with_sources(
-        update, context, chat.id, query.lstrip("\x00"), language, confirmed=confirmed
-    )
+    svc = services(context)
+    found = await svc.storage.confirmations.take(arg[:64], chat.id, svc.clock.now())
+    if found is None:
+        return toast(language, "button_expired")
+    query, as_typed = found
+    await subscribe_with_sources(update, context, chat.id, query, language, confirmed=as_typed)
     return None
 
 

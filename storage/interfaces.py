@@ -295,6 +295,18 @@ class StoryRepository(Protocol):
         ...
 
 
+class ConfirmationRepository(Protocol):
+    """Queries waiting for a confirm button, shared by every process."""
+
+    async def add(
+        self, token: str, chat_id: int, query: str, as_typed: bool, now: datetime
+    ) -> None: ...
+
+    async def take(self, token: str, chat_id: int, now: datetime) -> tuple[str, bool] | None:
+        """Remove and return (query, as typed); None if expired, unknown or not the chat's."""
+        ...
+
+
 class Storage(Protocol):
     """One open database: the repositories share its connection(s)."""
 
@@ -318,5 +330,8 @@ class Storage(Protocol):
 
     @property
     def stories(self) -> StoryRepository: ...
+
+    @property
+    def confirmations(self) -> ConfirmationRepository: ...
 
     async def close(self) -> None: ...

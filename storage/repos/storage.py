@@ -6,6 +6,7 @@ from storage.db import Db
 from storage.repos.alerts import SqlAlertRepository
 from storage.repos.chats import SqlChatRepository
 from storage.repos.choices import SqlSourceChoiceRepository
+from storage.repos.confirmations import SqlConfirmationRepository
 from storage.repos.entries import SqlEntryRepository
 from storage.repos.sources import SqlSourceRepository
 from storage.repos.stories import SqlStoryRepository
@@ -22,6 +23,7 @@ class SqlStorage:
         self.alerts = SqlAlertRepository(db)
         self.choices = SqlSourceChoiceRepository(db)
         self.stories = SqlStoryRepository(db)
+        self.confirmations = SqlConfirmationRepository(db)
 
     @property
     def dialect(self) -> str:
