@@ -16,6 +16,10 @@ _COLUMNS = (
     " content_hash, previous_hash, previous_body, edited, first_seen_at, last_changed_at"
 )
 
+# Undated entries last on both backends: PostgreSQL sorts NULL above every value,
+# SQLite below, so the order says where NULLs go rather than leave it to either.
+_NEWEST_FIRST = "published_at IS NULL, published_at DESC, entry_id DESC"
+
 MATCH_DONE, MATCH_NEW, MATCH_EDITED = 0, 1, 2
 
 log = logging.getLogger(__name__)
@@ -158,14 +162,12 @@ class SqlEntryRepository:
     async def latest(self, limit: int, source_id: int | None = None) -> list[EntryRecord]:
         limit = max(1, min(limit, 500))
         if source_id is None:
-            query = (
-                f"SELECT {_COLUMNS} FROM entries ORDER BY published_at DESC, entry_id DESC LIMIT ?"
-            )
+            query = f"SELECT {_COLUMNS} FROM entries ORDER BY {_NEWEST_FIRST} LIMIT ?"
             params: tuple[Any, ...] = (limit,)
         else:
             query = (
                 f"SELECT {_COLUMNS} FROM entries WHERE source_id = ?"
-                " ORDER BY published_at DESC, entry_id DESC LIMIT ?"
+                f" ORDER BY {_NEWEST_FIRST} LIMIT ?"
             )
             params = (source_id, limit)
         rows = await self._db.fetchall(query, params)
