@@ -57,11 +57,10 @@ class SqlAlertRepository:
         changed = 0
         async with self._db.transaction() as conn:
             for chunk, marks in in_chunks(ids):
-                changed = await conn.execute(
+                changed += await conn.execute(
                     f"UPDATE alerts SET {assignments} WHERE alert_id IN ({marks})",
                     (*values, *chunk),
                 )
-                changed += changed
         return changed
 
     async def create_many(self, alerts: Sequence[NewAlert], now: datetime) -> list[int]:
@@ -172,7 +171,6 @@ class SqlAlertRepository:
             alert_ids,
             "status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END,"
             " last_error = CASE WHEN status = 'pending' THEN ? ELSE last_error END",
-            reason[:500],
             reason[:500],
         )
 
