@@ -8,12 +8,12 @@ import pytest
 
 from storage import Storage
 from storage.records import AlertStatus
-from tests.storage.world import NOW, alert, at, news, source_with
+from storage.repos.storage import SqlStorage
+from tests.storage.world import MANY, NOW, alert, alert_row, at, many_chats, news, source_with
 
 
 async def chats_and_entries(store: Storage, chats: int, entries: int) -> list[int]:
-    for chat_id in range(1, chats + 1):
-        await store.chats.upsert(chat_id, "private", None, "de", NOW)
+    await many_chats(store, range(1, chats + 1))
     _, ids = await source_with(store, "https://x.test/", *(news(f"k{i}") for i in range(entries)))
     return ids
 
@@ -51,9 +51,9 @@ async def test_record_matches_is_all_or_nothing(store: Storage) -> None:
     pending = await store.entries.awaiting_match(0)
     hashes = [(p.entry.entry_id, p.entry.content_hash) for p in pending]
     # Chat 404 does not exist: the batch breaks, and with it the matched marks.
-    with pytest.raises(Exception) as refused:
+    assert isinstance(store, SqlStorage)
+    with pytest.raises(store.db.item_errors):
         await store.alerts.record_matches([alert(1, e1), alert(404, e2)], hashes, NOW)
-    assert isinstance(refused.value, store.db.item_errors)  # type: ignore[attr-defined]
     assert await store.alerts.for_chat(1) == []
     assert [p.entry.entry_id for p in await store.entries.awaiting_match(0)] == [e1, e2]
     created = await store.alerts.record_matches([alert(1, e1)], hashes, NOW)
@@ -184,8 +184,7 @@ async def test_edits_pending_and_marked(store: Storage) -> None:
     assert [x.alert_id for x in await store.alerts.edits_pending(limit=1)] == [a]
     await store.alerts.mark_edited(a, "h1b", None)
     await store.alerts.mark_edited(c, None, "message to edit not found")
-    edited, failed = await store.alerts.get(a), await store.alerts.get(c)
-    assert edited is not None and failed is not None
+    edited, failed = await alert_row(store, a), await alert_row(store, c)
     assert (edited.edit_pending, edited.sent_hash, edited.last_error) == (False, "h1b", None)
     assert (failed.edit_pending, failed.sent_hash, failed.last_error) == (
         False,
@@ -232,7 +231,7 @@ async def test_created_since_digests_and_counts(store: Storage) -> None:
 
 
 async def test_created_since_for_many_chats_in_chunks(store: Storage) -> None:
-    chats = 1_050
+    chats = MANY
     [entry_id] = await chats_and_entries(store, chats, 1)
     made = await store.alerts.create_many([alert(c, entry_id) for c in range(1, chats + 1)], NOW)
     assert len(made) == chats

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from storage import Storage
 from storage.records import INACTIVE_ERROR, INACTIVE_REMOVED, AlertStatus
-from tests.storage.world import NOW, alert, at, news, source_with
+from tests.storage.world import MANY, NOW, alert, at, many_chats, news, source_with
 
 SUPERGROUP = -1001234567890123  # Telegram's supergroup ids need 64 bits
 
@@ -29,9 +29,8 @@ async def test_upsert_creates_then_refreshes_type_and_title_only(store: Storage)
 
 
 async def test_get_many_in_chunks_with_large_ids(store: Storage) -> None:
-    ids = [SUPERGROUP - i for i in range(1_203)]
-    for chat_id in ids:
-        await store.chats.upsert(chat_id, "supergroup", None, "de", NOW)
+    ids = [SUPERGROUP - i for i in range(MANY)]
+    await many_chats(store, ids, "supergroup")
     found = await store.chats.get_many([*ids, *ids[:10], 42])  # repeats and an unknown id
     assert sorted(found) == sorted(ids)
     assert found[SUPERGROUP].chat_id == SUPERGROUP
@@ -78,7 +77,9 @@ async def test_due_digests_are_active_due_ones_soonest_first(store: Storage) -> 
     assert [c.chat_id for c in due] == [2, 3, 1]  # 4 later, 5 none, 6 inactive
     assert [c.chat_id for c in await store.chats.due_digests(at(30), limit=2)] == [2, 3]
     # A microsecond before a digest is due it is not due.
-    assert [c.chat_id for c in await store.chats.due_digests(at(10) - timedelta(microseconds=1))] == []
+    assert [
+        c.chat_id for c in await store.chats.due_digests(at(10) - timedelta(microseconds=1))
+    ] == []
 
 
 async def test_deactivate_keeps_the_first_moment_and_reactivate_returns_the_old_state(

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from storage import Storage
 from storage.records import UpsertStatus
-from tests.storage.world import NOW, at, news, source_with
+from tests.storage.world import MANY, NOW, at, news, source_with
 
 
 async def test_upsert_new_unchanged_edited_per_item(store: Storage) -> None:
@@ -48,11 +48,12 @@ async def test_match_pending_states(store: Storage) -> None:
     source = await store.sources.ensure("https://x.test/", None, 60, NOW)
     sid = source.source_id
     await store.entries.upsert_many(sid, [news("old")], NOW, match=False)  # history
-    [a, b] = [
-        r.entry for r in await store.entries.upsert_many(sid, [news("a"), news("b")], NOW)
-    ]
+    [a, b] = [r.entry for r in await store.entries.upsert_many(sid, [news("a"), news("b")], NOW)]
     waiting = await store.entries.awaiting_match(0)
-    assert [(p.entry.entry_id, p.edit) for p in waiting] == [(a.entry_id, False), (b.entry_id, False)]
+    assert [(p.entry.entry_id, p.edit) for p in waiting] == [
+        (a.entry_id, False),
+        (b.entry_id, False),
+    ]
     assert [p.entry.entry_id for p in await store.entries.awaiting_match(a.entry_id)] == [
         b.entry_id
     ]
@@ -97,16 +98,16 @@ async def test_a_refused_item_is_left_out_alone(store: Storage) -> None:
 async def test_get_and_get_many_beyond_one_chunk(store: Storage) -> None:
     source = await store.sources.ensure("https://x.test/", None, 60, NOW)
     results = await store.entries.upsert_many(
-        source.source_id, [news(f"k{i}", f"Meldung {i}") for i in range(1_234)], NOW
+        source.source_id, [news(f"k{i}", f"Meldung {i}") for i in range(2 * MANY)], NOW
     )
     ids = [r.entry.entry_id for r in results]
     found = await store.entries.get_many([*reversed(ids), ids[0], max(ids) + 10])
     assert sorted(found) == sorted(ids)
     assert found[ids[777]].body == "Meldung 777"
     assert await store.entries.get_many([]) == {}
-    got = await store.entries.get(ids[1_000])
+    got = await store.entries.get(ids[MANY])
     assert got is not None
-    assert got.key == "k1000"
+    assert got.key == f"k{MANY}"
     assert await store.entries.get(max(ids) + 10) is None
 
 

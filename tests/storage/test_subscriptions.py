@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from storage import Storage
 from storage.records import AlertStatus
 from storage.repos.subscriptions import REMOVED
-from tests.storage.world import NOW, alert, at, news, source_with
+from tests.storage.world import MANY, NOW, alert, alert_row, at, many_chats, news, source_with
 
 
 async def test_add_is_unique_per_chat_and_canonical(store: Storage) -> None:
@@ -54,10 +56,11 @@ async def test_listing_for_one_many_and_active_chats(store: Storage) -> None:
 
 
 async def test_for_chats_beyond_one_chunk(store: Storage) -> None:
-    chats = list(range(1, 1_102))
-    for chat_id in chats:
-        await store.chats.upsert(chat_id, "private", None, "de", NOW)
-        await store.subscriptions.add(chat_id, "Kiew", None, "c:kyiv", "Kiew", NOW)
+    chats = list(range(1, MANY + 1))
+    await many_chats(store, chats)
+    await asyncio.gather(
+        *(store.subscriptions.add(c, "Kiew", None, "c:kyiv", "Kiew", NOW) for c in chats)
+    )
     found = await store.subscriptions.for_chats(chats)
     assert sorted(s.chat_id for s in found) == chats
 
@@ -88,9 +91,7 @@ async def test_remove_cancels_what_only_it_held_and_unnames_itself_elsewhere(
     drones, _ = await store.subscriptions.add(1, "Drohnen", None, "c:drones", "Drohnen", NOW)
     theirs, _ = await store.subscriptions.add(2, "Drohnen", None, "c:drones", "Drohnen", NOW)
     await store.choices.set_limit(drones.sub_id, ["ts-ukraine"])
-    _, [e1, e2, e3] = await source_with(
-        store, "https://x.test/", news("a"), news("b"), news("c")
-    )
+    _, [e1, e2, e3] = await source_with(store, "https://x.test/", news("a"), news("b"), news("c"))
     ids = await store.alerts.create_many(
         [
             alert(1, e1, (drones.sub_id,)),  # only this topic: cancelled
@@ -104,8 +105,7 @@ async def test_remove_cancels_what_only_it_held_and_unnames_itself_elsewhere(
     assert not await store.subscriptions.remove(2, drones.sub_id)  # not theirs
     assert await store.subscriptions.remove(1, drones.sub_id)
     assert not await store.subscriptions.remove(1, drones.sub_id)  # gone already
-    only, shared, sent, other = [await store.alerts.get(i) for i in ids]
-    assert only is not None and shared is not None and sent is not None and other is not None
+    only, shared, sent, other = [await alert_row(store, i) for i in ids]
     assert (only.status, only.last_error) == (AlertStatus.CANCELLED, REMOVED)
     assert (shared.status, shared.sub_ids) == (AlertStatus.PENDING, (kyiv.sub_id,))
     assert (sent.status, sent.sub_ids) == (AlertStatus.SENT, (drones.sub_id,))

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from storage import Storage
-from storage.records import NewAlert, NewEntry
+from storage.db import IN_CHUNK
+from storage.records import AlertRecord, NewAlert, NewEntry
 
 NOW = datetime(2024, 11, 4, 12, 0, tzinfo=UTC)
+# Id lists are read in chunks: this many cross a chunk's end.
+MANY = IN_CHUNK + 3
 
 
 def at(minutes: float) -> datetime:
@@ -50,3 +55,14 @@ async def source_with(store: Storage, url: str, *entries: NewEntry) -> tuple[int
     source = await store.sources.ensure(url, None, 60, NOW)
     results = await store.entries.upsert_many(source.source_id, list(entries), NOW)
     return source.source_id, [r.entry.entry_id for r in results]
+
+
+async def alert_row(store: Storage, alert_id: int) -> AlertRecord:
+    found = await store.alerts.get(alert_id)
+    assert found is not None, alert_id
+    return found
+
+
+async def many_chats(store: Storage, chat_ids: Iterable[int], chat_type: str = "private") -> None:
+    """Chats side by side (PostgreSQL's pool runs them at once; SQLite queues them)."""
+    await asyncio.gather(*(store.chats.upsert(c, chat_type, None, "de", NOW) for c in chat_ids))
