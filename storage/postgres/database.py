@@ -100,6 +100,8 @@ class PostgresDb:
             conn = await asyncpg.connect(dsn)
             try:
                 await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            except (asyncpg.UniqueViolationError, asyncpg.DuplicateSchemaError):
+                pass  # another worker created it this instant (IF NOT EXISTS is not atomic)
             finally:
                 await conn.close()
         pool = await asyncpg.create_pool(
