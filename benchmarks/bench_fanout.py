@@ -45,6 +45,7 @@ from bot.clock import SystemClock  # noqa: E402
 from bot.config import LiveblogSettings  # noqa: E402
 from bot.delivery.buttons import ButtonCodec  # noqa: E402
 from bot.delivery.pacing import ChatPacer, SlidingWindow  # noqa: E402
+from bot.delivery.priority import PriorityWindow  # noqa: E402
 from bot.delivery.service import DeliveryService  # noqa: E402
 from bot.devserver import DevServer  # noqa: E402
 from bot.devserver.limits import RateLimits  # noqa: E402
@@ -255,7 +256,7 @@ async def deliver_paid(
             ButtonCodec(b"bench"),
             ZoneInfo(BERLIN_ZONE),
             pacer=ChatPacer(settings.private_gap_seconds, settings.group_gap_seconds),
-            window=SlidingWindow(settings.global_per_second),
+            window=PriorityWindow(SlidingWindow(settings.global_per_second)),
             paid_window=paid_window(settings),
         )
         await go

@@ -21,6 +21,7 @@ from bot.config import LiveblogSettings, Settings
 from bot.delivery.buttons import ButtonCodec, secret_from
 from bot.delivery.pacing import ChatPacer, SlidingWindow
 from bot.delivery.pipeline import AlertPipeline
+from bot.delivery.priority import PriorityWindow
 from bot.delivery.service import DeliveryService
 from bot.digest.service import DigestService
 from bot.matching.calibrate import concept_frequencies
@@ -136,7 +137,7 @@ async def build_services(app: AppType, settings: Settings, clock: Clock) -> Serv
         codec,
         zone,
         pacer=pacer,
-        window=SlidingWindow(settings.liveblog.global_per_second),
+        window=PriorityWindow(SlidingWindow(settings.liveblog.global_per_second)),
         directory=directory,
         metrics=metrics,
         paid_window=paid_window(settings.liveblog),
@@ -193,7 +194,7 @@ async def build_services(app: AppType, settings: Settings, clock: Clock) -> Serv
     )
 
 
-def paid_window(liveblog: LiveblogSettings) -> SlidingWindow | None:
+def paid_window(liveblog: LiveblogSettings) -> PriorityWindow | None:
     """The pace of paid alert broadcasts, when the operator turned them on (they cost
     Stars: one line at start-up says so)."""
     if not liveblog.paid_broadcast:
@@ -203,7 +204,7 @@ def paid_window(liveblog: LiveblogSettings) -> SlidingWindow | None:
         "(Telegram charges 0.1 Stars per message above the free 30/s)",
         liveblog.paid_broadcast_per_second,
     )
-    return SlidingWindow(liveblog.paid_broadcast_per_second)
+    return PriorityWindow(SlidingWindow(liveblog.paid_broadcast_per_second))
 
 
 def ops_server(services: Services) -> OpsServer | None:

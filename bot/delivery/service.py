@@ -38,6 +38,7 @@ from bot.delivery.messenger import (
 from bot.delivery.pacing import ChatPacer, SlidingWindow
 from bot.delivery.pipeline import EDIT_WINDOW
 from bot.delivery.policy import plan_delivery
+from bot.delivery.priority import Priority, PriorityWindow
 from bot.delivery.render import AlertView, render_alert, render_batch_parts, to_plain
 from bot.metrics import Metrics
 from bot.sources.catalog import Catalog
@@ -62,6 +63,11 @@ class DeliveryStats:
     chats: set[int] = field(default_factory=set)
 
 
+def single(alert: AlertRecord) -> Priority:
+    """A single alert's place in the queue for the overall rate (its edit's too)."""
+    return Priority.URGENT if alert.urgent else Priority.INSTANT
+
+
 def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(15 * 60, 5 * 2 ** max(0, attempts - 1)))
 
@@ -76,17 +82,19 @@ class DeliveryService:
         codec: ButtonCodec,
         default_zone: ZoneInfo,
         pacer: ChatPacer | None = None,
-        window: SlidingWindow | None = None,
+        window: PriorityWindow | None = None,
         concurrency: int = 64,
         directory: SourceDirectory | None = None,
         metrics: Metrics | None = None,
-        paid_window: SlidingWindow | None = None,
+        paid_window: PriorityWindow | None = None,
     ) -> None:
         self.storage, self.messenger, self.subscriptions = storage, messenger, subscriptions
         self.clock, self.codec, self.default_zone = clock, codec, default_zone
         # `is None`, not `or`: an empty pacer is falsy (it has a length).
         self.pacer = pacer if pacer is not None else ChatPacer()
-        self.window = window if window is not None else SlidingWindow(GLOBAL_PER_SECOND)
+        self.window = (
+            window if window is not None else PriorityWindow(SlidingWindow(GLOBAL_PER_SECOND))
+        )
         # Paid broadcasts (LIVEBLOG_PAID_BROADCAST): alert sends pay Stars and keep to this
         # window instead. Edits cannot be paid for and stay on the free `window`, as do
         # digests and command replies.
@@ -212,12 +220,14 @@ class DeliveryService:
         )
 
     # ------------------------------------------------------------------ sending
-    async def _send(self, chat: ChatRecord, html: str, keyboard: Keyboard | None) -> int:
+    async def _send(
+        self, chat: ChatRecord, html: str, keyboard: Keyboard | None, priority: Priority
+    ) -> int:
         """One message, paced; on broken markup, once more as plain text."""
         paid = self.paid_window is not None
         window = self.paid_window if self.paid_window is not None else self.window
         await self.pacer.wait(chat.chat_id, chat.is_private)
-        await window.acquire()
+        await window.acquire(priority, chat.chat_id)
         started = time.perf_counter()
         try:
             return await self.messenger.send(chat.chat_id, html, to_plain(html), keyboard, paid)
@@ -225,7 +235,7 @@ class DeliveryService:
             log.warning(
                 "chat %s: Telegram rejected our HTML; resending as plain text", chat.chat_id
             )
-            await window.acquire()
+            await window.acquire(priority, chat.chat_id)
             try:
                 return await self.messenger.send(chat.chat_id, None, to_plain(html), keyboard, paid)
             except BadMarkup as exc:
@@ -248,7 +258,7 @@ class DeliveryService:
         await self.storage.alerts.claim([alert.alert_id])
         try:
             message_id = await self._send(
-                chat, html, self.keyboard(chat.chat_id, alert, chat.language)
+                chat, html, self.keyboard(chat.chat_id, alert, chat.language), single(alert)
             )
         except SendError as exc:
             return await self._failed(chat, [alert], exc, stats)
@@ -281,9 +291,12 @@ class DeliveryService:
         await self.storage.alerts.claim([a.alert_id for a, _ in pairs])
         views = [view for _, view in pairs]
         parts = render_batch_parts(views, zone, chat.language)
+        # A batch carrying an urgent alert is as urgent as the alert: folded into a
+        # burst, it must not wait behind every instant alert of other chats.
+        priority = Priority.URGENT if any(a.urgent for a, _ in pairs) else Priority.BATCH
         for number, (message, held) in enumerate(parts):
             try:
-                await self._send(chat, message, None)
+                await self._send(chat, message, None, priority)
             except SendError as exc:
                 # Only what was not sent yet goes again: no part of a batch twice. Only
                 # the part in flight may have arrived; the later ones surely did not.
@@ -426,7 +439,7 @@ class DeliveryService:
                 # A story that only gained a source is not a changed entry.
                 edited=alert.sent_hash != entry.content_hash,
             )
-            await self.window.acquire()
+            await self.window.acquire(single(alert), chat.chat_id)
             try:
                 await self.messenger.edit(
                     chat.chat_id,

@@ -19,6 +19,7 @@ from bot.delivery.messenger import (
     SendError,
 )
 from bot.delivery.pacing import ChatPacer, SlidingWindow
+from bot.delivery.priority import Priority, PriorityWindow
 from bot.delivery.render import to_plain
 from bot.digest.build import DigestItem, build_digest
 from bot.digest.schedule import next_digest_at
@@ -51,7 +52,7 @@ class DigestService:
         clock: Clock,
         default_zone: ZoneInfo,
         pacer: ChatPacer | None = None,
-        window: SlidingWindow | None = None,
+        window: PriorityWindow | None = None,
         directory: SourceDirectory | None = None,
     ) -> None:
         self.storage, self.messenger, self.subscriptions = storage, messenger, subscriptions
@@ -59,7 +60,7 @@ class DigestService:
         self.clock, self.default_zone = clock, default_zone
         # `is None`, not `or`: an empty pacer is falsy (it has a length).
         self.pacer = pacer if pacer is not None else ChatPacer()
-        self.window = window if window is not None else SlidingWindow(29)
+        self.window = window if window is not None else PriorityWindow(SlidingWindow(29))
 
     def zone(self, chat: ChatRecord) -> ZoneInfo:
         return chat_zone(chat.timezone, self.default_zone)
@@ -134,11 +135,14 @@ class DigestService:
         """Send a built digest; True when it went out. `consume`: the scheduled digest
         marks its alerts and moves the schedule on; one on request changes nothing."""
         chat = built.chat
+        # Scheduled digests go after every alert; one a reader asked for is an answer
+        # they wait for, like a single alert.
+        priority = Priority.DIGEST if consume else Priority.INSTANT
         now = self.clock.now()
         try:
             for message in built.messages:
                 await self.pacer.wait(chat.chat_id, chat.is_private)
-                await self.window.acquire()
+                await self.window.acquire(priority, chat.chat_id)
                 try:
                     await self.messenger.send(chat.chat_id, message, to_plain(message))
                 except AmbiguousSend as exc:

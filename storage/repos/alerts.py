@@ -107,11 +107,15 @@ class SqlAlertRepository:
         return found[0] if found else None
 
     async def due_chat_ids(self, now: datetime) -> list[int]:
+        """Chats with alerts due, in the order delivery starts them: chats with an urgent
+        alert first, then the longest waiting (a long outbox must not keep an urgent
+        alert behind thousands of others)."""
         return [
             int(row[0])
             for row in await self._db.fetchall(
-                "SELECT DISTINCT a.chat_id FROM alerts a JOIN chats c ON c.chat_id = a.chat_id"
-                " WHERE a.status = 'pending' AND a.due_at <= ? AND c.active = 1",
+                "SELECT a.chat_id FROM alerts a JOIN chats c ON c.chat_id = a.chat_id"
+                " WHERE a.status = 'pending' AND a.due_at <= ? AND c.active = 1"
+                " GROUP BY a.chat_id ORDER BY MAX(a.urgent) DESC, MIN(a.due_at), a.chat_id",
                 (to_db(now),),
             )
         ]
