@@ -21,6 +21,7 @@ _COLUMNS = (
 _NEWEST_FIRST = "published_at IS NULL, published_at DESC, entry_id DESC"
 
 MATCH_DONE, MATCH_NEW, MATCH_EDITED = 0, 1, 2
+_ATTEMPTS = 3  # reads of a row other writers keep changing before we give up
 
 log = logging.getLogger(__name__)
 
@@ -82,64 +83,74 @@ class SqlEntryRepository:
         match: bool,
     ) -> UpsertResult:
         waiting = MATCH_NEW if match else MATCH_DONE
-        row = await conn.fetchone(
-            f"SELECT {_COLUMNS} FROM entries WHERE source_id = ? AND entry_key = ?",
-            (source_id, entry.key),
-        )
-        if row is None:
-            status = UpsertStatus.NEW
-            await conn.execute(
-                "INSERT INTO entries (source_id, entry_key, published_at, modified_at,"
-                " title, body, url, kind, content_hash, first_seen_at, last_changed_at,"
-                " match_pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    source_id,
-                    entry.key,
-                    to_db(entry.published_at),
-                    to_db(entry.modified_at),
-                    entry.title,
-                    entry.body,
-                    entry.url,
-                    entry.kind,
-                    entry.content_hash,
-                    stamp,
-                    stamp,
-                    waiting,
-                ),
+        # Another process may store or edit the same entry between our read and our
+        # write (PostgreSQL runs writers side by side): each write only lands on the
+        # row as it was read, and otherwise we read again and compare with theirs.
+        for _attempt in range(_ATTEMPTS):
+            row = await conn.fetchone(
+                f"SELECT {_COLUMNS} FROM entries WHERE source_id = ? AND entry_key = ?",
+                (source_id, entry.key),
             )
-        elif row[9] == entry.content_hash:
-            return UpsertResult(UpsertStatus.UNCHANGED, _entry(row))
-        else:
-            status = UpsertStatus.EDITED
-            # Keep the version we knew: delivery compares the two to decide
-            # whether a sent alert deserves an in-place edit.
-            await conn.execute(
-                "UPDATE entries SET previous_hash = content_hash, previous_body = body,"
-                " published_at = COALESCE(?, published_at), modified_at = ?, title = ?,"
-                " body = ?, url = COALESCE(?, url), kind = ?, content_hash = ?,"
-                " edited = 1, last_changed_at = ?,"
-                # Never matched yet: it stays new; matched before: an edit to match.
-                " match_pending = CASE WHEN ? = 0 THEN match_pending"
-                " WHEN match_pending = 1 THEN 1 ELSE 2 END WHERE entry_id = ?",
-                (
-                    to_db(entry.published_at),
-                    to_db(entry.modified_at),
-                    entry.title,
-                    entry.body,
-                    entry.url,
-                    entry.kind,
-                    entry.content_hash,
-                    stamp,
-                    int(match),
-                    row[0],
-                ),
+            if row is None:
+                status = UpsertStatus.NEW
+                written = await conn.execute(
+                    "INSERT INTO entries (source_id, entry_key, published_at, modified_at,"
+                    " title, body, url, kind, content_hash, first_seen_at, last_changed_at,"
+                    " match_pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (source_id, entry_key) DO NOTHING",
+                    (
+                        source_id,
+                        entry.key,
+                        to_db(entry.published_at),
+                        to_db(entry.modified_at),
+                        entry.title,
+                        entry.body,
+                        entry.url,
+                        entry.kind,
+                        entry.content_hash,
+                        stamp,
+                        stamp,
+                        waiting,
+                    ),
+                )
+            elif row[9] == entry.content_hash:
+                return UpsertResult(UpsertStatus.UNCHANGED, _entry(row))
+            else:
+                status = UpsertStatus.EDITED
+                # Keep the version we knew: delivery compares the two to decide
+                # whether a sent alert deserves an in-place edit.
+                written = await conn.execute(
+                    "UPDATE entries SET previous_hash = content_hash, previous_body = body,"
+                    " published_at = COALESCE(?, published_at), modified_at = ?, title = ?,"
+                    " body = ?, url = COALESCE(?, url), kind = ?, content_hash = ?,"
+                    " edited = 1, last_changed_at = ?,"
+                    # Never matched yet: it stays new; matched before: an edit to match.
+                    " match_pending = CASE WHEN ? = 0 THEN match_pending"
+                    " WHEN match_pending = 1 THEN 1 ELSE 2 END"
+                    " WHERE entry_id = ? AND content_hash = ?",
+                    (
+                        to_db(entry.published_at),
+                        to_db(entry.modified_at),
+                        entry.title,
+                        entry.body,
+                        entry.url,
+                        entry.kind,
+                        entry.content_hash,
+                        stamp,
+                        int(match),
+                        row[0],
+                        row[9],
+                    ),
+                )
+            if not written:
+                continue  # someone else wrote it first: compare with their version
+            stored = await conn.fetchone(
+                f"SELECT {_COLUMNS} FROM entries WHERE source_id = ? AND entry_key = ?",
+                (source_id, entry.key),
             )
-        stored = await conn.fetchone(
-            f"SELECT {_COLUMNS} FROM entries WHERE source_id = ? AND entry_key = ?",
-            (source_id, entry.key),
-        )
-        assert stored is not None  # written just above in this transaction
-        return UpsertResult(status, _entry(stored))
+            assert stored is not None  # written just above in this transaction
+            return UpsertResult(status, _entry(stored))
+        raise RuntimeError(f"entry {entry.key[:80]!r} kept changing under us")
 
     async def awaiting_match(self, after_id: int, limit: int = 200) -> list[PendingMatch]:
         """Entries stored but not matched yet, oldest first, from after `after_id` on.
