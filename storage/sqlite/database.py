@@ -14,26 +14,35 @@ import aiosqlite
 from storage.db import Dialect, Row, Tx
 
 
+def _checked(params: Sequence[Any]) -> Sequence[Any]:
+    """PostgreSQL cannot store U+0000 in text and refuses the row; SQLite would keep it.
+    Refused here too (as a DataError, one of item_errors), so both backends agree."""
+    for value in params:
+        if isinstance(value, str) and "\x00" in value:
+            raise sqlite3.DataError("text holds U+0000 (NUL), which is not stored")
+    return params
+
+
 class _SqliteTx:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        cursor = await self._conn.execute(sql, params)
+        cursor = await self._conn.execute(sql, _checked(params))
         try:
             return max(cursor.rowcount, 0)
         finally:
             await cursor.close()
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        await self._conn.executemany(sql, rows)
+        await self._conn.executemany(sql, [_checked(row) for row in rows])
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        async with self._conn.execute(sql, params) as cursor:
+        async with self._conn.execute(sql, _checked(params)) as cursor:
             return list(await cursor.fetchall())
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        async with self._conn.execute(sql, params) as cursor:
+        async with self._conn.execute(sql, _checked(params)) as cursor:
             row = await cursor.fetchone()
         return row
 
