@@ -185,11 +185,11 @@ async def test_a_forged_source_button_is_refused(two: Two) -> None:
     assert await two.services.storage.choices.off_for_chat(ANNA) == set()
 
 
-async def test_source_choices_move_with_a_group_that_becomes_a_supergroup(tmp_path: Path) -> None:
+async def test_source_choices_move_with_a_group_that_becomes_a_supergroup(db_target: str) -> None:
     from storage import open_storage
 
     now = at(9, 0)
-    storage = await open_storage(tmp_path / "m.sqlite3")
+    storage = await open_storage(db_target)
     try:
         for chat_id in (-1, -2, -100):
             await storage.chats.upsert(chat_id, "group", "G", "de", now)

@@ -4,7 +4,6 @@ writes its alerts, and only for the version that was matched."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 from storage import open_storage
 from storage.records import NewAlert, NewEntry
@@ -16,8 +15,8 @@ def version(body: str, digest: str) -> NewEntry:
     return NewEntry("k", NOW, None, "Titel", body, "https://x.test/#k", "news", digest)
 
 
-async def test_only_the_matched_version_leaves_the_waiting_state(tmp_path: Path) -> None:
-    store = await open_storage(tmp_path / "m.sqlite3")
+async def test_only_the_matched_version_leaves_the_waiting_state(db_target: str) -> None:
+    store = await open_storage(db_target)
     try:
         source = await store.sources.ensure("https://x.test/", None, 60, NOW)
         await store.chats.upsert(1, "private", None, "de", NOW)
@@ -50,8 +49,8 @@ async def test_only_the_matched_version_leaves_the_waiting_state(tmp_path: Path)
         await store.close()
 
 
-async def test_a_first_poll_backlog_never_waits(tmp_path: Path) -> None:
-    store = await open_storage(tmp_path / "f.sqlite3")
+async def test_a_first_poll_backlog_never_waits(db_target: str) -> None:
+    store = await open_storage(db_target)
     try:
         source = await store.sources.ensure("https://x.test/", None, 60, NOW)
         await store.entries.upsert_many(source.source_id, [version("eins", "h1")], NOW, match=False)

@@ -9,7 +9,6 @@ import random
 import unicodedata
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -36,8 +35,8 @@ async def server() -> AsyncIterator[SourceServer]:
 
 
 @pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    store = await open_storage(tmp_path / "repair.sqlite3")
+async def storage(db_target: str) -> AsyncIterator[Storage]:
+    store = await open_storage(db_target)
     yield store
     await store.close()
 

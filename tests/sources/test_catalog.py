@@ -149,14 +149,14 @@ def test_origins_rewrite_requests_and_map_answers_back() -> None:
         parse_origins("https://www.tagesschau.de")
 
 
-async def test_sources_no_longer_configured_are_retired(tmp_path: Path) -> None:
+async def test_sources_no_longer_configured_are_retired(db_target: str) -> None:
     from datetime import UTC, datetime
 
     from bot.sources.poller import follow_catalog
     from storage import open_storage
 
     now = datetime(2024, 11, 4, tzinfo=UTC)
-    storage = await open_storage(tmp_path / "r.sqlite3")
+    storage = await open_storage(db_target)
     try:
         one = adhoc_entry("follow:https://a.example/feed|/live-[a-z]+\\.html")
         two = adhoc_entry("https://b.example/live.html")

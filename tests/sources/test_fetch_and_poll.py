@@ -6,7 +6,6 @@ import asyncio
 import random
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -28,8 +27,9 @@ async def server() -> AsyncIterator[SourceServer]:
 
 
 @pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    store = await open_storage(tmp_path / "poll.sqlite3")
+async def storage(db_target: str) -> AsyncIterator[Storage]:
+    """Polling stores through the repositories: on both backends."""
+    store = await open_storage(db_target)
     yield store
     await store.close()
 
