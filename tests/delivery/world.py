@@ -78,8 +78,11 @@ async def world(
     limits: RateLimits | None = None,
     start: datetime | None = None,
     send_timeout_s: float = 10.0,
+    db: str | Path | None = None,
     **settings_extra: Any,
 ) -> AsyncIterator[World]:
+    """`db`: a SQLite path or a PostgreSQL URL (the `db_target` fixture); a file in
+    tmp_path by default."""
     clock = FakeClock(start or berlin(4, 1, 0))
     # Telegram tolerates short bursts in a private chat; a reader typing three commands
     # and then getting an alert is such a burst. (The strict limit has its own tests.)
@@ -94,7 +97,9 @@ async def world(
                 send_timeout_seconds=send_timeout_s,
             ),
             liveblog=LiveblogSettings(
-                db=tmp_path / "world.sqlite3", sources=[url], **settings_extra
+                db=db if db is not None else tmp_path / "world.sqlite3",
+                sources=[url],
+                **settings_extra,
             ),
         )
         async with running_bot(settings, clock) as app, ChatDriver(telegram.url) as reader:
