@@ -210,3 +210,57 @@ async def test_one_chat_with_25_topics_does_not_hold_back_ten_others(
     assert len(other_alerts) == len(others)
     # Every other chat's alert went before the busy chat's third part.
     assert max(other_alerts) < busy_parts[2]
+
+
+async def test_each_kind_of_message_asks_with_its_class(tmp_path: Path, db_target: str) -> None:
+    """Which class delivery and digests ask the overall window for, per kind of message:
+    a burst of urgent alerts (a batch) stays urgent, a single alert is instant, an hourly
+    batch is a batch, a digest asked for is instant, the scheduled one a digest."""
+    async with world(tmp_path, FAST, db=db_target, private_gap_seconds=0.0) as w:
+        asked: list[tuple[Priority, int | None]] = []
+        window = w.services.delivery.window if w.services.delivery else None
+        assert window is not None
+        acquire = window.acquire
+
+        async def observed(priority: Priority, chat_id: int | None = None) -> None:
+            asked.append((priority, chat_id))
+            await acquire(priority, chat_id)
+
+        setattr(window, "acquire", observed)  # noqa: B010  # an instance attribute shadows it
+        storage, now = w.services.storage, w.clock.now()
+        source = await storage.sources.ensure("https://example.org/blog", None, 60, now)
+        entries = await storage.entries.upsert_many(
+            source.source_id,
+            [
+                NewEntry(f"k{n}", now, None, f"Meldung {n}", f"Drohnen {n}.", None, "news", f"h{n}")
+                for n in range(5)
+            ],
+            now,
+        )
+        urgent, single, hourly = 7301, 7302, 7303
+        alerts: list[NewAlert] = []
+        for chat, count in ((urgent, 5), (single, 1), (hourly, 2)):
+            await storage.chats.upsert(chat, "private", None, "de", now)
+            sub, _ = await storage.subscriptions.add(chat, "Drohnen", None, "q:d", "Drohnen", now)
+            if chat == urgent:
+                await storage.subscriptions.set_urgent(chat, sub.sub_id, True)
+            if chat == hourly:
+                await storage.subscriptions.set_mode(chat, sub.sub_id, "hourly")
+            alerts += [
+                NewAlert(chat, r.entry.entry_id, (sub.sub_id,), (), chat == urgent, now)
+                for r in entries[:count]
+            ]
+        await storage.alerts.create_many(alerts, now)
+        stats = await w.deliver()
+        assert stats.alerts_sent == 8
+        assert w.services.digests is not None
+        assert await w.services.digests.on_request(single)
+        await storage.chats.set_digest(hourly, "01:00", now - timedelta(minutes=1), now)
+        assert await w.services.digests.tick() == 1
+    assert sorted(set(asked), key=lambda pair: (pair[1] or 0, pair[0])) == [
+        (Priority.URGENT, urgent),
+        (Priority.INSTANT, single),
+        (Priority.BATCH, hourly),
+        (Priority.DIGEST, hourly),
+    ]
+    assert asked[-2:] == [(Priority.INSTANT, single), (Priority.DIGEST, hourly)]
