@@ -61,7 +61,12 @@ class ChatRepository(Protocol):
 
     async def set_last_batch(self, chat_id: int, at: datetime) -> None: ...
 
-    async def due_digests(self, now: datetime, limit: int = 1000) -> list[ChatRecord]: ...
+    async def due_digests(
+        self, now: datetime, limit: int = 1000, after: tuple[datetime, int] | None = None
+    ) -> list[ChatRecord]:
+        """Active chats whose next digest is due, by (next_digest_at, chat_id); `after`
+        (a due moment and chat id) continues behind the last page."""
+        ...
 
     async def deactivate(
         self, chat_id: int, now: datetime, reason: str, by_error: bool = False

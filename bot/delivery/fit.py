@@ -45,6 +45,13 @@ def _weight(char: str, escaped: bool) -> int:
     return 2 if ord(char) > 0xFFFF else 1
 
 
+def units(text: str, escaped: bool = True) -> int:
+    """`text`'s size in units, escaped if asked: what fitting_prefix adds up, at C speed."""
+    if not escaped:
+        return size(text)
+    return size(text) + 4 * text.count("&") + 3 * (text.count("<") + text.count(">"))
+
+
 def fitting_prefix(text: str, limit: int, escaped: bool = True) -> int:
     """How many characters of `text` fit in `limit` units (escaped if asked).
 
@@ -64,8 +71,8 @@ def shorten(text: str, limit: int, escaped: bool = True) -> str:
     if limit <= 0:
         return ""
     head = clean(text[: limit + 1])
-    fits = fitting_prefix(head, limit, escaped)
-    if fits == len(head) and len(text) <= limit + 1:
+    # Most parts fit whole: one count at C speed instead of a walk over the characters.
+    if len(text) <= limit + 1 and units(head, escaped) <= limit:
         return head
     end = fitting_prefix(head, limit - 1, escaped)  # room for the ellipsis
     # A word boundary close to the cut reads better, unless it would lose much.

@@ -264,18 +264,30 @@ def pack_messages(
     continued = _fit(continued, LABEL_ROOM)
     room = budget - max(size(header), size(continued)) - 2
     packed: list[tuple[str, list[int]]] = []
-    current, held = header, list[int]()
+    # Sizes are added up, not measured on the growing message (that re-encoded it once
+    # per item): a concatenation's UTF-16 units are the sum of its parts'. `used` is 0
+    # exactly when the message so far is empty (then no separator goes before a piece).
+    parts, used, held = [header], size(header), list[int]()
     for index, item in enumerate(items):
         piece = _fit(item, room)
-        candidate = f"{current}\n\n{piece}" if current else piece
-        if size(candidate) > budget and held:
-            packed.append((current, held))
-            current, held = (f"{continued}\n\n{piece}" if continued else piece), [index]
+        cost = size(piece)
+        grown = used + 2 + cost if used else cost
+        if grown > budget and held:
+            packed.append(("\n\n".join(parts), held))
+            if continued:
+                parts, used = [continued, piece], size(continued) + 2 + cost
+            else:
+                parts, used = [piece], cost
+            held = [index]
         else:
-            current = candidate
+            if used:
+                parts.append(piece)
+            else:
+                parts = [piece]
+            used = grown
             held.append(index)
     if held:
-        packed.append((current, held))
+        packed.append(("\n\n".join(parts), held))
     return packed
 
 

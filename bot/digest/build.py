@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot import texts
@@ -35,6 +36,13 @@ COUNTS_UNITS = 600  # the header's "Kiew 3 · Drohnen 2 …" line
 LINE_CACHE_ITEMS = 4096
 LINE_CACHE_TTL_S = 26 * 3600.0
 _LINES: BoundedDict[tuple[object, ...], str] = BoundedDict(LINE_CACHE_ITEMS, LINE_CACHE_TTL_S)
+# What every digest shows of an entry whatever the chat (its reference heading, whether it
+# reports a party's claim), under the same bounds and the same kind of key.
+_FACTS: BoundedDict[tuple[object, ...], tuple[str, bool]] = BoundedDict(
+    LINE_CACHE_ITEMS, LINE_CACHE_TTL_S
+)
+# Topic names repeat across thousands of digests; names are short (capped queries).
+NAME_CACHE_ITEMS = 2048
 
 # Wording that marks a report as a claim of a party to the conflict.
 PARTY_CLAIMS = (
@@ -92,6 +100,28 @@ def _line(item: DigestItem, zone: ZoneInfo, language: str) -> str:
     return line
 
 
+def _facts(item: DigestItem) -> tuple[str, bool]:
+    """(the heading a reference to the entry shows, whether it reports a party's claim),
+    cached like the lines: scanning a long body for claims in every digest added up."""
+    key = (item.entry_id, hash((item.title, item.text)))
+    facts = _FACTS.get(key)
+    if facts is None:
+        heading = clip(item.title or opening_words(item.text, 6), TITLE_UNITS)
+        facts = (heading, mentions_party_claim(f"{item.title or ''} {item.text}"))
+        _FACTS.set(key, facts)
+    return facts
+
+
+@lru_cache(maxsize=NAME_CACHE_ITEMS)
+def _topic_label(name: str) -> str:
+    return clip(name, TOPIC_UNITS)
+
+
+@lru_cache(maxsize=NAME_CACHE_ITEMS)
+def _see(language: str, home: str) -> str:
+    return _t(language, "see", topic=shorten(home, TOPIC_UNITS))
+
+
 def _entry_line(
     title: str | None,
     text: str,
@@ -135,7 +165,7 @@ def build_digest(
     names = sorted(set(sections) | set(references), key=lambda t: order.get(t, len(order)))
     tallies = [len(sections.get(name, [])) + len(references.get(name, [])) for name in names]
     counts = join_capped(
-        [f"{clip(name, TOPIC_UNITS)} {n}" for name, n in zip(names, tallies, strict=True)],
+        [f"{_topic_label(name)} {n}" for name, n in zip(names, tallies, strict=True)],
         " · ",
         COUNTS_UNITS,
     )
@@ -148,13 +178,11 @@ def build_digest(
     )
     blocks: list[str] = []
     for name in names:
-        lines = [f"<b>🏷 {clip(name, TOPIC_UNITS)}</b>"]
+        lines = [f"<b>🏷 {_topic_label(name)}</b>"]
         for item in sections.get(name, []):
             lines.append(_line(item, zone, language))
         for item, home in references.get(name, []):
-            heading = clip(item.title or opening_words(item.text, 6), TITLE_UNITS)
-            see = _t(language, "see", topic=shorten(home, TOPIC_UNITS))
-            lines.append(f"• <i>{heading}</i> {see}")
+            lines.append(f"• <i>{_facts(item)[0]}</i> {_see(language, home)}")
         # A topic section is one block; a huge one is split into entry-sized blocks.
         block = "\n".join(lines)
         if len(block) <= 3500:
@@ -162,7 +190,7 @@ def build_digest(
         else:
             blocks.append(lines[0])
             blocks.extend(lines[1:])
-    if any(mentions_party_claim(f"{i.title or ''} {i.text}") for i in items):
+    if any(_facts(i)[1] for i in items):
         blocks.append(_t(language, "footer"))
     messages = split_messages(header, blocks, continued="🗞 …")
     if len(messages) > 1:

@@ -120,11 +120,17 @@ class SqlChatRepository:
     async def set_last_batch(self, chat_id: int, at: datetime) -> None:
         await self._update(chat_id, at, "last_batch_at = ?", to_db(at))
 
-    async def due_digests(self, now: datetime, limit: int = 1000) -> list[ChatRecord]:
+    async def due_digests(
+        self, now: datetime, limit: int = 1000, after: tuple[datetime, int] | None = None
+    ) -> list[ChatRecord]:
+        where = "active = 1 AND next_digest_at IS NOT NULL AND next_digest_at <= ?"
+        params: list[Any] = [to_db(now)]
+        if after is not None:  # a row value: the same on SQLite and PostgreSQL
+            where += " AND (next_digest_at, chat_id) > (?, ?)"
+            params += [to_db(after[0]), after[1]]
         rows = await self._db.fetchall(
-            f"SELECT {_COLUMNS} FROM chats WHERE active = 1 AND next_digest_at IS NOT NULL"
-            " AND next_digest_at <= ? ORDER BY next_digest_at LIMIT ?",
-            (to_db(now), limit),
+            f"SELECT {_COLUMNS} FROM chats WHERE {where} ORDER BY next_digest_at, chat_id LIMIT ?",
+            (*params, limit),
         )
         return [_chat(row) for row in rows]
 
