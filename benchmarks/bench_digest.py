@@ -21,21 +21,23 @@ import asyncio
 import json
 import logging
 import math
+import multiprocessing
 import os
 import random
 import resource
 import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import httpx  # noqa: E402
 from telegram.ext import ExtBot  # noqa: E402
 from telegram.request import HTTPXRequest  # noqa: E402
 
@@ -43,6 +45,7 @@ from bot.app import telegram_limiter  # noqa: E402
 from bot.clock import FakeClock, SystemClock  # noqa: E402
 from bot.config import LiveblogSettings  # noqa: E402
 from bot.delivery.pacing import ChatPacer, SlidingWindow  # noqa: E402
+from bot.delivery.priority import PriorityWindow  # noqa: E402
 from bot.devserver import DevServer  # noqa: E402
 from bot.devserver.limits import RateLimits  # noqa: E402
 from bot.digest.service import DigestService  # noqa: E402
@@ -136,24 +139,54 @@ async def build_all(storage: Storage, chat_count: int, now: datetime) -> dict[st
     }
 
 
-class ServerThread:
-    """The stand-in on its own event loop in a thread, as Telegram is elsewhere: the
-    bot's busy loop must not delay (and so bunch up) the arrival times it measures."""
+def serve(limits: RateLimits, ports: Any) -> None:
+    """The stand-in, in a process of its own (as Telegram is elsewhere): at hundreds of
+    messages a second, sharing our process's GIL would slow both sides and delay (and so
+    bunch up) the arrival times it measures. Its monotonic clock is the system's, the
+    same as ours."""
 
+    async def main() -> None:
+        server = DevServer(limits)
+        await server.start()
+        ports.put(server.port)
+        await asyncio.Event().wait()  # until the parent ends the process
+
+    asyncio.run(main())
+
+
+class StandIn:
     def __init__(self, limits: RateLimits) -> None:
-        self.server = DevServer(limits)
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        context = multiprocessing.get_context("spawn")
+        self._ports: Any = context.Queue()
+        self._process = context.Process(target=serve, args=(limits, self._ports), daemon=True)
+        self.url = ""
 
-    def __enter__(self) -> DevServer:
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self.server.start(), self.loop).result(10)
-        return self.server
+    def __enter__(self) -> StandIn:
+        self._process.start()
+        self.url = f"http://127.0.0.1:{self._ports.get(timeout=60)}"
+        return self
 
     def __exit__(self, *exc: object) -> None:
-        asyncio.run_coroutine_threadsafe(self.server.stop(), self.loop).result(10)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(10)
+        self._process.terminate()
+        self._process.join(10)
+
+    async def arrivals(self) -> tuple[list[dict[str, Any]], dict[str, int]]:
+        """The bot's messages as the stand-in saw them (read a page at a time), and its
+        counters."""
+        events: list[dict[str, Any]] = []
+        async with httpx.AsyncClient(base_url=self.url, timeout=60) as client:
+            while True:
+                after = events[-1]["seq"] if events else 0
+                page = (await client.get("/control/events", params={"after": after})).json()
+                if not page:
+                    break
+                events += [
+                    {"seq": e["seq"], "chat_id": e["chat_id"], "at": e["at"]}
+                    for e in page
+                    if e["kind"] == "bot_message"
+                ] or [{"seq": page[-1]["seq"], "chat_id": 0, "at": 0.0}]
+            stats = (await client.get("/control/state")).json()["stats"]
+        return [e for e in events if e["chat_id"]], stats
 
 
 def stand_in_limit(rate: int) -> int:
@@ -166,11 +199,11 @@ async def send_all(storage: Storage, chat_count: int, rate: int) -> dict[str, ob
     """Part 2: every chat's digest due now, the real tick sending through the stand-in."""
     ids = [FIRST_CHAT + i for i in range(chat_count)]
     limits = RateLimits(global_per_s=stand_in_limit(rate), private_burst=1)
-    with ServerThread(limits) as server:
+    with StandIn(limits) as server:
         request = HTTPXRequest(connection_pool_size=256)  # PTB's default for the bot
         bot = ExtBot(
             TOKEN,
-            base_url=server.api_url,
+            base_url=f"{server.url}/bot",
             rate_limiter=telegram_limiter(LiveblogSettings(global_per_second=rate)),
             request=request,
         )
@@ -185,7 +218,7 @@ async def send_all(storage: Storage, chat_count: int, rate: int) -> dict[str, ob
             clock,
             BERLIN,
             pacer=ChatPacer(),
-            window=SlidingWindow(rate),
+            window=PriorityWindow(SlidingWindow(rate)),  # as bot/app.py builds it
         )
         due = clock.now()
         for chat_id in ids:  # all due at this very moment
@@ -196,10 +229,10 @@ async def send_all(storage: Storage, chat_count: int, rate: int) -> dict[str, ob
             sent = await digests.tick()
             elapsed = time.perf_counter() - started
         await bot.shutdown()
+        events, stats = await server.arrivals()
     arrivals: dict[int, list[float]] = {}
-    for event in server.state.events:
-        if event.kind == "bot_message":
-            arrivals.setdefault(event.chat_id, []).append(event.at - due_mono)
+    for event in events:
+        arrivals.setdefault(event["chat_id"], []).append(event["at"] - due_mono)
     first = [min(times) for times in arrivals.values()]
     last = [max(times) for times in arrivals.values()]
     messages = sum(len(times) for times in arrivals.values())
@@ -212,7 +245,7 @@ async def send_all(storage: Storage, chat_count: int, rate: int) -> dict[str, ob
         "messages_sent": messages,
         "send_s": round(elapsed, 2),
         "messages_per_s": round(messages / elapsed, 1),
-        "retry_after_429s": server.state.stats["rate_limited"],
+        "retry_after_429s": stats["rate_limited"],
         "wait_first_p50_s": round(percentile(first, 0.50), 2),
         "wait_first_p99_s": round(percentile(first, 0.99), 2),
         "wait_first_max_s": round(max(first, default=0.0), 2),

@@ -42,6 +42,10 @@ CHUNK = 100
 SLICE = 20  # digests built between two yields to the event loop (~10 ms of work)
 QUEUE = CHUNK  # built digests waiting for a sender
 MAX_SENDERS = 4096
+# Requests in flight at once. Senders mostly wait out their chat's gap; more requests
+# than the HTTP pool holds (PTB: 256) queue inside httpcore, whose queue costs grow with
+# its square: when sending falls behind the rate, throughput collapses.
+IN_FLIGHT = 64
 
 
 @dataclass
@@ -70,6 +74,7 @@ class DigestService:
         # `is None`, not `or`: an empty pacer is falsy (it has a length).
         self.pacer = pacer if pacer is not None else ChatPacer()
         self.window = window if window is not None else PriorityWindow(SlidingWindow(29))
+        self._in_flight = asyncio.Semaphore(IN_FLIGHT)
 
     def zone(self, chat: ChatRecord) -> ZoneInfo:
         return chat_zone(chat.timezone, self.default_zone)
@@ -181,17 +186,20 @@ class DigestService:
         try:
             for message in built.messages:
                 await self.pacer.wait(chat.chat_id, chat.is_private)
-                await self.window.acquire(priority, chat.chat_id)
-                # The gap to this chat's next message counts from now: the overall
-                # window may have held this one back for seconds, and the next one,
-                # long ready by its own pacing, would then follow it too closely.
-                self.pacer.note(chat.chat_id, chat.is_private)
                 try:
-                    await self.messenger.send(chat.chat_id, message, to_plain(message))
+                    async with self._in_flight:
+                        await self.window.acquire(priority, chat.chat_id)
+                        await self.messenger.send(chat.chat_id, message, to_plain(message))
                 except AmbiguousSend as exc:
                     # It most likely arrived. Resending the digest a few minutes later,
                     # and again after each such timeout, repeated it without end.
                     log.warning("digest for chat %s: %s; counted as sent", chat.chat_id, exc)
+                finally:
+                    # The gap to this chat's next message counts from the answer: the
+                    # window may have held this one back for seconds and a busy loop
+                    # delayed its request, and the next message, long ready by the gap
+                    # counted before, reached Telegram too soon after it (429s).
+                    self.pacer.note(chat.chat_id, chat.is_private)
         except ChatGone as exc:
             await self.storage.alerts.cancel_chat(chat.chat_id, "chat gone")
             await self.storage.chats.deactivate(chat.chat_id, now, str(exc), by_error=True)
