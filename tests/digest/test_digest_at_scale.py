@@ -15,10 +15,9 @@ from bot.devserver.limits import RateLimits
 from bot.digest.service import CHUNK
 from bot.matching.lexicon import default_lexicon
 from bot.sources.samples import sample_entries
-from storage import open_storage
 from storage.interfaces import Storage
 from storage.records import AlertStatus, NewAlert, NewEntry
-from tests.delivery.world import World, berlin, world
+from tests.delivery.world import World, world
 
 FIRST = 700_000
 
@@ -75,23 +74,6 @@ async def fast(tmp_path: Path) -> AsyncIterator[World]:
         global_per_second=1000,
     ) as the_world:
         yield the_world
-
-
-async def test_due_chats_page_by_due_time_and_id(tmp_path: Path) -> None:
-    storage = await open_storage(tmp_path / "due.sqlite3")
-    now = berlin(4, 20)
-    for chat_id, minutes in ((5, 0), (3, 0), (9, -2), (4, 1), (7, -2)):
-        await storage.chats.upsert(chat_id, "private", None, "de", now)
-        await storage.chats.set_digest(chat_id, "20:00", now + timedelta(minutes=minutes), now)
-    await storage.chats.deactivate(5, now, "gone")
-    first = await storage.chats.due_digests(now, limit=2)
-    assert [c.chat_id for c in first] == [7, 9]
-    last = first[-1]
-    assert last.next_digest_at is not None
-    rest = await storage.chats.due_digests(now, limit=10, after=(last.next_digest_at, 9))
-    assert [c.chat_id for c in rest] == [3]  # 5 is inactive, 4 not due yet
-    assert await storage.chats.due_digests(now, after=(now, 3)) == []
-    await storage.close()
 
 
 async def test_more_chats_than_a_page_each_get_one_whole_digest(fast: World) -> None:

@@ -82,6 +82,24 @@ async def test_due_digests_are_active_due_ones_soonest_first(store: Storage) -> 
     ] == []
 
 
+async def test_due_digests_page_on_due_time_then_chat_id(store: Storage) -> None:
+    for chat_id, minutes in ((5, 0), (3, 0), (9, -2), (4, 1), (7, -2), (8, 0)):
+        await store.chats.upsert(chat_id, "private", None, "de", NOW)
+        await store.chats.set_digest(chat_id, "20:00", at(20 + minutes), NOW)
+    await store.chats.deactivate(5, NOW, "gone")
+    first = await store.chats.due_digests(at(20), limit=3)
+    assert [c.chat_id for c in first] == [7, 9, 3]  # the same due time: by chat id
+    rest = await store.chats.due_digests(at(20), limit=10, after=(at(20), 3))
+    assert [c.chat_id for c in rest] == [8]  # 5 is inactive, 4 not due yet
+    # Behind the last one there is nothing; one from an earlier due time is not met again.
+    assert await store.chats.due_digests(at(20), after=(at(20), 8)) == []
+    assert [c.chat_id for c in await store.chats.due_digests(at(20), after=(at(18), 7))] == [
+        9,
+        3,
+        8,
+    ]
+
+
 async def test_deactivate_keeps_the_first_moment_and_reactivate_returns_the_old_state(
     store: Storage,
 ) -> None:
