@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import logging
 import os
+import signal
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -19,10 +22,12 @@ from bot import texts
 from bot.clock import Clock, SystemClock
 from bot.config import LiveblogSettings, Settings
 from bot.delivery.buttons import ButtonCodec, secret_from
+from bot.delivery.leases import ChatLeases
 from bot.delivery.pacing import ChatPacer, SlidingWindow
 from bot.delivery.pipeline import AlertPipeline
 from bot.delivery.priority import PriorityWindow
 from bot.delivery.service import DeliveryService
+from bot.delivery.shared_pacing import SharedWindow
 from bot.digest.service import DigestService
 from bot.matching.calibrate import concept_frequencies
 from bot.matching.holder import IndexHolder
@@ -30,6 +35,7 @@ from bot.matching.lexicon import default_lexicon
 from bot.matching.query import QueryResolver
 from bot.metrics import Metrics
 from bot.ops_server import OpsServer
+from bot.roles import Role
 from bot.services import Services
 from bot.sources.catalog import resolve_configured
 from bot.sources.directory import SourceDirectory
@@ -94,7 +100,9 @@ async def concept_rarity(storage: Any, clock: Clock) -> dict[str, float]:
     return concept_frequencies(default_lexicon(), texts)
 
 
-async def build_services(app: AppType, settings: Settings, clock: Clock) -> Services:
+async def build_services(
+    app: AppType, settings: Settings, clock: Clock, role: Role = "all"
+) -> Services:
     storage = await open_storage(settings.liveblog.db)
     metrics = Metrics(clock, settings.liveblog.health_stale_seconds)
     resolver = QueryResolver(default_lexicon())
@@ -121,14 +129,23 @@ async def build_services(app: AppType, settings: Settings, clock: Clock) -> Serv
     pacer = ChatPacer(settings.liveblog.private_gap_seconds, settings.liveblog.group_gap_seconds)
     catalog, followed = resolve_configured(settings.liveblog.catalog, settings.liveblog.sources)
     directory = SourceDirectory(catalog, followed)
-    configured = await follow_catalog(
-        storage, followed, settings.liveblog.poll_seconds, clock.now()
+    if role != "deliver":  # the sources are the polling process's to set up
+        configured = await follow_catalog(
+            storage, followed, settings.liveblog.poll_seconds, clock.now()
+        )
+        for record in configured:
+            directory.note(record)
+        retired = await storage.sources.retire_unconfigured([r.source_id for r in configured])
+        if retired:
+            log.info("%d sources are no longer configured: not polled any more", retired)
+    # Deliver workers share the outbox through chat leases and Telegram's overall limits
+    # through the database; the single process (`all`) keeps both in memory.
+    leases = (
+        ChatLeases(storage, clock, lease_seconds=settings.liveblog.lease_seconds)
+        if role == "deliver"
+        else None
     )
-    for record in configured:
-        directory.note(record)
-    retired = await storage.sources.retire_unconfigured([r.source_id for r in configured])
-    if retired:
-        log.info("%d sources are no longer configured: not polled any more", retired)
+    window, paid = send_windows(settings.liveblog, storage, shared=role == "deliver")
     delivery = DeliveryService(
         storage,
         messenger,
@@ -137,10 +154,11 @@ async def build_services(app: AppType, settings: Settings, clock: Clock) -> Serv
         codec,
         zone,
         pacer=pacer,
-        window=PriorityWindow(SlidingWindow(settings.liveblog.global_per_second)),
+        window=window,
         directory=directory,
         metrics=metrics,
-        paid_window=paid_window(settings.liveblog),
+        paid_window=paid,
+        leases=leases,
     )
     digests = DigestService(
         storage,
@@ -151,6 +169,7 @@ async def build_services(app: AppType, settings: Settings, clock: Clock) -> Serv
         pacer=pacer,
         window=delivery.window,
         directory=directory,
+        leases=leases,
     )
     pipeline = AlertPipeline(storage, subscriptions, clock, metrics)
 
@@ -170,13 +189,15 @@ async def build_services(app: AppType, settings: Settings, clock: Clock) -> Serv
         follow_hosts=settings.liveblog.follow_hosts,
         metrics=metrics,
     )
-    recovered = await delivery.recover()
-    if recovered:
-        log.info("re-queued %d alerts that were in flight at the last stop", recovered)
-    # Entries stored before the last stop but never matched get their alerts now.
-    finished = await pipeline.finish_pending()
-    if finished:
-        log.info("created %d alerts for entries left unmatched at the last stop", finished)
+    if role == "all":  # the only process: what was in flight at its last stop goes again
+        recovered = await delivery.recover()
+        if recovered:
+            log.info("re-queued %d alerts that were in flight at the last stop", recovered)
+    if role != "deliver":
+        # Entries stored before the last stop but never matched get their alerts now.
+        finished = await pipeline.finish_pending()
+        if finished:
+            log.info("created %d alerts for entries left unmatched at the last stop", finished)
     return Services(
         settings=settings,
         storage=storage,
@@ -192,6 +213,23 @@ async def build_services(app: AppType, settings: Settings, clock: Clock) -> Serv
         sources=directory,
         metrics=metrics,
     )
+
+
+def send_windows(
+    liveblog: LiveblogSettings, storage: Any, shared: bool
+) -> tuple[PriorityWindow, PriorityWindow | None]:
+    """The overall send limits (free, and paid when on), each behind a PriorityWindow.
+    `shared`: several deliver workers take their slots from the database, so the limits
+    are shared, not multiplied (bot/delivery/shared_pacing.py); one process keeps them in
+    memory."""
+    paid = paid_window(liveblog)
+    if not shared:
+        return PriorityWindow(SlidingWindow(liveblog.global_per_second)), paid
+    free = PriorityWindow(SharedWindow(storage.rates, "free", liveblog.global_per_second))
+    if paid is None:
+        return free, None
+    shared_paid = SharedWindow(storage.rates, "paid", liveblog.paid_broadcast_per_second)
+    return free, PriorityWindow(shared_paid)
 
 
 def paid_window(liveblog: LiveblogSettings) -> PriorityWindow | None:
@@ -225,9 +263,12 @@ def ops_server(services: Services) -> OpsServer | None:
     return OpsServer(metrics, refresh, listen)
 
 
-def schedule_jobs(app: AppType, services: Services, delivery_s: float) -> None:
+def schedule_jobs(app: AppType, services: Services, delivery_s: float, role: Role = "all") -> None:
     """The JobQueue's work. Each tick starts its work as a task and returns, so a long
-    delivery never makes APScheduler skip (and warn about) the next run."""
+    delivery never makes APScheduler skip (and warn about) the next run.
+
+    `ingest` polls and matches (writing the outbox); `deliver` sends alerts, edits and
+    digests and renews its chat leases; `all` does everything in one process."""
     assert app.job_queue is not None  # the job-queue extra is a dependency
     running: dict[str, Any] = {}
 
@@ -256,10 +297,23 @@ def schedule_jobs(app: AppType, services: Services, delivery_s: float) -> None:
     async def heartbeat(_context: Any) -> None:
         touch_heartbeat(services)
 
+    async def renew(_context: Any) -> None:
+        leases = services.delivery.leases if services.delivery is not None else None
+        if leases is not None:
+            try:
+                await leases.renew()
+            except Exception:  # the next renewal comes in a third of a lease
+                log.exception("renewing chat leases failed")
+
     jq = app.job_queue
-    jq.run_repeating(poll, interval=POLL_TICK_S, first=1, name="poll")
-    jq.run_repeating(deliver, interval=delivery_s, first=2, name="deliver")
-    jq.run_repeating(digest, interval=DIGEST_TICK_S, first=5, name="digest")
+    if role != "deliver":
+        jq.run_repeating(poll, interval=POLL_TICK_S, first=1, name="poll")
+    if role != "ingest":
+        jq.run_repeating(deliver, interval=delivery_s, first=2, name="deliver")
+        jq.run_repeating(digest, interval=DIGEST_TICK_S, first=5, name="digest")
+    if role == "deliver":
+        lease_s = services.settings.liveblog.lease_seconds
+        jq.run_repeating(renew, interval=lease_s / 3, first=lease_s / 3, name="renew")
     jq.run_repeating(heartbeat, interval=30, first=30, name="heartbeat")
 
 
@@ -278,13 +332,15 @@ def telegram_limiter(liveblog: LiveblogSettings) -> AIORateLimiter:
 
 
 def build_application(
-    settings: Settings, clock: Clock | None = None, with_jobs: bool = True
+    settings: Settings, clock: Clock | None = None, with_jobs: bool = True, role: Role = "all"
 ) -> AppType:
-    """The bot, ready for run_polling() or the manual start used by tests and the demo."""
+    """The bot, ready for run_polling() or the manual start used by tests and the demo.
+    A `deliver` worker has no updater: it never asks Telegram for updates (only one
+    process may), see run_worker()."""
     the_clock = clock or SystemClock()
 
     async def post_init(app: AppType) -> None:
-        services = await build_services(app, settings, the_clock)
+        services = await build_services(app, settings, the_clock, role)
         app.bot_data.services = services
         server = ops_server(services)
         if server is not None:
@@ -294,11 +350,12 @@ def build_application(
         # long as the process: keep it out of the cyclic collector's full passes, which
         # otherwise walk all of it and held the loop 0.7 s with 500 chats' topics.
         gc.freeze()
-        await set_command_menus(app)
+        if role != "deliver":
+            await set_command_menus(app)
         touch_heartbeat(services)
         if with_jobs:
-            schedule_jobs(app, services, settings.liveblog.delivery_seconds)
-        log.info("bot ready as @%s", app.bot.username)
+            schedule_jobs(app, services, settings.liveblog.delivery_seconds, role)
+        log.info("bot ready as @%s (role %s)", app.bot.username, role)
 
     async def post_shutdown(app: AppType) -> None:
         if app.bot_data.ops_server is not None:
@@ -325,6 +382,8 @@ def build_application(
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
+    if role == "deliver":
+        builder = builder.updater(None)
     if settings.liveblog.paid_broadcast:
         # Up to 1,000 sends a second: httpx's CPU per request would cap the rate well
         # below (see handlers/aiohttp_request.py). getUpdates keeps PTB's own transport.
@@ -332,3 +391,27 @@ def build_application(
     app: AppType = builder.build()
     register_all(app)
     return app
+
+
+def run_worker(app: AppType) -> None:
+    """Run an application without an updater (a deliver worker) until SIGTERM/SIGINT:
+    what run_polling does, minus asking Telegram for updates."""
+
+    async def serve() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, stop.set)
+        async with app:
+            if app.post_init is not None:
+                await app.post_init(app)
+            await app.start()
+            try:
+                await stop.wait()
+            finally:
+                await app.stop()
+                if app.post_shutdown is not None:
+                    await app.post_shutdown(app)
+
+    asyncio.run(serve())

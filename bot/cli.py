@@ -41,6 +41,18 @@ def _run(args: argparse.Namespace) -> int:
     if (args.webhook is None) != (args.listen is None):
         print("error: --webhook URL and --listen HOST:PORT go together", file=sys.stderr)
         return 2
+    if args.role == "deliver" and args.webhook is not None:
+        print("error: a deliver worker takes no updates: --webhook is for ingest", file=sys.stderr)
+        return 2
+    from storage.factory import is_postgres
+
+    if args.role != "all" and not is_postgres(settings.liveblog.db):
+        print(
+            f"error: --role {args.role} shares the database with other processes: "
+            "LIVEBLOG_DB must be a postgresql:// URL (SQLite runs as one process, --role all)",
+            file=sys.stderr,
+        )
+        return 2
     import secrets
 
     configured = settings.telegram.webhook_secret
@@ -53,11 +65,13 @@ def _run(args: argparse.Namespace) -> int:
     from telegram import Update
     from telegram.error import InvalidToken
 
-    from bot.app import build_application
+    from bot.app import build_application, run_worker
 
     try:
-        app = build_application(settings)
-        if args.webhook is not None:
+        app = build_application(settings, role=args.role)
+        if args.role == "deliver":
+            run_worker(app)
+        elif args.webhook is not None:
             from urllib.parse import urlparse
 
             from bot.ops_listen import parse_listen
@@ -201,6 +215,15 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the bot (long polling unless --webhook)")
     run.add_argument("--webhook", metavar="URL", help="public URL Telegram POSTs updates to")
     run.add_argument("--listen", metavar="HOST:PORT", help="where the webhook server listens")
+    from bot.roles import ROLES
+
+    run.add_argument(
+        "--role",
+        choices=ROLES,
+        default="all",
+        help="all: everything in one process; ingest: poll, match and take updates "
+        "(one process); deliver: send the outbox (several, on PostgreSQL)",
+    )
     run.set_defaults(func=_run)
     sub.add_parser("demo", help="offline demo against the local stand-in").set_defaults(func=_demo)
     sub.add_parser("health", help="exit 0 when the running bot is alive").set_defaults(func=_health)

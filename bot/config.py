@@ -72,6 +72,10 @@ class LiveblogSettings(BaseSettings):
     # Messages per second over all chats. Telegram allows about 30 (29 leaves a spare for
     # clock skew); paid broadcasts and the local stand-in allow more.
     global_per_second: int = Field(default=29, ge=1, le=1000)
+    # Several deliver workers (run --role deliver): how long a worker's claim on a chat
+    # lasts without renewal (renewed every third of it); a dead worker's chats come back
+    # after this long.
+    lease_seconds: float = Field(default=30.0, ge=1.0, le=600)
     # Paid broadcasts (Bot API 7.11, allow_paid_broadcast): alerts may pass the free ~30/s,
     # up to Telegram's 1,000/s, for 0.1 Stars per message above the free amount. Off by
     # default: it costs money. On, alert sends (not command replies, digests or edits)

@@ -6,7 +6,7 @@ a driver's row type, so a second backend can sit beside the first.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -235,6 +235,12 @@ class AlertRepository(Protocol):
 
     async def reset_in_flight(self) -> int: ...
 
+    async def claim_edits(
+        self, wall: datetime, until: datetime, limit: int = 200
+    ) -> list[AlertRecord]:
+        """Edits to make, each claimed until `until` (real time): one worker edits it."""
+        ...
+
     async def sent_for_entry(self, entry_id: int, since: datetime) -> list[AlertRecord]: ...
 
     async def chats_with_alert_for_entry(self, entry_id: int) -> set[int]: ...
@@ -312,6 +318,52 @@ class ConfirmationRepository(Protocol):
         ...
 
 
+class LeaseRepository(Protocol):
+    """Chat leases for several deliver workers (storage/repos/leases.py): `now` is the
+    bot's clock (due times), `wall` real time (lease ends)."""
+
+    async def claim_due(
+        self,
+        owner: str,
+        now: datetime,
+        wall: datetime,
+        until: datetime,
+        limit: int,
+        serving: Collection[int] = (),
+    ) -> list[int]: ...
+
+    async def claim_digests(
+        self,
+        owner: str,
+        now: datetime,
+        wall: datetime,
+        until: datetime,
+        limit: int,
+        serving: Collection[int] = (),
+    ) -> list[int]: ...
+
+    async def claim_chat(
+        self, owner: str, chat_id: int, wall: datetime, until: datetime
+    ) -> bool: ...
+
+    async def renew(self, owner: str, chat_ids: Collection[int], until: datetime) -> int: ...
+
+    async def release(self, owner: str, chat_id: int, until: datetime) -> None: ...
+
+    async def recover_in_flight(self, wall: datetime) -> int: ...
+
+    async def clear(self) -> int: ...
+
+    async def holders(self) -> dict[int, str]: ...
+
+
+class RateRepository(Protocol):
+    async def reserve(self, key: str, count: int, gap: float) -> tuple[float, float]:
+        """`count` slots `gap` apart on a shared rate: (first slot, now), epoch seconds
+        on the database's clock."""
+        ...
+
+
 class Storage(Protocol):
     """One open database: the repositories share its connection(s)."""
 
@@ -338,5 +390,11 @@ class Storage(Protocol):
 
     @property
     def confirmations(self) -> ConfirmationRepository: ...
+
+    @property
+    def leases(self) -> LeaseRepository: ...
+
+    @property
+    def rates(self) -> RateRepository: ...
 
     async def close(self) -> None: ...

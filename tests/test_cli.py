@@ -114,3 +114,37 @@ async def test_a_rejected_token_never_shows_up(tmp_path: Path) -> None:
 
 def files_mention(folder: Path, secret: str) -> bool:
     return any(secret.encode() in p.read_bytes() for p in folder.rglob("*") if p.is_file())
+
+
+async def test_split_roles_need_postgresql_and_deliver_takes_no_webhook(tmp_path: Path) -> None:
+    async def run(*args: str, db: str) -> tuple[int | None, str]:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            *args,
+            cwd=tmp_path,
+            env=_env(TELEGRAM_BOT_TOKEN="123:role-token", LIVEBLOG_DB=db),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        _out, err = await process.communicate()
+        return process.returncode, err.decode()
+
+    sqlite = str(tmp_path / "bot.sqlite3")
+    code, err = await run("--role", "deliver", db=sqlite)
+    assert code == 2
+    assert "postgresql://" in err
+    assert "--role all" in err
+    code, err = await run("--role", "ingest", db=sqlite)
+    assert code == 2
+    pg = "postgresql://nobody@127.0.0.1:1/none"
+    code, err = await run(
+        "--role", "deliver", "--webhook", "https://x/tg", "--listen", "127.0.0.1:1", db=pg
+    )
+    assert code == 2
+    assert "--webhook is for ingest" in err
+    code, err = await run("--role", "everything", db=sqlite)
+    assert code == 2
+    assert "invalid choice" in err

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import Callable
+from typing import Protocol
 
 # A little over Telegram's 1/s and 20/min: sends reach Telegram with some jitter.
 PRIVATE_GAP_S = 1.05
@@ -16,6 +17,13 @@ GROUP_GAP_S = 3.1
 # Chats the pacer remembers at most. A chat whose gap has passed carries no information
 # and is pruned; only flood-control holds can keep many chats waiting at once.
 MAX_PACED_CHATS = 20_000
+
+
+class Window(Protocol):
+    """A source of send slots: SlidingWindow in one process, SharedWindow
+    (bot/delivery/shared_pacing.py) across worker processes."""
+
+    async def acquire(self) -> None: ...
 
 
 class SlidingWindow:
@@ -98,6 +106,10 @@ class ChatPacer:
     def hold(self, chat_id: int, seconds: float) -> None:
         """Nothing more to this chat for `seconds` (flood control asked for it)."""
         self._set(chat_id, max(self._next.get(chat_id, 0.0), self._now() + seconds))
+
+    def remaining(self, chat_id: int) -> float:
+        """Seconds until this chat may get its next message (0: now)."""
+        return max(0.0, self._next.get(chat_id, 0.0) - self._now())
 
     def forget(self, chat_id: int) -> None:
         self._next.pop(chat_id, None)

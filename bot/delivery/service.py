@@ -21,6 +21,7 @@ from bot import texts
 from bot.chat_settings import chat_zone
 from bot.clock import Clock
 from bot.delivery.buttons import ButtonCodec
+from bot.delivery.leases import ChatLeases
 from bot.delivery.messenger import (
     AmbiguousSend,
     BadMarkup,
@@ -51,6 +52,9 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 GLOBAL_PER_SECOND = 29  # Telegram allows 30; one spare absorbs clock skew
+# With leases, a tick keeps claiming chats as others finish for at most this long (real
+# time), then returns so the edits and the tick's bookkeeping get their turn.
+TICK_BUDGET_S = 10.0
 
 
 @dataclass
@@ -87,6 +91,7 @@ class DeliveryService:
         directory: SourceDirectory | None = None,
         metrics: Metrics | None = None,
         paid_window: PriorityWindow | None = None,
+        leases: ChatLeases | None = None,
     ) -> None:
         self.storage, self.messenger, self.subscriptions = storage, messenger, subscriptions
         self.clock, self.codec, self.default_zone = clock, codec, default_zone
@@ -100,6 +105,10 @@ class DeliveryService:
         # digests and command replies.
         self.paid_window = paid_window
         self._slots = asyncio.Semaphore(concurrency)
+        self.concurrency = concurrency
+        # Several deliver workers (run --role deliver): chats are leased before they are
+        # served (bot/delivery/leases.py). Without leases: one process owns the outbox.
+        self.leases = leases
         self.directory = directory or SourceDirectory(Catalog(()), ())
         self._busy: set[int] = set()
         self._moved: dict[int, int] = {}
@@ -110,14 +119,65 @@ class DeliveryService:
 
     async def tick(self) -> DeliveryStats:
         stats = DeliveryStats()
-        now = self.clock.now()
-        chat_ids = [c for c in await self.storage.alerts.due_chat_ids(now) if c not in self._busy]
-        chats = await self.storage.chats.get_many(chat_ids)
-        await asyncio.gather(*(self._guarded(chats[c], stats) for c in chat_ids if c in chats))
+        if self.leases is not None:
+            await self._leased_tick(self.leases, stats)
+        else:
+            now = self.clock.now()
+            chat_ids = [
+                c for c in await self.storage.alerts.due_chat_ids(now) if c not in self._busy
+            ]
+            chats = await self.storage.chats.get_many(chat_ids)
+            await asyncio.gather(*(self._guarded(chats[c], stats) for c in chat_ids if c in chats))
         await self.process_edits(stats)
         if self.metrics is not None:
             self.metrics.tick_done("delivery")
         return stats
+
+    async def _leased_tick(self, leases: ChatLeases, stats: DeliveryStats) -> None:
+        """Claim due chats up to the free send slots, serve them, claim more as they
+        finish: a long outbox keeps every slot busy, and chats another worker holds are
+        never touched."""
+        await leases.recover()
+        loop = asyncio.get_running_loop()
+        stop_claiming = loop.time() + TICK_BUDGET_S
+        running: set[asyncio.Task[None]] = set()
+        while True:
+            free = self.concurrency - len(running)
+            # Claim in batches (a quarter of the slots at least) while others still run:
+            # one claim query per finished chat would cost more than the sends.
+            if (
+                free > 0
+                and loop.time() < stop_claiming
+                and (not running or free >= max(1, self.concurrency // 4))
+            ):
+                for chat_id in await leases.claim_due(free):
+                    running.add(asyncio.create_task(self._serve_leased(leases, chat_id, stats)))
+            if not running:
+                return
+            _, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+
+    async def _serve_leased(self, leases: ChatLeases, chat_id: int, stats: DeliveryStats) -> None:
+        served = [chat_id]
+        try:
+            chat = await self.storage.chats.get(chat_id)
+            if chat is not None:
+                await self.deliver_chat(chat, stats)
+            new_id = self._moved.pop(chat_id, None)
+            # The lease moved with the chat's row; a merge into a chat the bot knew
+            # leases the new one only if no other worker serves it.
+            if new_id is not None and await leases.claim(new_id):
+                served.append(new_id)
+                moved = await self.storage.chats.get(new_id)
+                if moved is not None:  # resend at once to the supergroup
+                    await self.deliver_chat(moved, stats)
+        except Exception:  # one chat's trouble must never stop the others
+            log.exception("delivery to chat %s failed", chat_id)
+        finally:
+            for served_id in served:
+                try:
+                    await leases.release(served_id, self.pacer.remaining(served_id))
+                except Exception:  # the lease expires on its own
+                    log.exception("releasing chat %s failed", served_id)
 
     async def _guarded(self, chat: ChatRecord, stats: DeliveryStats) -> None:
         self._busy.add(chat.chat_id)
@@ -228,6 +288,10 @@ class DeliveryService:
         window = self.paid_window if self.paid_window is not None else self.window
         await self.pacer.wait(chat.chat_id, chat.is_private)
         await window.acquire(priority, chat.chat_id)
+        # The gap counts from the send, not from the pacer's turn: the window may have
+        # held this message back for seconds, and the next one, whose turn came
+        # meanwhile, would follow it at once (429s with many chats waiting).
+        self.pacer.note(chat.chat_id, chat.is_private)
         started = time.perf_counter()
         try:
             return await self.messenger.send(chat.chat_id, html, to_plain(html), keyboard, paid)
@@ -235,7 +299,9 @@ class DeliveryService:
             log.warning(
                 "chat %s: Telegram rejected our HTML; resending as plain text", chat.chat_id
             )
+            await self.pacer.wait(chat.chat_id, chat.is_private)
             await window.acquire(priority, chat.chat_id)
+            self.pacer.note(chat.chat_id, chat.is_private)
             try:
                 return await self.messenger.send(chat.chat_id, None, to_plain(html), keyboard, paid)
             except BadMarkup as exc:
@@ -409,7 +475,11 @@ class DeliveryService:
 
     # ------------------------------------------------------------------ edits
     async def process_edits(self, stats: DeliveryStats) -> None:
-        pending = await self.storage.alerts.edits_pending()
+        if self.leases is not None:  # each edit claimed by one worker of several
+            wall = self.leases.wall()
+            pending = await self.storage.alerts.claim_edits(wall, wall + self.leases.lease)
+        else:
+            pending = await self.storage.alerts.edits_pending()
         if not pending:
             return
         entries = await self.storage.entries.get_many([a.entry_id for a in pending])
@@ -459,5 +529,9 @@ class DeliveryService:
             stats.edits += 1
 
     async def recover(self) -> int:
-        """At start-up: alerts claimed by a process that died go out again."""
+        """At start-up of the only process (role `all`): alerts claimed by a process
+        that died go out again, and no lease of a previous run holds a chat. Deliver
+        workers recover per chat instead, when a lease expires (ChatLeases.recover)."""
+        if self.leases is not None:
+            await self.storage.leases.clear()
         return await self.storage.alerts.reset_in_flight()

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.chat_settings import chat_zone
 from bot.clock import Clock
+from bot.delivery.leases import ChatLeases
 from bot.delivery.messenger import (
     AmbiguousSend,
     ChatGone,
@@ -67,6 +68,7 @@ class DigestService:
         pacer: ChatPacer | None = None,
         window: PriorityWindow | None = None,
         directory: SourceDirectory | None = None,
+        leases: ChatLeases | None = None,
     ) -> None:
         self.storage, self.messenger, self.subscriptions = storage, messenger, subscriptions
         self.directory = directory or SourceDirectory(Catalog(()), ())
@@ -75,6 +77,11 @@ class DigestService:
         self.pacer = pacer if pacer is not None else ChatPacer()
         self.window = window if window is not None else PriorityWindow(SlidingWindow(29))
         self._in_flight = asyncio.Semaphore(IN_FLIGHT)
+        # Several deliver workers: a due digest's chat is leased before it is built, and
+        # given back after its sending, so each digest is built and sent once, by one
+        # worker, keeping the chat's gap (bot/delivery/leases.py).
+        self.leases = leases
+        self._leased: set[int] = set()  # digest chats leased and not given back yet
 
     def zone(self, chat: ChatRecord) -> ZoneInfo:
         return chat_zone(chat.timezone, self.default_zone)
@@ -122,6 +129,10 @@ class DigestService:
         Pages continue behind the last chat (not from the start): a digest that failed
         and kept its due time is not met again in the same tick. The clock is read per
         page, so chats falling due during a long tick join its end."""
+        if self.leases is not None:
+            async for built in self._leased_built(self.leases):
+                yield built
+            return
         after: tuple[datetime, int] | None = None
         while True:
             now = self.clock.now()
@@ -133,6 +144,40 @@ class DigestService:
             after = (last.next_digest_at, last.chat_id)
             for built in await self.build_many(page, now):
                 yield built
+
+    async def _leased_built(self, leases: ChatLeases) -> AsyncIterator[BuiltDigest]:
+        """due_built() with several workers: pages of due chats leased to this one.
+        A chat already met in this tick (its digest failed and kept its due time) is
+        given back and ends the tick, as the paging above does."""
+        tried: set[int] = set()
+        while True:
+            now = self.clock.now()
+            claimed = await leases.claim_digests(CHUNK)
+            self._leased.update(claimed)
+            fresh = [c for c in claimed if c not in tried]
+            for chat_id in claimed:
+                if chat_id in tried:
+                    await self._give_back(chat_id)
+            if not fresh:
+                return
+            tried.update(fresh)
+            chats = await self.storage.chats.get_many(fresh)
+            for chat_id in fresh:
+                if chat_id not in chats:  # gone meanwhile
+                    await self._give_back(chat_id)
+            for built in await self.build_many([chats[c] for c in fresh if c in chats], now):
+                yield built
+
+    async def _give_back(self, chat_id: int) -> None:
+        """Release a digest chat's lease (no-op without leases); never raises: the
+        lease expires on its own."""
+        if self.leases is None:
+            return
+        self._leased.discard(chat_id)
+        try:
+            await self.leases.release(chat_id, self.pacer.remaining(chat_id))
+        except Exception:
+            log.exception("releasing chat %s failed", chat_id)
 
     def _build(
         self,
@@ -251,6 +296,8 @@ class DigestService:
                 sent += await self.send(built)
             except Exception:  # one chat's digest must not stop the others
                 log.exception("digest for chat %s failed", built.chat.chat_id)
+            finally:
+                await self._give_back(built.chat.chat_id)
         return sent
 
     async def tick(self) -> int:
@@ -278,3 +325,6 @@ class DigestService:
             for task in senders:
                 task.cancel()
             raise
+        finally:  # leased but never sent (building failed, cancelled): give them back
+            for chat_id in list(self._leased):
+                await self._give_back(chat_id)

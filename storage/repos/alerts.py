@@ -203,6 +203,23 @@ class SqlAlertRepository:
             )
             return changed
 
+    async def claim_edits(
+        self, wall: datetime, until: datetime, limit: int = 200
+    ) -> list[AlertRecord]:
+        """Edits to make, each claimed until `until` (real time), so one worker of several
+        makes it; an edit whose worker died is claimed again when its claim expires."""
+        lock = " FOR UPDATE SKIP LOCKED" if self._db.dialect == "postgresql" else ""
+        async with self._db.transaction() as tx:
+            rows = await tx.fetchall(
+                "UPDATE alerts SET edit_lease_until = ? WHERE alert_id IN (SELECT alert_id"
+                " FROM alerts WHERE edit_pending = 1 AND (edit_lease_until IS NULL OR"
+                f" edit_lease_until <= ?) ORDER BY alert_id LIMIT ?{lock})"
+                " AND edit_pending = 1 AND (edit_lease_until IS NULL OR edit_lease_until <= ?)"
+                f" RETURNING {_COLUMNS}",
+                (to_db(until), to_db(wall), limit, to_db(wall)),
+            )
+        return sorted((_alert(row) for row in rows), key=lambda a: a.alert_id)
+
     async def sent_for_entry(self, entry_id: int, since: datetime) -> list[AlertRecord]:
         return await self._select(
             "entry_id = ? AND status = 'sent' AND message_id IS NOT NULL AND sent_at >= ?",
@@ -226,7 +243,8 @@ class SqlAlertRepository:
     async def mark_edited(self, alert_id: int, sent_hash: str | None, error: str | None) -> None:
         await self._set_many(
             [alert_id],
-            "edit_pending = 0, sent_hash = COALESCE(?, sent_hash), last_error = ?",
+            "edit_pending = 0, edit_lease_until = NULL, sent_hash = COALESCE(?, sent_hash),"
+            " last_error = ?",
             sent_hash,
             error,
         )

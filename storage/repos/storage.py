@@ -8,6 +8,8 @@ from storage.repos.chats import SqlChatRepository
 from storage.repos.choices import SqlSourceChoiceRepository
 from storage.repos.confirmations import SqlConfirmationRepository
 from storage.repos.entries import SqlEntryRepository
+from storage.repos.leases import SqlLeaseRepository
+from storage.repos.rates import SqlRateRepository
 from storage.repos.sources import SqlSourceRepository
 from storage.repos.stories import SqlStoryRepository
 from storage.repos.subscriptions import SqlSubscriptionRepository
@@ -24,6 +26,8 @@ class SqlStorage:
         self.choices = SqlSourceChoiceRepository(db)
         self.stories = SqlStoryRepository(db)
         self.confirmations = SqlConfirmationRepository(db)
+        self.leases = SqlLeaseRepository(db)
+        self.rates = SqlRateRepository(db)
 
     @property
     def dialect(self) -> str:

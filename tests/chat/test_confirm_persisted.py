@@ -1,4 +1,4 @@
-""""Subscribe anyway" and suggestion buttons wait in the database: they work after a
+""" "Subscribe anyway" and suggestion buttons wait in the database: they work after a
 restart (or in another process), once only, and only in their own chat."""
 
 from __future__ import annotations

@@ -44,9 +44,11 @@ def test_the_workers_settings_are_real_settings() -> None:
     known = {f"LIVEBLOG_{name.upper()}" for name in LiveblogSettings.model_fields}
     assert set(environment) <= known
     values = {k.removeprefix("LIVEBLOG_").lower(): v for k, v in environment.items()}
-    values.pop("db")  # a PostgreSQL URL: the backend is being built (issue 13)
+    assert str(values.pop("db")).startswith("postgresql://")  # --role needs PostgreSQL
     settings = LiveblogSettings(**values)
     assert settings.metrics_listen == "0.0.0.0:9090"
     assert settings.log_json is True
-    # The command line the services run starts with a command the CLI has.
-    assert build_parser().parse_known_args(["run"])[0].command == "run"
+    # The command lines the services run are ones the CLI takes.
+    for worker in ("ingest", "deliver"):
+        args = build_parser().parse_args(load()["services"][worker]["command"])
+        assert (args.command, args.role) == ("run", worker)
