@@ -34,8 +34,8 @@ from storage.interfaces import Storage
 from storage.records import AlertStatus, NewAlert, NewEntry
 from tests.pg import require_pg, throwaway_schema
 
-CHATS = [8_000_000 + i for i in range(80)]
-PER_CHAT = 3  # three at once are sent singly (more become one batch message)
+CHATS = [8_000_000 + i for i in range(150)]  # more than one worker serves at once (64)
+PER_CHAT = 2  # sent singly (more than three at once become one batch message)
 TOKEN = "123:three-workers-token"
 WORKER_RATE = 60
 STAND_IN_RATE = 70
@@ -92,7 +92,9 @@ async def prepare(url: str) -> dict[int, tuple[int, str]]:
         await storage.close()
 
 
-async def start_worker(server: DevServer, url: str, cwd: Path) -> asyncio.subprocess.Process:
+async def start_worker(
+    server: DevServer, url: str, cwd: Path, number: int
+) -> asyncio.subprocess.Process:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "LIVEBLOG_"))}
     env.update(
         TELEGRAM_BOT_TOKEN=TOKEN,
@@ -104,7 +106,7 @@ async def start_worker(server: DevServer, url: str, cwd: Path) -> asyncio.subpro
         # A wider margin over Telegram's 1 s than the default 1.05: three processes
         # share two cores here, and the stand-in measures on arrival.
         LIVEBLOG_PRIVATE_GAP_SECONDS="1.2",
-        LIVEBLOG_HEARTBEAT_FILE=str(cwd / f"heartbeat-{len(os.listdir(cwd))}"),
+        LIVEBLOG_HEARTBEAT_FILE=str(cwd / f"heartbeat-{number}"),
     )
     return await asyncio.create_subprocess_exec(
         sys.executable,
@@ -141,13 +143,21 @@ async def statuses(storage: Storage, alerts: dict[int, tuple[int, str]]) -> dict
 async def test_three_workers_deliver_every_alert_once_and_survive_a_kill(
     pg_target: str, tmp_path: Path
 ) -> None:
-    alerts = await prepare(pg_target)
     limits = RateLimits(global_per_s=STAND_IN_RATE, private_burst=1)
-    storage = await open_storage(pg_target)
+    storage = await open_storage(pg_target)  # migrated before the workers start
     workers: list[asyncio.subprocess.Process] = []
     try:
         async with DevServer(limits, max_long_poll_s=0.2) as server:
-            workers = [await start_worker(server, pg_target, tmp_path) for _ in range(3)]
+            workers = [await start_worker(server, pg_target, tmp_path, n) for n in range(3)]
+
+            async def all_ready() -> bool:
+                for worker in workers:
+                    assert worker.returncode is None  # a worker that died at start-up
+                return all((tmp_path / f"heartbeat-{n}").exists() for n in range(3))
+
+            # The outbox fills once every worker runs: they start at different speeds.
+            await poll_until(all_ready, "the workers to start")
+            alerts = await prepare(pg_target)
             victim = workers[0]
             mark = f":{victim.pid}:"
 
