@@ -111,6 +111,10 @@ async def populate(storage: Storage, chat_count: int, now: datetime) -> int:
     return len(alerts)
 
 
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))] if ordered else 0.0
@@ -136,6 +140,7 @@ async def build_all(storage: Storage, chat_count: int, now: datetime) -> dict[st
         "build_per_chat_ms": round(total_s / chat_count * 1000, 3),
         "build_loop_lag_max_s": round(probe.max_lag_s, 3),
         "messages": messages,
+        "rss_after_build_mb": peak_rss_mb(),
     }
 
 
@@ -228,6 +233,7 @@ async def send_all(storage: Storage, chat_count: int, rate: int) -> dict[str, ob
             started = time.perf_counter()
             sent = await digests.tick()
             elapsed = time.perf_counter() - started
+        rss_after_send = peak_rss_mb()  # before the stand-in's record is read in
         await bot.shutdown()
         events, stats = await server.arrivals()
     arrivals: dict[int, list[float]] = {}
@@ -253,6 +259,7 @@ async def send_all(storage: Storage, chat_count: int, rate: int) -> dict[str, ob
         "wait_all_p99_s": round(percentile(last, 0.99), 2),
         "wait_all_max_s": round(max(last, default=0.0), 2),
         "send_loop_lag_max_s": round(probe.max_lag_s, 3),
+        "rss_after_send_mb": rss_after_send,
     }
 
 
@@ -277,7 +284,7 @@ async def run(chat_count: int, rate: int) -> dict[str, object]:
         "setup_s": round(setup_s, 2),
         **built,
         **sent,
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": peak_rss_mb(),
     }
     return result
 
