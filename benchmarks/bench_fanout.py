@@ -8,6 +8,13 @@ for one private chat: messages sent and the most sent to it in any one second.
 private chats (--quick 2,000) with the stand-in in a process of its own, enforcing
 1,000 paid messages a second and 1 a second per chat. Reports the sustained rate, 429s,
 delays from due to sent and the CPU time of the bot's process and of the stand-in's.
+--db postgresql://… --workers N: N real deliver worker processes (`run --role deliver`)
+share one outbox in a fresh schema of that PostgreSQL database: one alert each to 600
+private chats at the free limit (--quick 300; the stand-in enforces 30/s), with --paid
+to 20,000 (--quick 3,000) at the paid one. The outbox is written once every worker runs;
+reports the combined arrival rate at the stand-in, the most in any one second, 429s and
+the delays from due to sent. Run it with --workers 1 and 3 to compare: the limits are
+shared, so three workers reach the one-worker rate, not three times it.
 Prints one JSON object.
 """
 
@@ -27,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Awaitable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -380,6 +388,123 @@ async def run_paid(chat_count: int, profile: Path | None, workers: int) -> dict[
     }
 
 
+def worker_cpu_s(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def run_workers(db: str, workers: int, chat_count: int, paid: bool) -> dict[str, object]:
+    """`workers` deliver processes on one PostgreSQL outbox (a schema of their own)."""
+    import asyncpg
+
+    from storage.postgres.database import split_schema
+
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    url = f"{db}{'&' if '?' in db else '?'}schema={schema}"
+    storage = await open_storage(url)  # migrated once, before the workers start
+    settings = LiveblogSettings(sources=[], paid_broadcast=paid)
+    procs: list[asyncio.subprocess.Process] = []
+    with tempfile.TemporaryDirectory() as tmp, ServerProcess("--private-burst", "1") as server:
+        try:
+            env = {
+                k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "LIVEBLOG_"))
+            }
+            env.update(
+                TELEGRAM_BOT_TOKEN=TOKEN,
+                TELEGRAM_API_URL=f"{server.url}/bot",
+                LIVEBLOG_DB=url,
+                LIVEBLOG_SOURCES="",
+                LIVEBLOG_DELIVERY_SECONDS="0.5",
+                LIVEBLOG_PAID_BROADCAST="true" if paid else "false",
+                LIVEBLOG_LOG_LEVEL="WARNING",
+            )
+            for n in range(workers):
+                env["LIVEBLOG_HEARTBEAT_FILE"] = str(Path(tmp) / f"heartbeat-{n}")
+                procs.append(
+                    await asyncio.create_subprocess_exec(
+                        sys.executable,
+                        "-m",
+                        "bot",
+                        "run",
+                        "--role",
+                        "deliver",
+                        cwd=tmp,
+                        env=dict(env),
+                        stdout=asyncio.subprocess.DEVNULL,
+                        stderr=asyncio.subprocess.DEVNULL,
+                    )
+                )
+            while not all((Path(tmp) / f"heartbeat-{n}").exists() for n in range(workers)):
+                if any(proc.returncode is not None for proc in procs):
+                    raise RuntimeError("a worker stopped at start-up")
+                await asyncio.sleep(0.1)
+            cpu_before = [worker_cpu_s(proc.pid) or 0.0 for proc in procs]
+            cpu_server = server.cpu_s()
+            # The alerts are written in one transaction: they fall due together.
+            await setup(storage, [40_000_000 + i for i in range(chat_count)], 1)
+            due = datetime.now(UTC)
+            started = time.perf_counter()
+            while (counts := await storage.alerts.status_counts()).get("sent", 0) < chat_count:
+                if counts.get("failed"):
+                    raise RuntimeError(f"alerts failed: {counts}")
+                await asyncio.sleep(0.1)
+            elapsed = time.perf_counter() - started
+            cpu_workers = [
+                (worker_cpu_s(proc.pid) or 0.0) - before
+                for proc, before in zip(procs, cpu_before, strict=True)
+            ]
+            server_end = server.cpu_s()
+            sent = await storage.alerts.created_since(datetime(2000, 1, 1, tzinfo=UTC))
+            delays = sorted((a.sent_at - due).total_seconds() for a in sent if a.sent_at)
+            async with httpx.AsyncClient(base_url=server.url, timeout=60) as control:
+                state = (await control.get("/control/state")).json()
+                events = (await control.get("/control/events")).json()
+        finally:
+            for proc in procs:
+                if proc.returncode is None:
+                    proc.terminate()
+            for proc in procs:
+                await proc.wait()
+            await storage.close()
+            dsn, _ = split_schema(db)
+            conn = await asyncpg.connect(dsn)
+            try:
+                await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+            finally:
+                await conn.close()
+    stamps = sorted(e["at"] for e in events if e["kind"] == "bot_message")
+    span = stamps[-1] - stamps[0] if len(stamps) > 1 else 0.0
+    peak, low = 0, 0
+    for high, stamp in enumerate(stamps):
+        while stamp - stamps[low] >= 1.0:
+            low += 1
+        peak = max(peak, high - low + 1)
+    cpu_server_s = None if cpu_server is None or server_end is None else server_end - cpu_server
+    return {
+        "mode": "paid" if paid else "free",
+        "db": "postgresql",
+        "workers": workers,
+        "chats": chat_count,
+        "rate_setting_per_s": (
+            settings.paid_broadcast_per_second if paid else settings.global_per_second
+        ),
+        "messages": len(stamps),
+        "paid_messages_seen": state["stats"]["sent_paid"],
+        "elapsed_s": round(elapsed, 2),
+        "arrival_rate_per_s": round((len(stamps) - 1) / span, 1) if span else None,
+        "max_in_any_second": peak,
+        "retry_after_429s": state["stats"]["rate_limited"],
+        "due_to_sent_p50_s": round(statistics.median(delays), 2),
+        "due_to_sent_p99_s": round(percentile(delays, 0.99), 2),
+        "due_to_sent_max_s": round(delays[-1], 2),
+        "cpu_workers_s": [round(c, 2) for c in cpu_workers],
+        "cpu_standin_s": None if cpu_server_s is None else round(cpu_server_s, 2),
+    }
+
+
 def main() -> None:
     # PTB's limiter logs each 429 with a traceback; the count is in the result.
     logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)
@@ -392,11 +517,24 @@ def main() -> None:
     )
     parser.add_argument("--profile", type=Path, help="--paid: cProfile the fan-out into FILE")
     parser.add_argument(
-        "--workers", type=int, default=1, help="--paid: bot processes sharing the chats and rate"
+        "--workers",
+        type=int,
+        default=1,
+        help="with --db: deliver processes sharing one outbox and the limits; with --paid "
+        "alone: bot processes each with its own share of the chats and of the rate",
     )
     parser.add_argument("--paid-worker", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="postgresql://…: --workers deliver processes share one outbox there",
+    )
     args = parser.parse_args()
-    if args.paid_worker:  # one of --workers' processes: URL, first chat, chats, rate
+    if args.db:
+        sizes = {(True, True): 3_000, (True, False): 20_000, (False, True): 300}
+        chats = sizes.get((args.paid, args.quick), 600)
+        result = asyncio.run(run_workers(args.db, args.workers, chats, args.paid))
+    elif args.paid_worker:  # one of --workers' processes: URL, first chat, chats, rate
         url, first, count, rate = args.paid_worker
         work = deliver_paid(url, int(first), int(count), int(rate), None, _stdin_go())
         result = asyncio.run(work)

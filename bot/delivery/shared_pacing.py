@@ -99,7 +99,13 @@ class SharedWindow:
         return min(self._offsets)
 
     async def acquire(self) -> None:
-        slot = await self._take()
-        delay = slot - self._now()
-        if delay > 0:
-            await self._sleep(delay)
+        while True:
+            slot = await self._take()
+            delay = slot - self._now()
+            if delay > 0:
+                await self._sleep(delay)
+            # Woken too late (a busy loop): sending now could follow another worker's
+            # slot too closely. The slot is given up, the next one taken.
+            if self._now() - slot <= self.late_ok:
+                return
+            self.dropped += 1

@@ -25,26 +25,38 @@ class SqlRateRepository:
         """`count` slots `gap` seconds apart on the rate `key`, the first no earlier than
         now: (the first slot, now), both epoch seconds on the database's clock."""
         span = count * gap
-        async with self._db.transaction() as tx:
-            await tx.execute(
-                "INSERT INTO rate_slots (rate_key, next_at) VALUES (?, 0)"
-                " ON CONFLICT (rate_key) DO NOTHING",
-                (key,),
-            )
-            if self._db.dialect == "postgresql":
-                row = await tx.fetchone(
+        if self._db.dialect == "postgresql":
+            # One statement in autocommit: one round trip, the row lock held only for it.
+            for _ in range(2):
+                row = await self._db.fetchone(
                     "UPDATE rate_slots SET next_at = GREATEST(rate_slots.next_at, t.now) + ?"
                     " FROM (SELECT EXTRACT(EPOCH FROM clock_timestamp())::float8 AS now) t"
                     " WHERE rate_key = ? RETURNING rate_slots.next_at, t.now",
                     (span, key),
                 )
-                assert row is not None  # inserted above when missing
-                return float(row[0]) - span, float(row[1])
+                if row is not None:
+                    return float(row[0]) - span, float(row[1])
+                await self._create(key)  # the rate's first use
+            raise RuntimeError(f"rate {key!r} could not be created")
+        async with self._db.transaction() as tx:  # SQLite: writes go through its lock
+            await tx.execute(
+                "INSERT INTO rate_slots (rate_key, next_at) VALUES (?, 0)"
+                " ON CONFLICT (rate_key) DO NOTHING",
+                (key,),
+            )
             now = time.time()
             row = await tx.fetchone(
                 "UPDATE rate_slots SET next_at = MAX(next_at, ?) + ? WHERE rate_key = ?"
                 " RETURNING next_at",
                 (now, span, key),
             )
-            assert row is not None
+            assert row is not None  # inserted above when missing
             return float(row[0]) - span, now
+
+    async def _create(self, key: str) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO rate_slots (rate_key, next_at) VALUES (?, 0)"
+                " ON CONFLICT (rate_key) DO NOTHING",
+                (key,),
+            )

@@ -142,3 +142,23 @@ async def test_it_is_the_inner_slot_source_of_a_priority_window() -> None:
     await time.run(*(send(Priority.DIGEST, 1) for _ in range(5)), send(Priority.URGENT, 2))
     assert len(order) == 6
     assert Priority.URGENT in order[:2]
+
+
+async def test_a_slot_woken_up_too_late_is_given_up() -> None:
+    time = Time()
+    late = [0.05]
+
+    async def sleepy(seconds: float) -> None:  # the first wake-up comes 50 ms late
+        await time.sleep(seconds + (late.pop() if late else 0.0))
+
+    window = SharedWindow(Rates(time), "free", 29, now=lambda: time.now, sleep=sleepy)
+    stamps: list[float] = []
+
+    async def send() -> None:
+        for _ in range(6):
+            await window.acquire()
+            stamps.append(time.now)
+
+    await time.run(send())
+    assert window.dropped >= 1
+    assert min(b - a for a, b in pairwise(stamps)) >= window.gap - 1e-9

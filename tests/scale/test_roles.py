@@ -1,0 +1,122 @@
+"""`run --role ingest` and `--role deliver` as real processes on one PostgreSQL: the
+deliver worker sends the outbox and never asks Telegram for updates; the ingest process
+answers the chat. And which periodic jobs each role runs."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+
+from bot.app import build_application, schedule_jobs
+from bot.config import LiveblogSettings, Settings, TelegramSettings
+from bot.devserver import DevServer
+from bot.devserver.client import ChatDriver
+from bot.roles import Role
+from storage import open_storage
+from storage.records import AlertStatus, NewAlert, NewEntry
+from tests.pg import require_pg, throwaway_schema
+
+TOKEN = "123:roles-token"
+READER = 9_100_001
+WAITING = 9_100_002
+
+
+@pytest.fixture
+async def pg_target() -> AsyncIterator[str]:
+    async with throwaway_schema(require_pg()) as url:
+        yield url
+
+
+async def start(role: str, server: DevServer, url: str, cwd: Path) -> asyncio.subprocess.Process:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "LIVEBLOG_"))}
+    env.update(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_URL=server.api_url,
+        LIVEBLOG_DB=url,
+        LIVEBLOG_SOURCES="",
+        LIVEBLOG_DELIVERY_SECONDS="0.5",
+        LIVEBLOG_HEARTBEAT_FILE=str(cwd / f"heartbeat-{role}"),
+    )
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        "--role",
+        role,
+        cwd=cwd,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+
+
+async def test_deliver_sends_without_updates_and_ingest_answers(
+    pg_target: str, tmp_path: Path
+) -> None:
+    now = datetime.now(UTC)
+    storage = await open_storage(pg_target)
+    processes: list[asyncio.subprocess.Process] = []
+    try:
+        source = await storage.sources.ensure("https://example.org/live", "tagesschau", 60, now)
+        [result] = await storage.entries.upsert_many(
+            source.source_id,
+            [NewEntry("k", now, None, "Eintrag", "Drohnen.", "https://x/#k", "news", "h")],
+            now,
+        )
+        await storage.chats.upsert(WAITING, "private", None, "de", now)
+        sub, _ = await storage.subscriptions.add(
+            WAITING, "Drohnen", "drones", "c:drones", "Drohnen", now
+        )
+        await storage.alerts.create_many(
+            [NewAlert(WAITING, result.entry.entry_id, (sub.sub_id,), (), False, now)], now
+        )
+        async with DevServer(max_long_poll_s=0.2) as server:
+            processes.append(await start("deliver", server, pg_target, tmp_path))
+            deadline = time.monotonic() + 60
+            while (await storage.alerts.for_chat(WAITING))[0].status is not AlertStatus.SENT:
+                assert time.monotonic() < deadline, "the deliver worker sent nothing"
+                await asyncio.sleep(0.05)
+            methods = {call["method"] for call in server.state.calls}
+            assert "sendMessage" in methods
+            assert not methods & {"getUpdates", "setWebhook", "deleteWebhook", "setMyCommands"}
+
+            processes.append(await start("ingest", server, pg_target, tmp_path))
+            async with ChatDriver(server.url) as reader:
+                replies = await reader.ask(READER, "/start", wait_s=60, first_name="Anna")
+            assert replies
+            assert "getUpdates" in {call["method"] for call in server.state.calls}
+    finally:
+        for process in processes:
+            if process.returncode is None:
+                process.terminate()
+            await process.wait()
+        await storage.close()
+
+
+def jobs_of(role: Role, tmp_path: Path) -> set[str]:
+    settings = Settings(
+        telegram=TelegramSettings(bot_token=SecretStr(TOKEN), api_url="http://127.0.0.1:9/bot"),
+        liveblog=LiveblogSettings(db=tmp_path / "x.sqlite3", sources=[]),
+    )
+    app = build_application(settings, role=role)
+    services: Any = SimpleNamespace(settings=settings)
+    schedule_jobs(app, services, 5.0, role)
+    assert app.job_queue is not None
+    return {job.name for job in app.job_queue.jobs() if job.name}
+
+
+def test_each_role_runs_its_own_jobs(tmp_path: Path) -> None:
+    assert jobs_of("all", tmp_path) == {"poll", "deliver", "digest", "heartbeat"}
+    assert jobs_of("ingest", tmp_path) == {"poll", "heartbeat"}
+    assert jobs_of("deliver", tmp_path) == {"deliver", "digest", "renew", "heartbeat"}
