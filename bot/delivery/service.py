@@ -150,16 +150,20 @@ class DeliveryService:
                 and loop.time() < stop_claiming
                 and (not running or free >= max(1, self.concurrency // 4))
             ):
-                for chat_id in await leases.claim_due(free):
-                    running.add(asyncio.create_task(self._serve_leased(leases, chat_id, stats)))
+                claimed = await leases.claim_due(free)
+                chats = await self.storage.chats.get_many(claimed)  # one query, not one each
+                for chat_id in claimed:
+                    work = self._serve_leased(leases, chat_id, chats.get(chat_id), stats)
+                    running.add(asyncio.create_task(work))
             if not running:
                 return
             _, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
 
-    async def _serve_leased(self, leases: ChatLeases, chat_id: int, stats: DeliveryStats) -> None:
+    async def _serve_leased(
+        self, leases: ChatLeases, chat_id: int, chat: ChatRecord | None, stats: DeliveryStats
+    ) -> None:
         served = [chat_id]
         try:
-            chat = await self.storage.chats.get(chat_id)
             if chat is not None:
                 await self.deliver_chat(chat, stats)
             new_id = self._moved.pop(chat_id, None)

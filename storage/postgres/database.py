@@ -55,6 +55,15 @@ def split_schema(url: str) -> tuple[str, str | None]:
     return urlunsplit(parts._replace(query=rest)), schema
 
 
+async def _keep(conn: asyncpg.Connection) -> None:
+    """A connection goes back to the pool as it is. asyncpg's default reset runs a query
+    (RESET ALL, UNLISTEN, advisory unlocks) on every release: a round trip for each
+    statement a repository runs outside a transaction, ~40% of the database time per
+    delivered alert. Nothing here leaves session state behind: no SET (search_path is
+    a server setting of the pool), no LISTEN, only transaction-scoped advisory locks;
+    asyncpg still clears its own listeners and rolls back an unfinished transaction."""
+
+
 class _PgTx:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
@@ -105,7 +114,7 @@ class PostgresDb:
             finally:
                 await conn.close()
         pool = await asyncpg.create_pool(
-            dsn, min_size=min_size, max_size=max_size, server_settings=settings
+            dsn, min_size=min_size, max_size=max_size, server_settings=settings, reset=_keep
         )
         return cls(pool, schema)
 
