@@ -322,8 +322,8 @@ def start_worker(api_url: str, first: int, count: int, rate: int) -> subprocess.
 
 async def run_paid(chat_count: int, profile: Path | None, workers: int) -> dict[str, object]:
     """One alert to each of `chat_count` private chats as paid broadcasts, by `workers`
-    bot processes (each its own share of the chats and of the paid rate: the shared
-    outbox and pacing across processes do not exist yet)."""
+    bot processes, each with its own SQLite outbox, share of the chats and of the paid
+    rate (--db runs deliver workers that share one PostgreSQL outbox and the limits)."""
     rate = LiveblogSettings(sources=[], paid_broadcast=True).paid_broadcast_per_second
     with ServerProcess("--private-burst", "1") as server:
         api_url = f"{server.url}/bot"

@@ -105,6 +105,9 @@ async def build_services(
 ) -> Services:
     storage = await open_storage(settings.liveblog.db)
     metrics = Metrics(clock, settings.liveblog.health_stale_seconds)
+    metrics.health_jobs = {"all": ("poll", "delivery"), "ingest": ("poll",)}.get(
+        role, ("delivery",)
+    )
     resolver = QueryResolver(default_lexicon())
     subscriptions_ref: list[SubscriptionService] = []
 

@@ -75,6 +75,7 @@ class Metrics:
     def __init__(self, clock: Clock, stale_after_s: float = 300.0) -> None:
         self.clock = clock
         self.stale_after = timedelta(seconds=stale_after_s)
+        self.health_jobs: tuple[str, ...] = ("poll", "delivery")
         self.started_at = clock.now()
         self.last_tick: dict[str, datetime] = {}
         self.registry = CollectorRegistry()
@@ -170,11 +171,13 @@ class Metrics:
     def _age(self, job: str) -> timedelta:
         return self.clock.now() - self.last_tick.get(job, self.started_at)
 
-    def health(self, jobs: Iterable[str] = ("poll", "delivery")) -> Health:
+    def health(self, jobs: Iterable[str] | None = None) -> Health:
         """Unhealthy when a job has not completed a tick for longer than allowed (the
-        start counts as a tick, so a bot gets that long to finish its first one)."""
+        start counts as a tick, so a bot gets that long to finish its first one). By
+        default the jobs this process runs (`health_jobs`: an ingest process does not
+        deliver, a deliver worker does not poll)."""
         stuck = []
-        for job in jobs:
+        for job in self.health_jobs if jobs is None else jobs:
             age = self._age(job)
             if age > self.stale_after:
                 stuck.append(f"no {job} tick for {age.total_seconds():.0f} s")

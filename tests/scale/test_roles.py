@@ -9,7 +9,7 @@ import os
 import sys
 import time
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -18,9 +18,11 @@ import pytest
 from pydantic import SecretStr
 
 from bot.app import build_application, schedule_jobs
+from bot.clock import FakeClock
 from bot.config import LiveblogSettings, Settings, TelegramSettings
 from bot.devserver import DevServer
 from bot.devserver.client import ChatDriver
+from bot.metrics import Metrics
 from bot.roles import Role
 from storage import open_storage
 from storage.records import AlertStatus, NewAlert, NewEntry
@@ -120,3 +122,15 @@ def test_each_role_runs_its_own_jobs(tmp_path: Path) -> None:
     assert jobs_of("all", tmp_path) == {"poll", "deliver", "digest", "heartbeat"}
     assert jobs_of("ingest", tmp_path) == {"poll", "heartbeat"}
     assert jobs_of("deliver", tmp_path) == {"deliver", "digest", "renew", "heartbeat"}
+
+
+def test_health_asks_only_for_the_jobs_a_role_runs() -> None:
+    clock = FakeClock(datetime(2024, 11, 4, 9, 0, tzinfo=UTC))
+    metrics = Metrics(clock, stale_after_s=60)
+    metrics.health_jobs = ("delivery",)  # a deliver worker never polls
+    clock.advance(timedelta(minutes=5))
+    metrics.tick_done("delivery")
+    assert metrics.health().ok
+    metrics.health_jobs = ("poll", "delivery")
+    assert not metrics.health().ok
+    assert "no poll tick" in metrics.health().reason
