@@ -205,7 +205,9 @@ class AlertRepository(Protocol):
 
     async def get(self, alert_id: int) -> AlertRecord | None: ...
 
-    async def due_chat_ids(self, now: datetime) -> list[int]: ...
+    async def due_chat_ids(self, now: datetime, limit: int = 100_000) -> list[int]:
+        """Chats with alerts due: urgent ones first, then the longest waiting."""
+        ...
 
     async def pending_for_chat(
         self, chat_id: int, now: datetime, limit: int = 1000

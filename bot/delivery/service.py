@@ -122,12 +122,7 @@ class DeliveryService:
         if self.leases is not None:
             await self._leased_tick(self.leases, stats)
         else:
-            now = self.clock.now()
-            chat_ids = [
-                c for c in await self.storage.alerts.due_chat_ids(now) if c not in self._busy
-            ]
-            chats = await self.storage.chats.get_many(chat_ids)
-            await asyncio.gather(*(self._guarded(chats[c], stats) for c in chat_ids if c in chats))
+            await self._local_tick(stats)
         await self.process_edits(stats)
         if self.metrics is not None:
             self.metrics.tick_done("delivery")
@@ -155,6 +150,38 @@ class DeliveryService:
                 for chat_id in claimed:
                     work = self._serve_leased(leases, chat_id, chats.get(chat_id), stats)
                     running.add(asyncio.create_task(work))
+            if not running:
+                return
+            _, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+
+    async def _local_tick(self, stats: DeliveryStats) -> None:
+        """One process owns the outbox: like the leased tick, chats are taken a few at a
+        time in the outbox's order (urgent first), so an urgent alert that becomes due
+        while thousands of chats are being served starts as soon as a slot frees, not
+        after the whole tick. A chat is served once a tick (one that fails stays for the
+        next tick instead of spinning here)."""
+        loop = asyncio.get_running_loop()
+        stop_claiming = loop.time() + TICK_BUDGET_S
+        running: set[asyncio.Task[None]] = set()
+        served: set[int] = set()
+        while True:
+            free = self.concurrency - len(running)
+            if (
+                free > 0
+                and loop.time() < stop_claiming
+                and (not running or free >= max(1, self.concurrency // 4))
+            ):
+                skip = self._busy | served
+                due = await self.storage.alerts.due_chat_ids(
+                    self.clock.now(), limit=free + len(skip)
+                )
+                picked = [c for c in due if c not in skip][:free]
+                chats = await self.storage.chats.get_many(picked)
+                for chat_id in picked:
+                    served.add(chat_id)
+                    if chat_id in chats:
+                        self._busy.add(chat_id)  # before the task runs: the next query skips it
+                        running.add(asyncio.create_task(self._guarded(chats[chat_id], stats)))
             if not running:
                 return
             _, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)

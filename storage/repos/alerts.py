@@ -114,7 +114,7 @@ class SqlAlertRepository:
         found = await self._select("alert_id = ?", (alert_id,))
         return found[0] if found else None
 
-    async def due_chat_ids(self, now: datetime) -> list[int]:
+    async def due_chat_ids(self, now: datetime, limit: int = 100_000) -> list[int]:
         """Chats with alerts due, in the order delivery starts them: chats with an urgent
         alert first, then the longest waiting (a long outbox must not keep an urgent
         alert behind thousands of others)."""
@@ -123,8 +123,9 @@ class SqlAlertRepository:
             for row in await self._db.fetchall(
                 "SELECT a.chat_id FROM alerts a JOIN chats c ON c.chat_id = a.chat_id"
                 " WHERE a.status = 'pending' AND a.due_at <= ? AND c.active = 1"
-                " GROUP BY a.chat_id ORDER BY MAX(a.urgent) DESC, MIN(a.due_at), a.chat_id",
-                (to_db(now),),
+                " GROUP BY a.chat_id ORDER BY MAX(a.urgent) DESC, MIN(a.due_at), a.chat_id"
+                " LIMIT ?",
+                (to_db(now), max(1, limit)),
             )
         ]
 
