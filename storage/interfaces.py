@@ -219,6 +219,12 @@ class AlertRepository(Protocol):
         self, sent: Sequence[tuple[int, str]], message_id: int | None, now: datetime
     ) -> None: ...
 
+    async def record_sends(
+        self, claims: Sequence[int], sent: Sequence[tuple[int, str, int | None, datetime]]
+    ) -> None:
+        """Claims and (alert id, content hash, message id, sent at) marks in one transaction."""
+        ...
+
     async def reschedule(
         self, alert_ids: Sequence[int], due_at: datetime, error: str | None
     ) -> None: ...

@@ -41,6 +41,7 @@ from bot.delivery.pipeline import EDIT_WINDOW
 from bot.delivery.policy import plan_delivery
 from bot.delivery.priority import Priority, PriorityWindow
 from bot.delivery.render import AlertView, render_alert, render_batch_parts, to_plain
+from bot.delivery.send_book import SendBook
 from bot.metrics import Metrics
 from bot.sources.catalog import Catalog
 from bot.sources.directory import SourceDirectory
@@ -113,6 +114,8 @@ class DeliveryService:
         self._busy: set[int] = set()
         self._moved: dict[int, int] = {}
         self.metrics = metrics
+        # Claims and sent marks of all chats being served go to the database together.
+        self.book = SendBook(storage.alerts)
 
     def zone(self, chat: ChatRecord) -> ZoneInfo:
         return chat_zone(chat.timezone, self.default_zone)
@@ -352,14 +355,14 @@ class DeliveryService:
         also: dict[int, list[int]],
     ) -> bool:
         html = render_alert(self.view(alert, entry, subs, chat.language, also), zone, chat.language)
-        await self.storage.alerts.claim([alert.alert_id])
+        await self.book.claim([alert.alert_id])
         try:
             message_id = await self._send(
                 chat, html, self.keyboard(chat.chat_id, alert, chat.language), single(alert)
             )
         except SendError as exc:
             return await self._failed(chat, [alert], exc, stats)
-        await self.storage.alerts.mark_sent(
+        await self.book.mark_sent(
             [(alert.alert_id, entry.content_hash)], message_id, self.clock.now()
         )
         stats.sent_messages += 1
@@ -385,7 +388,7 @@ class DeliveryService:
             ((a, self.view(a, entries[a.entry_id], subs, chat.language, also)) for a in present),
             key=lambda pair: pair[1].published or now,
         )
-        await self.storage.alerts.claim([a.alert_id for a, _ in pairs])
+        await self.book.claim([a.alert_id for a, _ in pairs])
         views = [view for _, view in pairs]
         parts = render_batch_parts(views, zone, chat.language)
         # A batch carrying an urgent alert is as urgent as the alert: folded into a
@@ -409,7 +412,7 @@ class DeliveryService:
             stats.sent_messages += 1
             # Batched alerts keep no message id: a batch is not edited in place.
             sent = [pairs[i][0] for i in held]
-            await self.storage.alerts.mark_sent(
+            await self.book.mark_sent(
                 [(a.alert_id, entries[a.entry_id].content_hash) for a in sent],
                 None,
                 self.clock.now(),

@@ -158,6 +158,29 @@ class SqlAlertRepository:
                     (message_id, to_db(now), sent_hash, alert_id),
                 )
 
+    async def record_sends(
+        self, claims: Sequence[int], sent: Sequence[tuple[int, str, int | None, datetime]]
+    ) -> None:
+        """Claims and sent marks (alert id, content hash, message id, sent at) of many
+        chats in one transaction: the same rows `claim` and `mark_sent` write, without
+        a transaction (and its round trips) per alert."""
+        async with self._db.transaction() as conn:
+            for chunk, marks in in_chunks(claims):
+                await conn.execute(
+                    "UPDATE alerts SET status = 'sending', attempts = attempts + 1"
+                    f" WHERE alert_id IN ({marks})",
+                    chunk,
+                )
+            if sent:
+                await conn.executemany(
+                    "UPDATE alerts SET status = 'sent', message_id = ?, sent_at = ?,"
+                    " sent_hash = ?, last_error = NULL WHERE alert_id = ?",
+                    [
+                        (message_id, to_db(at), sent_hash, alert_id)
+                        for alert_id, sent_hash, message_id, at in sent
+                    ],
+                )
+
     async def reschedule(
         self, alert_ids: Sequence[int], due_at: datetime, error: str | None
     ) -> None:
