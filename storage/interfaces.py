@@ -213,6 +213,12 @@ class AlertRepository(Protocol):
         self, chat_id: int, now: datetime, limit: int = 1000
     ) -> list[AlertRecord]: ...
 
+    async def pending_for_chats(
+        self, chat_ids: Sequence[int], now: datetime, limit: int = 1000
+    ) -> dict[int, list[AlertRecord]]:
+        """pending_for_chat of each chat (every chat asked for is a key)."""
+        ...
+
     async def claim(self, alert_ids: Sequence[int]) -> None: ...
 
     async def mark_sent(

@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
@@ -66,6 +66,18 @@ class DeliveryStats:
     failed: int = 0
     edits: int = 0
     chats: set[int] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class ChatRead:
+    """What serving a chat starts from. Read for a group of chats at once (four queries,
+    not four per chat: a paid fan-out serves thousands of chats with one alert each);
+    `entries` and `also` may hold other chats' rows too."""
+
+    alerts: list[AlertRecord]
+    subs: list[SubscriptionRecord]
+    entries: dict[int, EntryRecord]
+    also: dict[int, list[int]]
 
 
 def single(alert: AlertRecord) -> Priority:
@@ -150,8 +162,11 @@ class DeliveryService:
             ):
                 claimed = await leases.claim_due(free)
                 chats = await self.storage.chats.get_many(claimed)  # one query, not one each
+                reads = await self._read_group(list(chats))
                 for chat_id in claimed:
-                    work = self._serve_leased(leases, chat_id, chats.get(chat_id), stats)
+                    work = self._serve_leased(
+                        leases, chat_id, chats.get(chat_id), stats, reads.get(chat_id)
+                    )
                     running.add(asyncio.create_task(work))
             if not running:
                 return
@@ -180,22 +195,50 @@ class DeliveryService:
                 )
                 picked = [c for c in due if c not in skip][:free]
                 chats = await self.storage.chats.get_many(picked)
-                for chat_id in picked:
-                    served.add(chat_id)
-                    if chat_id in chats:
-                        self._busy.add(chat_id)  # before the task runs: the next query skips it
-                        running.add(asyncio.create_task(self._guarded(chats[chat_id], stats)))
+                served.update(picked)
+                self._busy.update(chats)  # before the reads and tasks: the next query skips them
+                reads = await self._read_group(list(chats))
+                for chat_id, chat in chats.items():
+                    work = self._guarded(chat, stats, reads.get(chat_id))
+                    running.add(asyncio.create_task(work))
             if not running:
                 return
             _, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
 
+    async def _read_group(self, chat_ids: list[int]) -> dict[int, ChatRead]:
+        """The group's reads; on failure none, and each chat reads its own."""
+        try:
+            return await self.read_chats(chat_ids, self.clock.now())
+        except Exception:
+            log.exception("reading %s chats for delivery failed", len(chat_ids))
+            return {}
+
+    async def read_chats(self, chat_ids: list[int], now: datetime) -> dict[int, ChatRead]:
+        pending = await self.storage.alerts.pending_for_chats(chat_ids, now)
+        alerts = [a for c in chat_ids for a in pending.get(c, ())]
+        subs: dict[int, list[SubscriptionRecord]] = {}
+        entries: dict[int, EntryRecord] = {}
+        also: dict[int, list[int]] = {}
+        if alerts:  # chats whose alerts went meanwhile need nothing more
+            with_alerts = [c for c in chat_ids if pending.get(c)]
+            for sub in await self.storage.subscriptions.for_chats(with_alerts):
+                subs.setdefault(sub.chat_id, []).append(sub)
+            entries = await self.storage.entries.get_many([a.entry_id for a in alerts])
+            also = await self.storage.stories.also_sources([a.alert_id for a in alerts])
+        return {c: ChatRead(pending.get(c, []), subs.get(c, []), entries, also) for c in chat_ids}
+
     async def _serve_leased(
-        self, leases: ChatLeases, chat_id: int, chat: ChatRecord | None, stats: DeliveryStats
+        self,
+        leases: ChatLeases,
+        chat_id: int,
+        chat: ChatRecord | None,
+        stats: DeliveryStats,
+        read: ChatRead | None = None,
     ) -> None:
         served = [chat_id]
         try:
             if chat is not None:
-                await self.deliver_chat(chat, stats)
+                await self.deliver_chat(chat, stats, read)
             new_id = self._moved.pop(chat_id, None)
             # The lease moved with the chat's row; a merge into a chat the bot knew
             # leases the new one only if no other worker serves it.
@@ -213,11 +256,13 @@ class DeliveryService:
                 except Exception:  # the lease expires on its own
                     log.exception("releasing chat %s failed", served_id)
 
-    async def _guarded(self, chat: ChatRecord, stats: DeliveryStats) -> None:
+    async def _guarded(
+        self, chat: ChatRecord, stats: DeliveryStats, read: ChatRead | None = None
+    ) -> None:
         self._busy.add(chat.chat_id)
         try:
             async with self._slots:
-                await self.deliver_chat(chat, stats)
+                await self.deliver_chat(chat, stats, read)
                 new_id = self._moved.pop(chat.chat_id, None)
                 moved = await self.storage.chats.get(new_id) if new_id is not None else None
                 if moved is not None:  # resend at once to the supergroup
@@ -227,12 +272,17 @@ class DeliveryService:
         finally:
             self._busy.discard(chat.chat_id)
 
-    async def deliver_chat(self, chat: ChatRecord, stats: DeliveryStats) -> None:
+    async def deliver_chat(
+        self, chat: ChatRecord, stats: DeliveryStats, read: ChatRead | None = None
+    ) -> None:
+        """Serve one chat; `read` when its rows were read with a group's (read_chats)."""
         now = self.clock.now()
-        alerts = await self.storage.alerts.pending_for_chat(chat.chat_id, now)
+        if read is None:
+            read = (await self.read_chats([chat.chat_id], now))[chat.chat_id]
+        alerts = read.alerts
         if not alerts:
             return
-        subs = {s.sub_id: s for s in await self.storage.subscriptions.for_chat(chat.chat_id)}
+        subs = {s.sub_id: s for s in read.subs}
         orphans = [a.alert_id for a in alerts if not any(s in subs for s in a.sub_ids)]
         if orphans:  # every topic that found it was given up since (a race with /abbestellen)
             await self.storage.alerts.cancel(orphans, "subscription removed")
@@ -241,8 +291,10 @@ class DeliveryService:
         plan = plan_delivery(chat, alerts, subs, zone, now)
         for until, held in plan.hold.items():
             await self.storage.alerts.reschedule([a.alert_id for a in held], until, None)
-        entries = await self.storage.entries.get_many([a.entry_id for a in alerts])
-        also = await self.storage.stories.also_sources([a.alert_id for a in alerts])
+        entries = {
+            a.entry_id: read.entries[a.entry_id] for a in alerts if a.entry_id in read.entries
+        }
+        also = {a.alert_id: read.also[a.alert_id] for a in alerts if a.alert_id in read.also}
         await self.directory.load(
             self.storage,
             [e.source_id for e in entries.values()] + [s for ids in also.values() for s in ids],

@@ -144,6 +144,27 @@ class SqlAlertRepository:
         )
         return [_alert(row) for row in rows]
 
+    async def pending_for_chats(
+        self, chat_ids: Sequence[int], now: datetime, limit: int = 1000
+    ) -> dict[int, list[AlertRecord]]:
+        """pending_for_chat for many chats in one query per chunk: a fan-out serves
+        thousands of chats with one alert each, and a query per chat cost more than
+        reading them. Each chat keeps its own limit and order."""
+        hint = " INDEXED BY alerts_by_chat_created" if self._db.dialect == "sqlite" else ""
+        found: dict[int, list[AlertRecord]] = {c: [] for c in chat_ids}
+        for chunk, marks in in_chunks(chat_ids):
+            rows = await self._db.fetchall(
+                f"SELECT {_COLUMNS} FROM (SELECT {_COLUMNS}, ROW_NUMBER() OVER"
+                " (PARTITION BY chat_id ORDER BY created_at, alert_id) AS n"
+                f" FROM alerts{hint} WHERE chat_id IN ({marks}) AND status = 'pending'"
+                " AND due_at <= ?) AS due WHERE n <= ? ORDER BY chat_id, created_at, alert_id",
+                (*chunk, to_db(now), limit),
+            )
+            for row in rows:
+                record = _alert(row)
+                found[record.chat_id].append(record)
+        return found
+
     async def claim(self, alert_ids: Sequence[int]) -> None:
         await self._set_many(alert_ids, "status = 'sending', attempts = attempts + 1")
 

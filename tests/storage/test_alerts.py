@@ -242,3 +242,22 @@ async def test_created_since_for_many_chats_in_chunks(store: Storage) -> None:
     await store.alerts.mark_digested(made, NOW)
     assert await store.alerts.status_counts() == {"sent": chats}
     assert len(await store.alerts.sent_for_entry(entry_id, NOW)) == chats
+
+
+async def test_pending_for_chats_reads_what_each_chat_would_alone(store: Storage) -> None:
+    """One query for a group of chats (delivery's read): each chat keeps its own order,
+    limit and due time, across the end of an id chunk; a chat without any is empty."""
+    chats = list(range(1, MANY + 1))
+    entries = await chats_and_entries(store, MANY, 4)
+    rows = [alert(c, e, due=at(i)) for c in chats[:3] for i, e in enumerate(entries)]
+    rows += [alert(c, entries[0]) for c in chats[3:-1]]  # the last chat has none
+    ids = await store.alerts.create_many(rows, NOW)
+    await store.alerts.claim([ids[4]])  # chat 2's first: no longer pending
+    for limit in (1000, 2):
+        found = await store.alerts.pending_for_chats(chats, at(2), limit)
+        assert list(found) == chats
+        for chat_id in chats:
+            alone = await store.alerts.pending_for_chat(chat_id, at(2), limit)
+            assert found[chat_id] == alone, chat_id
+        assert [len(found[c]) for c in chats[:3]] == [min(3, limit), 2, min(3, limit)]
+        assert found[chats[-1]] == [] and len(found[chats[3]]) == 1
