@@ -260,4 +260,5 @@ async def test_pending_for_chats_reads_what_each_chat_would_alone(store: Storage
             alone = await store.alerts.pending_for_chat(chat_id, at(2), limit)
             assert found[chat_id] == alone, chat_id
         assert [len(found[c]) for c in chats[:3]] == [min(3, limit), 2, min(3, limit)]
-        assert found[chats[-1]] == [] and len(found[chats[3]]) == 1
+        assert found[chats[-1]] == []
+        assert len(found[chats[3]]) == 1
