@@ -5,8 +5,6 @@ answers the chat. And which periodic jobs each role runs."""
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -27,6 +25,7 @@ from bot.roles import Role
 from storage import open_storage
 from storage.records import AlertStatus, NewAlert, NewEntry
 from tests.pg import require_pg, throwaway_schema
+from tests.scale.processes import start_role
 
 TOKEN = "123:roles-token"
 READER = 9_100_001
@@ -40,27 +39,7 @@ async def pg_target() -> AsyncIterator[str]:
 
 
 async def start(role: str, server: DevServer, url: str, cwd: Path) -> asyncio.subprocess.Process:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "LIVEBLOG_"))}
-    env.update(
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_API_URL=server.api_url,
-        LIVEBLOG_DB=url,
-        LIVEBLOG_SOURCES="",
-        LIVEBLOG_DELIVERY_SECONDS="0.5",
-        LIVEBLOG_HEARTBEAT_FILE=str(cwd / f"heartbeat-{role}"),
-    )
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        "--role",
-        role,
-        cwd=cwd,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
+    return await start_role(role, server, url, cwd, TOKEN, role)
 
 
 async def test_deliver_sends_without_updates_and_ingest_answers(

@@ -15,9 +15,7 @@ how many it saw. Every other alert must arrive exactly once.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -33,6 +31,7 @@ from storage import open_storage
 from storage.interfaces import Storage
 from storage.records import AlertStatus, NewAlert, NewEntry
 from tests.pg import require_pg, throwaway_schema
+from tests.scale.processes import start_role
 
 CHATS = [8_000_000 + i for i in range(150)]  # more than one worker serves at once (64)
 PER_CHAT = 2  # sent singly (more than three at once become one batch message)
@@ -95,30 +94,18 @@ async def prepare(url: str) -> dict[int, tuple[int, str]]:
 async def start_worker(
     server: DevServer, url: str, cwd: Path, number: int
 ) -> asyncio.subprocess.Process:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "LIVEBLOG_"))}
-    env.update(
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_API_URL=server.api_url,
-        LIVEBLOG_DB=url,
-        LIVEBLOG_DELIVERY_SECONDS="0.5",
+    return await start_role(
+        "deliver",
+        server,
+        url,
+        cwd,
+        TOKEN,
+        str(number),
         LIVEBLOG_LEASE_SECONDS=str(LEASE_S),
         LIVEBLOG_GLOBAL_PER_SECOND=str(WORKER_RATE),
         # A wider margin over Telegram's 1 s than the default 1.05: three processes
         # share two cores here, and the stand-in measures on arrival.
         LIVEBLOG_PRIVATE_GAP_SECONDS="1.2",
-        LIVEBLOG_HEARTBEAT_FILE=str(cwd / f"heartbeat-{number}"),
-    )
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        "--role",
-        "deliver",
-        cwd=cwd,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
     )
 
 
