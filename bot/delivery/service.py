@@ -189,11 +189,7 @@ class DeliveryService:
                 and loop.time() < stop_claiming
                 and (not running or free >= max(1, self.concurrency // 4))
             ):
-                skip = self._busy | served
-                due = await self.storage.alerts.due_chat_ids(
-                    self.clock.now(), limit=free + len(skip)
-                )
-                picked = [c for c in due if c not in skip][:free]
+                picked = await self._pick_due(free, served)
                 chats = await self.storage.chats.get_many(picked)
                 served.update(picked)
                 self._busy.update(chats)  # before the reads and tasks: the next query skips them
@@ -226,6 +222,20 @@ class DeliveryService:
             entries = await self.storage.entries.get_many([a.entry_id for a in alerts])
             also = await self.storage.stories.also_sources([a.alert_id for a in alerts])
         return {c: ChatRead(pending.get(c, []), subs.get(c, []), entries, also) for c in chat_ids}
+
+    async def _pick_due(self, free: int, served: set[int]) -> list[int]:
+        """Up to `free` due chats neither being served nor served this tick. Chats served
+        already have mostly nothing due any more, so the query asks for a few more than
+        it needs and widens only when skipped chats filled the answer: a tick over
+        thousands of chats does not read thousands of rows (or copy the set) per round."""
+        now = self.clock.now()
+        limit = free + len(self._busy)
+        while True:
+            due = await self.storage.alerts.due_chat_ids(now, limit=limit)
+            picked = [c for c in due if c not in self._busy and c not in served][:free]
+            if len(picked) >= free or len(due) < limit:
+                return picked
+            limit *= 2
 
     async def _serve_leased(
         self,
