@@ -21,6 +21,7 @@ class RoleAlias:
     # The holder's own name inside a role's term ("Scholz" counts as "the chancellor"
     # while he was): no role-word checks apply to it.
     name: bool = False
+    scope: str = ""  # the office's country: "der österreichische Kanzler" is not it
 
     def valid_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
@@ -48,6 +49,9 @@ class Term:
     # aliases: the compound's head decides ("waffe*" does not fire on "Waffenruhe").
     not_in: tuple[Pattern, ...] = ()
     kind: str = ""  # "person", "place", "country" … (lexicon concepts only)
+    # The country (ISO code) a concept belongs to ("US" for the US election): next to
+    # another country ("Präsidentschaftswahl in Polen") its words name that country's.
+    scope: str = ""
 
     def label(self, language: str) -> str:
         return self.label_en if language == "en" else self.label_de

@@ -18,8 +18,10 @@ import ahocorasick
 from bot.matching.document import Document, prepare
 from bot.matching.expr import Clause, RoleAlias, Term, TopicExpr
 from bot.matching.patterns import Pattern, tail_ok
+from bot.matching.places import default_places
 from bot.matching.places_in_text import anaphors, speaks
 from bot.matching.roles import role_stands
+from bot.matching.scope import foreign
 
 PLACE = "place"  # a city or region: a target of attacks, spoken for by its government
 ATTACK = "attack"  # air raids, drones, missiles: need the place as target in the clause
@@ -203,7 +205,7 @@ class TopicIndex:
                     day = doc.published or datetime.now(UTC).date()
                     if role.valid_on(day):
                         last = _verify(pattern, doc, k, remainder)
-                        if last >= 0:
+                        if last >= 0 and not (role.scope and _foreign(doc, (k, last), role.scope)):
                             role_hits.append((term_id, (k, last), role))
                     continue
                 if pattern.left_compass:
@@ -235,6 +237,9 @@ class TopicIndex:
         for term_id, hit, role in role_hits:
             if role.name or role_stands(doc, hit, hits.get(term_id, ())):
                 hits.setdefault(term_id, []).append(hit)
+        scoped = [t for t in hits if self.terms[t].scope]
+        if scoped:
+            _owned_elsewhere(doc, hits, scoped, self.terms)
         places = [t for t in hits if self.terms[t].kind == PLACE]
         if places:
             self._places_in_text(doc, hits, places)
@@ -291,6 +296,34 @@ class TopicIndex:
         self, title: str | None, text: str, published: date | None = None
     ) -> list[TopicMatch]:
         return self.match_document(prepare(title, text, published))
+
+
+def _owned_elsewhere(
+    doc: Document, hits: dict[int, list[Hit]], scoped: list[int], terms: list[Term]
+) -> None:
+    """Drop hits of a country's concept that the words around give to another country
+    ("die polnische Präsidentschaftswahl" is no US election)."""
+    for term_id in scoped:
+        scope = terms[term_id].scope
+        kept = [hit for hit in hits[term_id] if not _foreign(doc, hit, scope)]
+        if kept:
+            hits[term_id] = kept
+        else:
+            del hits[term_id]
+
+
+def _foreign(doc: Document, hit: Hit, scope: str) -> bool:
+    """Whether the words around the hit (in its sentence) name another country."""
+    first, last = hit
+    tokens = doc.tokens
+    unit = tokens[first].unit
+    lo, hi = first, last
+    while lo > 0 and tokens[lo - 1].unit == unit and first - lo < 3:
+        lo -= 1
+    while hi + 1 < len(tokens) and tokens[hi + 1].unit == unit and hi - last < 5:
+        hi += 1
+    words = [tokens[k].folded for k in range(lo, hi + 1)]
+    return foreign(words, first - lo, last - lo, scope, default_places())
 
 
 def _head_decides(term: Term, word: str) -> bool:

@@ -126,6 +126,7 @@ def _concept(concept_id: str, body: dict[str, Any]) -> Term:
     return Term(
         members=tuple(dict.fromkeys(member_patterns)),
         kind=str(body.get("kind", "")),
+        scope=str(body.get("scope", "")),
         vetoes=tuple(vetoes),
         key=f"c:{concept_id}",
         label_de=str(body.get("de", concept_id)),
@@ -180,6 +181,7 @@ def _attach_roles(
         if not isinstance(holders, list) or not holders:
             raise LexiconError(f"{where} has no holders")
         in_office: list[RoleAlias] = []
+        scope = str(body.get("scope", ""))
         for holder in holders:
             concept = str(holder.get("concept", ""))
             if concept not in concepts:
@@ -187,7 +189,7 @@ def _attach_roles(
             start = _day(holder.get("valid_from"), where)
             end = _day(holder.get("valid_to"), where)
             attached.setdefault(concept, []).extend(
-                RoleAlias(p, start, end) for p in patterns if p is not None
+                RoleAlias(p, start, end, scope=scope) for p in patterns if p is not None
             )
             in_office.extend(
                 RoleAlias(p, start, end, name=True) for p in concepts[concept].patterns
@@ -199,7 +201,8 @@ def _attach_roles(
             label_en=str(body.get("en", label)),
             patterns=(),
             hint=tuple(dict.fromkeys(concepts[str(h["concept"])].label_de for h in holders))[:3],
-            roles=tuple(RoleAlias(p) for p in patterns if p is not None) + tuple(in_office),
+            roles=tuple(RoleAlias(p, scope=scope) for p in patterns if p is not None)
+            + tuple(in_office),
             kind="role",
         )
     updated = {

@@ -29,6 +29,8 @@ from bot.seeds import seed_path
 # Words before a guarded name that make it a place: "in Essen", "aus Essen", "near Nice".
 PLACE_PREPOSITIONS = ("in", "aus", "nach", "bei", "near", "from")
 MAX_NAME_WORDS = 5
+# Inflected forms ("Haifas") name countries and cities at least this large.
+MIN_INFLECTED = 100_000
 _ENDINGS = sorted((e for e in INFLECTIONS if e), key=len, reverse=True)
 
 
@@ -118,8 +120,13 @@ class PlaceTable:
             head, last = " ".join(words[: size - 1]), words[size - 1]
             for stem in _stems(last):
                 row = self._by_name.get(f"{head} {stem}" if head else stem)
-                if row is not None:
-                    return self.place(row), size
+                if row is None:
+                    continue
+                place = self.place(row)
+                # An inflected form names a country or a large city ("Haifas"); after a
+                # small town's name it is another word ("Olympics" is no "Olympic").
+                if stem == last or place.kind != "city" or place.population >= MIN_INFLECTED:
+                    return place, size
         return None
 
     def longer_names(self, word: str) -> list[str]:

@@ -20,7 +20,7 @@ from bot.matching.document import Document, prepare
 from bot.matching.expr import Clause, Term, TopicExpr
 from bot.matching.index import TopicIndex
 from bot.matching.lexicon import Lexicon
-from bot.matching.normalize import tokenize
+from bot.matching.normalize import fold, tokenize
 from bot.matching.patterns import keyword_patterns
 from bot.matching.places import MAX_NAME_WORDS, PlaceTable, default_places
 from bot.matching.querywords import (
@@ -31,6 +31,7 @@ from bot.matching.querywords import (
     split_query,
 )
 from bot.matching.stopwords import ALL as STOPWORDS
+from bot.matching.stopwords import QUERY_FILLERS
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 12
@@ -110,6 +111,8 @@ class QueryResolver:
             return ResolvedQuery(query, catalog.expr, catalog.id, ())
         unused: list[str] = []
         alternatives = split_query(query)
+        for alternative in alternatives:
+            alternative.words = _without_fillers(alternative.words, unused)
         excluded: list[Term] = []
         clauses: list[tuple[Term, ...]] = []
         for alternative in alternatives:
@@ -331,6 +334,15 @@ class QueryResolver:
             key = "k:" + "|".join(p.display() for p in patterns)
             terms.append(Term(key, original, original, patterns))
         return list(dict.fromkeys(terms))
+
+
+def _without_fillers(words: list[str], unused: list[str]) -> list[str]:
+    """The words without "Lage", "aktuelle", "developments" … while others remain."""
+    kept = [w for w in words if fold(w) not in QUERY_FILLERS]
+    if not any(fold(w) not in STOPWORDS for w in kept):
+        return words
+    unused.extend(w for w in words if fold(w) in QUERY_FILLERS)
+    return kept
 
 
 @cache

@@ -156,3 +156,19 @@ FUNCTION_WORDS = frozenset(
 )
 
 ALL = GERMAN | ENGLISH | FUNCTION_WORDS
+
+# Words people put around a topic when they ask for news of it ("Lage in Belarus",
+# "aktuelle Entwicklungen Syrien", "latest developments on the strike"). They say
+# "tell me about", not what the entries must contain: left out while other words remain.
+QUERY_FILLERS = frozenset(
+    str.split(
+        """
+        lage situation aktuell aktuelle aktuellen aktuelles aktuellster neueste neuesten
+        neuestes neuigkeit neuigkeiten entwicklung entwicklungen info infos information
+        informationen thema themen stand gibt gibts neues rund berichte berichterstattung
+        liveblog ticker newsticker live eilmeldung eilmeldungen geschehen ereignisse
+        current currently development developments coverage everything ongoing recent
+        stories story topic today happening happenings situations
+        """
+    )
+)

@@ -1,0 +1,93 @@
+"""Queries as people type them: filler words, a country's concept next to another
+country, inflected words that only look like a small town's name."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.matching.index import TopicIndex
+from bot.matching.query import default_resolver
+
+
+def _matches(query: str, text: str, title: str | None = None) -> bool:
+    index = TopicIndex.build([("q", default_resolver().resolve(query).expr)])
+    return bool(index.match(title, text))
+
+
+@pytest.mark.parametrize(
+    ("query", "plain"),
+    [
+        ("Lage in Belarus", "Belarus"),
+        ("aktuelle Lage Belarus", "Belarus"),
+        ("Was gibt es Neues zu Syrien", "Syrien"),
+        ("latest developments Syria", "Syria"),
+        ("Neuigkeiten zum Hochwasser", "Hochwasser"),
+    ],
+)
+def test_filler_words_ask_for_news_not_for_words(query: str, plain: str) -> None:
+    resolver = default_resolver()
+    assert resolver.resolve(query).expr.canonical() == resolver.resolve(plain).expr.canonical()
+
+
+def test_a_filler_word_alone_is_still_a_query() -> None:
+    resolved = default_resolver().resolve("Lage")
+    assert resolved.unused == ()
+    assert _matches("Lage", "Die Lage an der Front bleibt angespannt.")
+
+
+def test_filler_words_are_named_as_unused() -> None:
+    assert set(default_resolver().resolve("aktuelle Lage in Belarus").unused) == {
+        "aktuelle",
+        "Lage",
+        "in",
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die polnische Präsidentschaftswahl findet im Mai statt.",
+        "Nach der Präsidentschaftswahl in Belarus gab es Proteste.",
+        "Belarus's presidential election was called a sham by the opposition.",
+        "The presidential election in Romania goes to a second round.",
+    ],
+)
+def test_another_countrys_election_is_no_us_election(text: str) -> None:
+    assert not _matches("US-Wahl", text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die Präsidentschaftswahl in den USA ist entschieden.",
+        "Die Präsidentschaftswahl rückt näher, Harris liegt in Umfragen vorn.",
+        "The US presidential election is on Tuesday.",
+        "Vor der amerikanischen Präsidentschaftswahl wächst die Nervosität.",
+    ],
+)
+def test_the_us_election_still_counts(text: str) -> None:
+    assert _matches("US-Wahl", text)
+
+
+def test_a_generic_word_takes_the_country_the_query_names() -> None:
+    query = "Präsidentschaftswahl in Polen"
+    resolved = default_resolver().resolve(query)
+    assert resolved.catalog_id is None
+    assert "c:us-election" not in {t.key for t in resolved.expr.terms()}
+    assert _matches(query, "In Polen hat die Präsidentschaftswahl begonnen.")
+    assert _matches(query, "Die polnische Präsidentschaftswahl geht in die Stichwahl.")
+    assert not _matches(query, "Die US-Präsidentschaftswahl ist entschieden.")
+
+
+def test_another_countrys_chancellor_is_not_the_german_one() -> None:
+    assert _matches("Bundeskanzler", "Der Kanzler reist nach Paris.")
+    assert not _matches("Bundeskanzler", "Der österreichische Kanzler trat zurück.")
+
+
+def test_an_inflected_word_is_no_small_towns_name() -> None:
+    # "Olympic" is a town of 19,000 in the table of places; "Olympics" are the Games.
+    resolved = default_resolver().resolve("Olympics")
+    assert all(not t.key.startswith("g:") for t in resolved.expr.terms())
+    assert _matches("Olympics", "The Olympics open in Milan on Friday.")
+    # A large city's inflected name is still that city.
+    assert any(t.key.startswith("g:") for t in default_resolver().resolve("Haifas").expr.terms())
