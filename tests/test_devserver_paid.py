@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import httpx
+import pytest
 
 from bot.devserver import DevServer
 from bot.devserver.client import ChatDriver
@@ -66,6 +67,8 @@ async def send(server: DevServer, **params: Any) -> httpx.Response:
         return await client.post(f"{server.api_url}{TOKEN}/sendMessage", data=form)
 
 
+# Counts sends within wall-clock seconds: run alone, after the parallel part (see Makefile).
+@pytest.mark.timing
 async def test_http_paid_sends_pass_the_free_limit_and_are_recorded() -> None:
     async with (
         DevServer(RateLimits(global_per_s=2, paid_per_s=3)) as server,
