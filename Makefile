@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck pytest bench bench-quick gold venv clean run
+.PHONY: demo test lint typecheck pytest bench bench-quick gold gold-heldout venv clean run
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,7 @@ bench-quick: $(STAMP)
 # checkout) and the repo's own dev gold set, with per-domain figures.
 SHARED_EVAL ?= $(firstword $(wildcard ../shared/eval ../../shared/eval))
 GOLD := $(BIN)/python tests/matching/score_gold.py
+REAL := $(BIN)/python tests/matching/score_real.py
 
 gold: $(STAMP)
 	@if [ -n "$(SHARED_EVAL)" ] && [ -f "$(SHARED_EVAL)/seed_gold.jsonl" ]; then \
@@ -58,6 +59,17 @@ gold: $(STAMP)
 	@echo "== dev gold (tests/matching/dev_gold.jsonl)"
 	@$(GOLD) tests/matching/dev_gold.jsonl tests/matching/dev_queries.json --batch \
 		| grep -E '^(  |precision=)'
+	@echo "== real newsroom paragraphs, DEV half (tests/matching/real/dev.jsonl)"
+	@$(REAL) tests/matching/real/dev.jsonl
+	@echo "== real DEV half, whole-word baseline"
+	@$(REAL) tests/matching/real/dev.jsonl --baseline | tail -n 1
+
+# The held-out half of the real corpus: for reporting only, never for tuning.
+gold-heldout: $(STAMP)
+	@echo "== real newsroom paragraphs, HELD-OUT half (report only, do not tune on it)"
+	@$(REAL) tests/matching/real/heldout.jsonl
+	@echo "== real HELD-OUT half, whole-word baseline"
+	@$(REAL) tests/matching/real/heldout.jsonl --baseline | tail -n 1
 
 run: $(STAMP)
 	$(BIN)/liveblog-alerts run
