@@ -37,7 +37,7 @@ from bot.metrics import Metrics
 from bot.ops_server import OpsServer
 from bot.roles import Role
 from bot.services import Services
-from bot.sources.catalog import resolve_configured
+from bot.sources.catalog import Catalog, CatalogSource, resolve_configured
 from bot.sources.directory import SourceDirectory
 from bot.sources.fetch import Fetcher
 from bot.sources.ingest import IngestReport
@@ -52,7 +52,7 @@ from handlers.context import CONTEXT_TYPES, BotData
 from handlers.telegram_io import TelegramMessenger
 from handlers.updates import PerChatOrder
 from storage import open_storage
-from storage.factory import is_postgres
+from storage.factory import describe, is_postgres, sqlite_path
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def heartbeat_path(settings: Settings) -> Path:
         return liveblog.heartbeat_file
     if is_postgres(liveblog.db):
         return Path("./data/liveblog.heartbeat")
-    db = Path(str(liveblog.db).removeprefix("sqlite:///"))
+    db = sqlite_path(liveblog.db)
     return db.with_name(db.name + ".heartbeat")
 
 
@@ -103,12 +103,32 @@ async def concept_rarity(storage: Any, clock: Clock) -> dict[str, float]:
 async def build_services(
     app: AppType, settings: Settings, clock: Clock, role: Role = "all"
 ) -> Services:
+    # What can be refused is read before the database opens: a bad lexicon or catalog
+    # must not leave a connection (and aiosqlite's thread) keeping the process alive.
+    resolver = QueryResolver(default_lexicon())
+    catalog, followed = resolve_configured(settings.liveblog.catalog, settings.liveblog.sources)
     storage = await open_storage(settings.liveblog.db)
+    try:
+        return await _services_on(app, settings, clock, role, storage, resolver, catalog, followed)
+    except BaseException:
+        await storage.close()  # a fatal start-up error ends the process, never hangs it
+        raise
+
+
+async def _services_on(
+    app: AppType,
+    settings: Settings,
+    clock: Clock,
+    role: Role,
+    storage: Any,
+    resolver: QueryResolver,
+    catalog: Catalog,
+    followed: list[CatalogSource],
+) -> Services:
     metrics = Metrics(clock, settings.liveblog.health_stale_seconds)
     metrics.health_jobs = {"all": ("poll", "delivery"), "ingest": ("poll",)}.get(
         role, ("delivery",)
     )
-    resolver = QueryResolver(default_lexicon())
     subscriptions_ref: list[SubscriptionService] = []
 
     async def load_topics() -> Any:
@@ -130,8 +150,12 @@ async def build_services(
     zone = settings.liveblog.zone()
     messenger = TelegramMessenger(app.bot, settings.telegram.send_timeout_seconds)
     pacer = ChatPacer(settings.liveblog.private_gap_seconds, settings.liveblog.group_gap_seconds)
-    catalog, followed = resolve_configured(settings.liveblog.catalog, settings.liveblog.sources)
     directory = SourceDirectory(catalog, followed)
+    log.info(
+        "database: %s; sources: %s",
+        describe(settings.liveblog.db),
+        ", ".join(f"{e.id} ({e.address})" for e in followed) or "none (LIVEBLOG_SOURCES is empty)",
+    )
     if role != "deliver":  # the sources are the polling process's to set up
         configured = await follow_catalog(
             storage, followed, settings.liveblog.poll_seconds, clock.now()

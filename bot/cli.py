@@ -9,35 +9,29 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from pydantic import ValidationError
+
+def _fail(exc: Exception) -> int:
+    print(f"error: {exc}", file=sys.stderr)
+    return 2
 
 
 def _run(args: argparse.Namespace) -> int:
-    from bot.config import Settings
     from bot.logs import setup_logging
+    from bot.startup import (
+        StartupError,
+        check_seed_data,
+        check_telegram,
+        check_token,
+        load_settings,
+    )
 
     try:
-        settings = Settings()
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        print(f"error: invalid setting {where}: {first['msg']}", file=sys.stderr)
-        return 2
-    from bot.sources.catalog import CatalogError, resolve_configured
-
-    try:
-        resolve_configured(settings.liveblog.catalog, settings.liveblog.sources)
-    except CatalogError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    token = settings.telegram.bot_token.get_secret_value()
-    if not token.strip():
-        print(
-            "error: TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather "
-            "and export it (see README)",
-            file=sys.stderr,
-        )
-        return 2
+        settings = load_settings()
+        check_seed_data(settings)
+        token = settings.telegram.bot_token.get_secret_value().strip()
+        check_token(token)
+    except StartupError as exc:
+        return _fail(exc)
     if (args.webhook is None) != (args.listen is None):
         print("error: --webhook URL and --listen HOST:PORT go together", file=sys.stderr)
         return 2
@@ -53,6 +47,10 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    try:
+        check_telegram(settings.telegram.base_url(), token)
+    except StartupError as exc:
+        return _fail(exc)
     import secrets
 
     configured = settings.telegram.webhook_secret
@@ -141,9 +139,13 @@ def _devserver(args: argparse.Namespace) -> int:
 def _health(args: argparse.Namespace) -> int:
     """Asks the running bot's /healthz when LIVEBLOG_METRICS_LISTEN is set; otherwise
     healthy when the bot touched its heartbeat file within the last three minutes."""
-    from bot.config import Settings
+    from bot.config import Settings, TelegramSettings
+    from bot.startup import StartupError, load_liveblog
 
-    settings = Settings()
+    try:
+        settings = Settings(telegram=TelegramSettings.model_construct(), liveblog=load_liveblog())
+    except StartupError as exc:
+        return _fail(exc)
     if settings.liveblog.metrics_listen:
         return _health_http(settings.liveblog.metrics_listen)
     from datetime import UTC, datetime
@@ -183,10 +185,25 @@ def _health_http(listen: str) -> int:
     return 0
 
 
+def _seed_files() -> int | None:
+    """LIVEBLOG_LEXICON and friends from the environment or .env (None: fine)."""
+    from bot.startup import StartupError, load_liveblog
+
+    try:
+        load_liveblog()
+    except StartupError as exc:
+        return _fail(exc)
+    return None
+
+
 def _match(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from bot.matching.cli_match import run_match
+
+    refused = _seed_files()
+    if refused is not None:
+        return refused
 
     return run_match(args.query, Path(args.file), args.lang)
 
@@ -194,23 +211,41 @@ def _match(args: argparse.Namespace) -> int:
 def _topics(args: argparse.Namespace) -> int:
     from bot.matching.cli_match import run_topics
 
+    refused = _seed_files()
+    if refused is not None:
+        return refused
     return run_topics(args.lang)
 
 
 def _ingest(args: argparse.Namespace) -> int:
-
-    from bot.config import LiveblogSettings
     from bot.sources.cli_ingest import run_ingest
+    from bot.startup import StartupError, load_liveblog
+    from storage.factory import db_problem
 
-    settings = LiveblogSettings()
+    try:
+        settings = load_liveblog()
+    except StartupError as exc:
+        return _fail(exc)
+    if args.db and db_problem(args.db):
+        return _fail(StartupError(f"--db: {db_problem(args.db)}"))
     db = args.db or settings.db
     return asyncio.run(
         run_ingest(args.source, args.format, db, settings.zone(), settings.poll_seconds)
     )
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("liveblog-alerts")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="liveblog-alerts", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the bot (long polling unless --webhook)")
     run.add_argument("--webhook", metavar="URL", help="public URL Telegram POSTs updates to")

@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.ops_listen import parse_listen
 from bot.sources.origins import parse_origins
+from storage.factory import db_problem
 
 OFFICIAL_API_URL = "https://api.telegram.org/bot"
 
@@ -39,6 +40,14 @@ class TelegramSettings(BaseSettings):
             raise ValueError("1-256 characters: letters, digits, _ and -")
         return value
 
+    @field_validator("api_url")
+    @classmethod
+    def _valid_api_url(cls, value: str) -> str:
+        url = value.strip()
+        if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", url):
+            raise ValueError("an http(s) URL such as https://api.telegram.org/bot")
+        return url
+
     def base_url(self) -> str:
         # PTB appends the token to base_url; accept both ".../bot" and ".../bot/".
         return self.api_url.rstrip("/")
@@ -49,7 +58,8 @@ class LiveblogSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="LIVEBLOG_", env_file=".env", extra="ignore")
 
-    # A SQLite file (a path or sqlite:///path) or postgresql://user@host:port/dbname.
+    # A SQLite file (a path, sqlite:///absolute/path or sqlite://relative/path) or
+    # postgresql://user@host:port/dbname; anything else is refused at start.
     db: str | Path = Path("./data/liveblog.sqlite3")
     # Where `health` and the HEALTHCHECK read this process's heartbeat; default: beside
     # a SQLite file, ./data/liveblog.heartbeat with PostgreSQL.
@@ -57,6 +67,8 @@ class LiveblogSettings(BaseSettings):
     # None (LIVEBLOG_SOURCES unset): the catalog's defaults; a list: catalog ids and URLs.
     sources: Annotated[list[str] | None, NoDecode] = None
     catalog: Path | None = None  # the source catalog (default: seeds/sources.toml)
+    lexicon: Path | None = None  # the topic lexicon (default: seeds/topics.toml)
+    places: Path | None = None  # the places of the world (default: seeds/places.tsv)
     # Public origin → where to fetch it instead (a mirror, a local copy).
     origins: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
     poll_seconds: int = Field(default=60, ge=15)
@@ -89,6 +101,30 @@ class LiveblogSettings(BaseSettings):
     health_stale_seconds: float = Field(default=300.0, ge=10, le=86_400)
     log_level: str = "INFO"  # DEBUG, INFO, WARNING, ERROR
     log_json: bool = False  # one JSON object per log line, for log shippers
+
+    @field_validator("db", mode="before")
+    @classmethod
+    def _valid_db(cls, value: object) -> object:
+        if isinstance(value, str | Path):
+            problem = db_problem(value)
+            if problem is not None:
+                raise ValueError(problem)
+        return value
+
+    @field_validator("heartbeat_file", "catalog", "lexicon", "places", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: object) -> object:
+        # "LIVEBLOG_CATALOG=" in .env means the default, not the current directory.
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("catalog", "lexicon", "places")
+    @classmethod
+    def _readable_file(cls, value: Path | None) -> Path | None:
+        if value is None or not str(value).strip():
+            return None
+        if not value.is_file():
+            raise ValueError(f"no such file: {value}")
+        return value
 
     @field_validator("log_level")
     @classmethod
@@ -131,9 +167,10 @@ class LiveblogSettings(BaseSettings):
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
-            return frozenset(
-                int(part) for part in value.replace(";", ",").split(",") if part.strip()
-            )
+            parts = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+            if not all(part.isdigit() for part in parts):
+                raise ValueError("comma-separated Telegram user ids (numbers)")
+            return frozenset(int(part) for part in parts)
         return value
 
     @field_validator("tz")
@@ -147,6 +184,14 @@ class LiveblogSettings(BaseSettings):
 
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.tz)
+
+    def use_seed_files(self) -> None:
+        """LIVEBLOG_LEXICON and LIVEBLOG_PLACES, from the environment or .env, for the
+        whole process (the lexicon and the places are read once, where first needed)."""
+        from bot import seeds
+
+        seeds.choose("LIVEBLOG_LEXICON", self.lexicon)
+        seeds.choose("LIVEBLOG_PLACES", self.places)
 
 
 class Settings:

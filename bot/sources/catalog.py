@@ -19,10 +19,12 @@ from typing import Any
 from urllib.parse import urlparse
 
 from bot.seeds import seed_path
+from bot.sources.follow import looks_like_path_pattern
 
 ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,29}$")
 MAX_SOURCES = 200  # a catalog is a short list readers scroll through
 DEFAULT_FOLLOW_PATTERN = r"/newsticker/liveblog-ukraine-[a-z0-9-]+\.html"  # a whole path
+DEFAULTS_WORD = "defaults"  # in LIVEBLOG_SOURCES: the catalog's defaults
 
 
 class CatalogError(ValueError):
@@ -87,6 +89,20 @@ def _themes(raw: object, where: str) -> tuple[tuple[str, str, str], ...]:
     return tuple(themes)
 
 
+def _check_pattern(pattern: str, where: str) -> None:
+    """A follow pattern compiles and can match a whole path (which starts with '/'): a
+    bare word such as `liveblog-ukraine` would follow nothing, silently."""
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise CatalogError(f"{where}: bad pattern: {exc}") from exc
+    if not looks_like_path_pattern(pattern):
+        raise CatalogError(
+            f"{where}: the pattern {pattern!r} must match a link's whole path, starting "
+            f"with '/', e.g. {DEFAULT_FOLLOW_PATTERN}"
+        )
+
+
 def entry_from_toml(raw: dict[str, Any]) -> CatalogSource:
     where = f"source {raw.get('id')!r}"
     source_id = _text(raw, "id", where)
@@ -98,10 +114,7 @@ def entry_from_toml(raw: dict[str, Any]) -> CatalogSource:
         raise CatalogError(f"{where}: give either 'url' or 'follow' (with 'pattern')")
     pattern = _text(raw, "pattern", where, follow is not None)
     if pattern is not None:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise CatalogError(f"{where}: bad pattern: {exc}") from exc
+        _check_pattern(pattern, where)
     label_de = _text(raw, "label_de", where)
     assert label_de is not None
     return CatalogSource(
@@ -131,10 +144,7 @@ def adhoc_entry(spec: str) -> CatalogSource:
     if spec.startswith("follow:"):
         follow, _, pattern = spec.removeprefix("follow:").partition("|")
         url, pattern = None, pattern or DEFAULT_FOLLOW_PATTERN
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise CatalogError(f"source {spec!r}: bad pattern: {exc}") from exc
+        _check_pattern(pattern, f"LIVEBLOG_SOURCES: {spec!r}")
     address = follow or url or ""
     parsed = urlparse(address)
     if parsed.scheme in ("http", "https") and parsed.hostname:
@@ -177,13 +187,17 @@ class Catalog:
             return self.defaults()
         chosen: list[CatalogSource] = []
         for spec in specs:
+            if spec == DEFAULTS_WORD:  # the defaults and more: "defaults,https://…"
+                chosen += [e for e in self.defaults() if all(c.id != e.id for c in chosen)]
+                continue
             entry = self.get(spec)
             if entry is None and looks_like_address(spec):
                 entry = adhoc_entry(spec)
             if entry is None:
                 known = ", ".join(e.id for e in self.entries)
                 raise CatalogError(
-                    f"LIVEBLOG_SOURCES: {spec!r} is neither a catalog id ({known}) nor a URL"
+                    f"LIVEBLOG_SOURCES: {spec!r} is neither a catalog id ({known}), "
+                    f"'{DEFAULTS_WORD}' nor a URL"
                 )
             if all(e.id != entry.id for e in chosen):
                 chosen.append(entry)

@@ -29,6 +29,8 @@ def report_lines(report: IngestReport, zone: ZoneInfo) -> list[str]:
         lines.append(
             json.dumps(
                 {
+                    # `id` is what `match` reads (ingest | match works); `key` as before.
+                    "id": entry.key,
                     "key": entry.key,
                     "published": published,
                     "title": entry.title,

@@ -86,12 +86,31 @@ def test_resolve_names_catalog_ids_and_adds_addresses() -> None:
 
 
 def test_follow_specs_keep_working() -> None:
-    entry = adhoc_entry("follow:https://example.org/overview|liveblog-[a-z]+")
+    entry = adhoc_entry("follow:https://example.org/overview|/live/liveblog-[a-z]+")
     assert entry.follow == "https://example.org/overview"
-    assert entry.pattern == "liveblog-[a-z]+"
+    assert entry.pattern == "/live/liveblog-[a-z]+"
     assert entry.address == "https://example.org/overview"
     with pytest.raises(CatalogError, match="bad pattern"):
         adhoc_entry("follow:https://example.org/overview|(")
+
+
+def test_a_follow_pattern_that_can_match_no_path_is_refused() -> None:
+    """`…|liveblog-ukraine` (the old .env.example's rule) followed nothing, with only a
+    warning in the log: it is refused at start, and the message shows a path pattern."""
+    with pytest.raises(CatalogError, match=r"whole path, starting with '/'.*/newsticker/"):
+        adhoc_entry("follow:https://example.org/overview|liveblog-ukraine")
+    in_file = GOOD.replace('url = "https://a.example/live.html"', "")
+    with pytest.raises(CatalogError, match="whole path"):
+        parse_catalog(in_file + 'follow = "https://a.example/"\npattern = "liveblog"\n')
+    assert parse_catalog(in_file + 'follow = "https://a.example/"\npattern = "/liveblog"\n')
+
+
+def test_defaults_word_adds_to_the_catalog_defaults() -> None:
+    """Setting LIVEBLOG_SOURCES used to drop the defaults: `defaults` keeps them."""
+    catalog = default_catalog()
+    chosen = catalog.resolve(["defaults", "https://example.org/live.rss", "defaults"])
+    assert [e.id for e in chosen][:2] == ["tagesschau-ukraine", "tagesschau-liveblogs"]
+    assert [e.url for e in chosen][2:] == ["https://example.org/live.rss"]
 
 
 @pytest.mark.parametrize(

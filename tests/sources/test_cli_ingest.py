@@ -83,3 +83,32 @@ async def test_ingest_reads_every_outlet_format(tmp_path: Path) -> None:
     code, _out, err = await ingest(ticker, "--format", "ap", "--db", db, cwd=tmp_path)
     assert code == 1
     assert "bsp-liveblog-post" in err
+
+
+async def test_ingest_output_feeds_match(tmp_path: Path) -> None:
+    """`ingest` printed `key`, `match` wanted `id`: every line was skipped."""
+    code, out, _ = await ingest(
+        str(fixtures.SAMPLE), "--db", str(tmp_path / "m.sqlite3"), cwd=tmp_path
+    )
+    assert code == 0
+    lines = tmp_path / "entries.jsonl"
+    lines.write_text(out, encoding="utf-8")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "match",
+        "--query",
+        "Drohnen",
+        str(lines),
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    found, err = await process.communicate()
+    assert process.returncode == 0
+    assert "skipped" not in err.decode()
+    matched = [json.loads(line)["id"] for line in found.decode().splitlines()]
+    keys = {json.loads(line)["key"]: json.loads(line)["title"] for line in out.splitlines()}
+    assert matched
+    assert "Kiew erneut mit Drohnen attackiert" in {keys[m] for m in matched}

@@ -14,7 +14,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from pydantic import SecretStr
 
 from bot.clock import FakeClock
 from bot.config import LiveblogSettings, Settings, TelegramSettings
@@ -29,6 +28,7 @@ from tests.conftest import TOKEN
 from tests.sources.server import SourceServer, source_server
 
 FIXTURES = Path(__file__).parent / "fixtures"
+ENV_EXAMPLE = Path(__file__).resolve().parents[2] / ".env.example"
 BERLIN = ZoneInfo("Europe/Berlin")
 UKRAINE = "/newsticker/liveblog-ukraine-montag-372.html"
 NAHOST = "/newsticker/liveblog-nahost-montag-210.html"
@@ -81,11 +81,21 @@ async def test_only_a_token_follows_the_default_catalog(tmp_path: Path, web: Sou
         DevServer(RateLimits(private_burst=10), max_long_poll_s=0.2) as telegram,
         ChatDriver(telegram.url) as reader,
     ):
+        # The README's set-up: `cp .env.example .env` and a token. Nothing about sources;
+        # besides, only where tagesschau.de's copy is served and where the data goes.
+        env = tmp_path / ".env"
+        env.write_text(
+            ENV_EXAMPLE.read_text("utf-8").replace(
+                "TELEGRAM_BOT_TOKEN=\n", f"TELEGRAM_BOT_TOKEN={TOKEN}\n"
+            )
+        )
+        from_env = TelegramSettings(_env_file=env)  # type: ignore[call-arg]  # pydantic-settings
         settings = Settings(
-            telegram=TelegramSettings(bot_token=SecretStr(TOKEN), api_url=telegram.api_url),
-            # Nothing about sources: only where tagesschau.de's copy is served.
+            telegram=from_env.model_copy(update={"api_url": telegram.api_url}),
             liveblog=LiveblogSettings(
-                db=tmp_path / "bot.sqlite3", origins={"https://www.tagesschau.de": web.url}
+                _env_file=env,  # type: ignore[call-arg]
+                db=tmp_path / "bot.sqlite3",
+                origins={"https://www.tagesschau.de": web.url},
             ),
         )
         assert settings.liveblog.sources is None
