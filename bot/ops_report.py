@@ -24,6 +24,14 @@ def _age(seconds: float) -> str:
     return f"{seconds // 3600} h"
 
 
+def _word(language: str, kind: str, name: str) -> str:
+    """A status or failure reason in the reader's language (an unknown one as it is)."""
+    try:
+        return texts.text(language, f"ops_{kind}_{name}")
+    except texts.TextError:
+        return name
+
+
 def _state(language: str, source: SourceRecord) -> str:
     if not source.active:
         return texts.text(language, "ops_state_paused")
@@ -45,7 +53,7 @@ def sources_text(
         lines = [texts.text(language, "ops_sources_header")]
     for source in sources[:MAX_LISTED]:
         last = (
-            source.last_success_at.astimezone(zone).strftime("%d.%m. %H:%M")
+            texts.moment(language, source.last_success_at, zone)
             if source.last_success_at
             else texts.text(language, "ops_never")
         )
@@ -80,7 +88,9 @@ def stats_text(
     metrics: Metrics | None,
     subscriptions: int,
 ) -> str:
-    outbox = ", ".join(f"{status} {count}" for status, count in sorted(counts.items()))
+    outbox = ", ".join(
+        f"{_word(language, 'status', status)} {count}" for status, count in sorted(counts.items())
+    )
     lines = [
         texts.text(
             language,
@@ -99,7 +109,8 @@ def stats_text(
         reasons = sorted({reason for reason, _ in metrics.failures})
         if reasons:
             parts = [
-                f"{reason} {metrics.failures[reason, False]} / {metrics.failures[reason, True]}"
+                f"{_word(language, 'reason', reason)} "
+                f"{metrics.failures[reason, False]} / {metrics.failures[reason, True]}"
                 for reason in reasons
             ]
             lines.append(texts.text(language, "ops_stats_failures", reasons=", ".join(parts)))

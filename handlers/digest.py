@@ -49,7 +49,7 @@ async def digest_command(update: Update, context: Context) -> None:
             "digest_scheduled",
             time=at,
             zone=zone.key,
-            next=following.astimezone(zone).strftime("%d.%m. %H:%M"),
+            next=texts.moment(language, following, zone),
         ),
     )
 

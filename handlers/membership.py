@@ -87,7 +87,7 @@ async def _welcome_back(update: Update, context: Context, chat_id: int) -> None:
             await reply(update, context, texts.text(before.language, "back_again", count=count))
         return
     since = before.inactive_since or svc.clock.now()
-    local = since.astimezone(chat_zone(before.timezone, svc.zone)).strftime("%d.%m. %H:%M")
+    local = texts.moment(before.language, since, chat_zone(before.timezone, svc.zone))
     await reply(
         update,
         context,

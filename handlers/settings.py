@@ -26,8 +26,8 @@ from handlers.context import Context, services
 DEFAULT_DIGEST_TIME = "20:00"
 
 
-def _local(moment: datetime, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime("%d.%m. %H:%M")
+def _local(moment: datetime, zone: ZoneInfo, language: str) -> str:
+    return texts.moment(language, moment, zone)
 
 
 async def mode_command(update: Update, context: Context) -> None:
@@ -184,7 +184,9 @@ async def pause_command(update: Update, context: Context) -> None:
         return
     until = await _pause(context, chat_id, delta)
     zone = await zone_of(context, chat_id)
-    await reply(update, context, texts.text(language, "pause_set", until=_local(until, zone)))
+    await reply(
+        update, context, texts.text(language, "pause_set", until=_local(until, zone, language))
+    )
 
 
 async def resume_command(update: Update, context: Context) -> None:
@@ -226,7 +228,7 @@ async def mute_button(update: Update, context: Context, arg: str, language: str)
         return toast(language, "button_expired")
     until = await _pause(context, chat.id, timedelta(minutes=int(arg)))
     zone = await zone_of(context, chat.id)
-    return toast(language, "muted", until=_local(until, zone))
+    return toast(language, "muted", until=_local(until, zone, language))
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]  # PTB's generics

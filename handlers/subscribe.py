@@ -43,7 +43,7 @@ def outcome_text(outcome: SubscribeOutcome, language: str, limit: int) -> str:
             t(language, f"query_error_{outcome.error}", detail=shorten(outcome.error_detail, 200))
         )
     if outcome.status == "limit":
-        return t(language, "limit_reached", limit=limit)
+        return t(language, "limit_reached", count=limit)
     assert outcome.resolved is not None
     assert outcome.subscription is not None
     name = shorten(outcome.subscription.display, TOPIC_UNITS * 2)
@@ -218,7 +218,7 @@ async def list_text(context: Context, chat_id: int, language: str) -> tuple[str,
         digest = t(language, "list_digest", time=chat.digest_time) if chat.digest_time else ""
         paused = ""
         if chat.paused_until and chat.paused_until > svc.clock.now():
-            local = chat.paused_until.astimezone(ZoneInfo(zone)).strftime("%d.%m. %H:%M")
+            local = texts.moment(language, chat.paused_until, ZoneInfo(zone))
             paused = t(language, "list_paused", until=local)
         settings_lines.append(await sources_line(svc, chat_id, language))
         settings_lines.append(

@@ -122,7 +122,7 @@ async def toggle_button(update: Update, context: Context, arg: str, language: st
     await ensure_chat(update, context)
     state = await svc.subscriptions.toggle_catalog(chat.id, topic_id, language)
     if state is None:
-        return toast(language, "limit_reached", limit=svc.subscriptions.max_per_chat)
+        return toast(language, "limit_reached", count=svc.subscriptions.max_per_chat)
     await _show(update, context, language, topic.theme, int(page) if page.isdigit() else 0)
     key = "subscribed" if state else "unsubscribed"
     return toast(language, key, name=topic.name(language))

@@ -312,7 +312,7 @@ def render_batch_parts(
     """The batch as messages, each with the indexes of the views it shows."""
     budget = snippet_budget(len(views))
     items = [render_batch_item(v, zone, language, budget) for v in views]
-    header = _label(language, "batch", n=len(views))
+    header = _label(language, "batch", count=len(views))
     packed = pack_messages(header, items, continued="📰 …")
     return _number_parts(
         packed, "📰 …", lambda part, parts: _label(language, "batch_more", part=part, parts=parts)

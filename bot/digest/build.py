@@ -152,7 +152,7 @@ def build_digest(
     since: datetime,
 ) -> list[str]:
     if not items:
-        return [_t(language, "empty", since=since.astimezone(zone).strftime("%d.%m. %H:%M"))]
+        return [_t(language, "empty", since=texts.moment(language, since, zone))]
     order = {name: i for i, name in enumerate(topic_order)}
     sections: dict[str, list[DigestItem]] = {}
     references: dict[str, list[tuple[DigestItem, str]]] = {}
@@ -170,9 +170,9 @@ def build_digest(
         COUNTS_UNITS,
     )
     header = (
-        _t(language, "header", date=now.astimezone(zone).strftime("%d.%m.%Y"))
+        _t(language, "header", date=texts.moment(language, now, zone, "date"))
         + "\n"
-        + _t(language, "counts", n=len(items))
+        + _t(language, "counts", count=len(items))
         + ": "
         + counts
     )

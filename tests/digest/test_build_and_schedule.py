@@ -49,7 +49,9 @@ def test_party_claims_get_the_footer() -> None:
 
 def test_empty_digest_says_so() -> None:
     [message] = build_digest([], [], BERLIN, "en", NOW, NOW - timedelta(hours=5))
-    assert message == "Nothing new on your topics since 04.11. 15:00."
+    assert message == "Nothing new on your topics since 4 Nov, 15:00."  # not 04.11. in English
+    [german] = build_digest([], [], BERLIN, "de", NOW, NOW - timedelta(hours=5))
+    assert german == "Nichts Neues zu deinen Themen seit 04.11. 15:00."
 
 
 def test_300_entries_split_at_entry_boundaries() -> None:

@@ -75,7 +75,7 @@ async def test_daily_digest_at_the_set_time_in_two_time_zones(w: World) -> None:
     w.clock.set(berlin(5, 0, 0))
     assert await digests_tick(w) == 1
     [digest] = [m for m in await w.bot_messages(5003) if m["text"].startswith("🗞 Your digest")]
-    assert digest["text"].startswith("🗞 Your digest – 04.11.2024")
+    assert digest["text"].startswith("🗞 Your digest – 4 Nov 2024")  # English dates
     other = await w.services.storage.chats.get(5003)
     assert other is not None
     assert other.next_digest_at is not None

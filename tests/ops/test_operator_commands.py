@@ -43,7 +43,7 @@ async def test_operator_lists_adds_pauses_and_resumes_sources(w: World) -> None:
     listing = await answer(w, ADMIN, "/sources")
     assert "2 · 127.0.0.1 – ⚠️ 1× fehlgeschlagen, zuletzt erfolgreich nie" in listing
     assert "500" in listing  # the source's last error
-    assert "⏸ Quelle 1 ist pausiert (1 Seite(n))" in await answer(w, ADMIN, "/sources pause 1")
+    assert "⏸ Quelle 1 ist pausiert. " in await answer(w, ADMIN, "/sources pause 1")
     assert [s.source_id for s in await storage.sources.list_active()] == [2]
     assert "1 · 127.0.0.1 – ⏸ pausiert" in await answer(w, ADMIN, "/sources")
     before = await storage.sources.get(1)
@@ -74,14 +74,14 @@ async def test_stats_show_the_outbox_the_rate_and_failures_by_reason(w: World) -
     await w.reader.fault("retry_after", method="sendMessage", chat_id=ADMIN, retry_after=1)
     await w.step(berlin(4, 1, 30))
     stats = await answer(w, ADMIN, "/stats")
-    assert "Ausgang: pending 1" in stats
+    assert "Ausgang: wartend 1" in stats
     assert "Keine fällige Meldung wartet." in stats  # due again in one second
     assert "Gesendet: 0.0 Meldungen/min (letzte 10 min)" in stats
-    assert "Fehler seit dem Start (aufgegeben / erneut versucht): flood_control 0 / 1" in stats
+    assert "Fehler seit dem Start (aufgegeben / erneut versucht): Flutkontrolle 0 / 1" in stats
     w.clock.advance(timedelta(seconds=91))
     assert "Älteste fällige Meldung wartet seit 90 s." in await answer(w, ADMIN, "/stats")
     await w.deliver()
     stats = await answer(w, ADMIN, "/stats")
-    assert "Ausgang: sent 1" in stats
+    assert "Ausgang: gesendet 1" in stats  # German words, not "sent" (issue 18)
     assert "Gesendet: 0.1 Meldungen/min" in stats
     assert "Abos: 1 aktiv" in stats
