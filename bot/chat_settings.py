@@ -27,7 +27,9 @@ _MODE_WORDS = {
     "digest": "daily",
     "zusammenfassung": "daily",
 }
-_CLOCK = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(?:uhr)?\s*$", re.I)
+_CLOCK = re.compile(
+    r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(?:uhr|h|(am|a\.m\.|pm|p\.m\.))?\s*$", re.I
+)
 _DURATION = re.compile(
     r"^\s*(\d{1,4})\s*(m|min|minuten?|minutes?|h|std|stunden?|hours?|d|t|tage?|days?)?\s*$", re.I
 )
@@ -51,11 +53,16 @@ def parse_mode(text: str) -> str:
 
 
 def parse_clock(text: str) -> str:
-    """ "20:00", "7", "7.30 Uhr" → "HH:MM"."""
+    """ "20:00", "7", "7.30 Uhr", "8pm", "8:30 a.m." → "HH:MM"."""
     match = _CLOCK.match(text)
     if not match:
         raise SettingError("bad_time", text)
     hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    half = (match.group(3) or "").lower().replace(".", "")
+    if half:  # 12-hour clock: 12am is midnight, 12pm noon
+        if not 1 <= hour <= 12:
+            raise SettingError("bad_time", text)
+        hour = hour % 12 + (12 if half == "pm" else 0)
     if hour > 23 or minute > 59:
         raise SettingError("bad_time", text)
     return f"{hour:02d}:{minute:02d}"

@@ -56,7 +56,7 @@ class Demo:
         self.clock = FakeClock(at(1, 0))
         self.liveblog = LiveblogSimulator()
         self.ticker = LiveblogSimulator(ntv_sample_entries(), render=ntv_html)
-        self.seen = 0
+        self.seen: dict[int, int] = {}  # per chat: the last event shown
 
     async def serve_page(self, _request: web.Request) -> web.Response:
         return web.Response(
@@ -80,12 +80,13 @@ class Demo:
         self.out.append(text)
 
     async def show_chat(self, reader: ChatDriver, chat_id: int) -> None:
+        """What happened in this chat since it was last shown (another chat's turn never
+        hides it: Ben's alerts arrive while Anna's chat is on screen)."""
         everything_here = await reader.events(chat_id)
-        events = [e for e in everything_here if e["seq"] > self.seen]
+        events = [e for e in everything_here if e["seq"] > self.seen.get(chat_id, 0)]
         if events:
             self.say(format_transcript(events, earlier=everything_here))
-        everything = await reader.events()
-        self.seen = everything[-1]["seq"] if everything else self.seen
+            self.seen[chat_id] = events[-1]["seq"]
 
     async def time_passes(self, services: Services, moment: datetime, note: str) -> None:
         self.clock.set(moment)
@@ -162,7 +163,10 @@ class Demo:
         self.say("\n--- Anna's chat ---")
         await self.show_chat(reader, ANNA)
 
-        self.say("\n=== Ben previews a search without subscribing; his chat ===")
+        self.say("\n--- Ben's chat (English) ---")
+        await self.show_chat(reader, BEN)
+
+        self.say("\n=== Ben previews a search without subscribing ===")
         await reader.ask(BEN, "/preview Baerbock", **EN)
         await self.show_chat(reader, BEN)
         await self.summary(services)

@@ -7,7 +7,7 @@ one place that says what a deployment follows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from urllib.parse import urlparse
 
@@ -18,6 +18,7 @@ from storage.interfaces import Storage
 from storage.records import SourceRecord
 
 MAX_URL = 2000
+MAX_NAME = 60  # a catalog label's size
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,14 +28,16 @@ class SourcesAction:
     verb: str  # list | add | pause | resume | usage
     url: str | None = None
     source_id: int | None = None
+    name: str | None = None  # add: what readers see ("auch bei: …"); default: the host
 
 
 def parse_sources_args(args: list[str]) -> SourcesAction:
     if not args:
         return SourcesAction("list")
     verb = args[0].lower()
-    if verb == "add" and len(args) == 2:
-        return SourcesAction("add", url=args[1])
+    if verb == "add" and len(args) >= 2:
+        name = " ".join(" ".join(args[2:]).split())[:MAX_NAME] or None
+        return SourcesAction("add", url=args[1], name=name)
     if verb in ("pause", "resume") and len(args) == 2 and args[1].isdigit() and len(args[1]) < 12:
         return SourcesAction(verb, source_id=int(args[1]))
     return SourcesAction("usage")
@@ -49,10 +52,20 @@ def valid_url(url: str) -> bool:
 
 
 async def add_source(
-    storage: Storage, directory: SourceDirectory, url: str, interval_s: int, now: datetime
+    storage: Storage,
+    directory: SourceDirectory,
+    url: str,
+    interval_s: int,
+    now: datetime,
+    name: str | None = None,
 ) -> SourceRecord:
-    """Follow `url` from the next poll tick on (its first poll is history)."""
-    [record] = await follow_catalog(storage, [adhoc_entry(url)], interval_s, now)
+    """Follow `url` from the next poll tick on (its first poll is history). `name` is
+    the label readers see; without one, the host (which may say little: "127.0.0.1")."""
+    entry = adhoc_entry(url)
+    if name:
+        entry = replace(entry, outlet=name[:40], label_de=name, label_en=name)
+    [record] = await follow_catalog(storage, [entry], interval_s, now)
+    directory.add_entry(entry)
     directory.note(record)
     return record
 

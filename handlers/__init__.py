@@ -9,6 +9,7 @@ from handlers import (
     errors,
     feeds,
     membership,
+    plain_text,
     preview,
     settings,
     start,
@@ -32,6 +33,7 @@ def register_all(app: Application) -> None:  # type: ignore[type-arg]  # PTB's g
         membership,
         admin,
         buttons,
+        plain_text,
     ):
         module.register(app)
     errors.register(app)

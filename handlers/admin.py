@@ -67,8 +67,12 @@ async def sources_command(update: Update, context: Context) -> None:
                 action.url,
                 svc.settings.liveblog.poll_seconds,
                 svc.clock.now(),
+                action.name,
             )
-            answer = texts.text(language, "ops_source_added", id=record.source_id, url=record.url)
+            label = svc.sources.label(record.source_id, language)
+            answer = texts.text(
+                language, "ops_source_added", id=record.source_id, url=record.url, label=label
+            )
     elif action.verb == "pause" and action.source_id is not None:
         paused = await pause_source(svc.storage, action.source_id)
         answer = (

@@ -13,6 +13,19 @@ from handlers.chat import args_text, ensure_chat, guard, reply, zone_of
 from handlers.commands import command
 from handlers.context import Context, services
 
+NOW_WORDS = frozenset({"now", "jetzt", "sofort", "heute", "today"})
+
+
+async def _daily_mode(context: Context, chat_id: int) -> bool:
+    """Whether the chat, or one of its subscriptions, takes its alerts daily."""
+    svc = services(context)
+    chat = await svc.storage.chats.get(chat_id)
+    subs = await svc.storage.subscriptions.for_chat(chat_id)
+    chat_mode = chat.mode if chat is not None else "instant"
+    return any((s.mode or chat_mode) == "daily" for s in subs) or (
+        chat_mode == "daily" and not subs
+    )
+
 
 async def digest_command(update: Update, context: Context) -> None:
     """Send the digest now, or schedule it daily (`/digest 20:00`), or stop it."""
@@ -25,11 +38,15 @@ async def digest_command(update: Update, context: Context) -> None:
     await ensure_chat(update, context)
     svc = services(context)
     assert svc.digests is not None  # built in post_init
-    if not text:
+    if not text or fold(text) in NOW_WORDS:
         await svc.digests.on_request(chat.id)
         return
     now = svc.clock.now()
     if fold(text) in {"off", "aus", "stop", "stopp"}:
+        if await _daily_mode(context, chat.id):
+            # Daily alerts come only with the digest: without it they would wait forever.
+            await reply(update, context, texts.text(language, "digest_off_daily"))
+            return
         await svc.storage.chats.set_digest(chat.id, None, None, now)
         await reply(update, context, texts.text(language, "digest_off"))
         return

@@ -30,6 +30,24 @@ def _local(moment: datetime, zone: ZoneInfo, language: str) -> str:
     return texts.moment(language, moment, zone)
 
 
+async def release_held(context: Context, chat_id: int) -> None:
+    """Alerts held for a setting that just changed (quiet hours, a pause, a mode) are
+    due now; the next delivery tick plans them again under the new settings, so what
+    still has to wait (an hourly batch, the digest) is held again, and nothing else."""
+    svc = services(context)
+    now = svc.clock.now()
+    pending = await svc.storage.alerts.created_since(now - timedelta(days=30), chat_id)
+    held = [a.alert_id for a in pending if a.status == "pending" and a.due_at > now]
+    if held:
+        await svc.storage.alerts.reschedule(held, now, None)
+
+
+async def _current_mode(context: Context, chat_id: int, language: str) -> str:
+    record = await services(context).storage.chats.get(chat_id)
+    mode = record.mode if record is not None else "instant"
+    return texts.text(language, "mode_current", mode=to_plain(texts.text(language, f"mode_{mode}")))
+
+
 async def mode_command(update: Update, context: Context) -> None:
     """/mode instant|hourly|daily for the chat, or /mode N MODE for subscription N."""
     begun = await begin(update, context, admin=True, register=True)
@@ -64,8 +82,11 @@ async def mode_command(update: Update, context: Context) -> None:
         else:
             raise SettingError("bad_mode")
     except SettingError:
-        await reply(update, context, texts.text(language, "mode_usage"))
+        current = await _current_mode(context, chat_id, language) if not args else ""
+        await reply(update, context, current + texts.text(language, "mode_usage"))
         return
+    if mode == "hourly":
+        message += "\n" + texts.text(language, "mode_hourly_explained")
     if mode == "daily":
         record = await svc.storage.chats.get(chat_id)
         if record is not None and not record.digest_time:
@@ -76,6 +97,7 @@ async def mode_command(update: Update, context: Context) -> None:
             )
         digest_time = record.digest_time if record and record.digest_time else DEFAULT_DIGEST_TIME
         message += "\n" + texts.text(language, "mode_daily_digest", time=digest_time)
+    await release_held(context, chat_id)  # from daily or hourly to sooner: they go now
     await reply(update, context, message)
 
 
@@ -94,6 +116,7 @@ async def urgent_command(update: Update, context: Context) -> None:
     sub = subs[int(number) - 1]
     await svc.storage.subscriptions.set_urgent(chat_id, sub.sub_id, not sub.urgent)
     await svc.subscriptions.holder.refresh()
+    await release_held(context, chat_id)
     key = "urgent_off" if sub.urgent else "urgent_on"
     await reply(
         update, context, texts.text(language, key, name=svc.subscriptions.topic_name(sub, language))
@@ -113,14 +136,26 @@ async def quiet_command(update: Update, context: Context) -> None:
             raise SettingError("bad_quiet")
         window = parse_quiet(text)
     except SettingError:
-        await reply(update, context, texts.text(language, "quiet_usage"))
+        record = await svc.storage.chats.get(chat_id)
+        current = ""
+        if not text:  # no value: say what is set now
+            current = (
+                texts.text(
+                    language, "quiet_current", start=record.quiet_start, end=record.quiet_end
+                )
+                if record is not None and record.quiet_start and record.quiet_end
+                else texts.text(language, "quiet_none")
+            )
+        await reply(update, context, current + texts.text(language, "quiet_usage"))
         return
     now = svc.clock.now()
     if window is None:
         await svc.storage.chats.set_quiet(chat_id, None, None, now)
+        await release_held(context, chat_id)  # held until morning: they go now
         await reply(update, context, texts.text(language, "quiet_off"))
         return
     await svc.storage.chats.set_quiet(chat_id, window[0], window[1], now)
+    await release_held(context, chat_id)  # planned again under the new window
     zone = await zone_of(context, chat_id)
     await reply(
         update,
@@ -138,7 +173,10 @@ async def timezone_command(update: Update, context: Context) -> None:
     svc = services(context)
     wanted = args_text(context)
     if not wanted:
-        await reply(update, context, texts.text(language, "timezone_usage"))
+        zone = await zone_of(context, chat_id)
+        local = svc.clock.now().astimezone(zone).strftime("%H:%M")
+        current = texts.text(language, "timezone_current", zone=zone.key, time=local)
+        await reply(update, context, current + texts.text(language, "timezone_usage"))
         return
     try:
         name = parse_timezone(wanted)
@@ -161,6 +199,7 @@ async def timezone_command(update: Update, context: Context) -> None:
             now,
         )
     local = now.astimezone(ZoneInfo(name)).strftime("%H:%M")
+    await release_held(context, chat_id)  # quiet hours may have moved
     await reply(update, context, texts.text(language, "timezone_set", zone=name, time=local))
 
 
@@ -199,10 +238,7 @@ async def resume_command(update: Update, context: Context) -> None:
     now = svc.clock.now()
     await svc.storage.chats.set_paused_until(chat_id, None, now)
     # Held alerts were rescheduled to the pause's end: make them due now.
-    pending = await svc.storage.alerts.created_since(now - timedelta(days=30), chat_id)
-    held = [a.alert_id for a in pending if a.status == "pending" and a.due_at > now]
-    if held:
-        await svc.storage.alerts.reschedule(held, now, None)
+    await release_held(context, chat_id)
     await reply(update, context, texts.text(language, "resumed"))
 
 
@@ -214,7 +250,8 @@ async def lang_command(update: Update, context: Context) -> None:
     language, chat_id = begun
     wanted = args_text(context).lower()[:5]
     if wanted not in texts.LANGUAGES:
-        await reply(update, context, texts.text(language, "lang_usage"))
+        current = "" if wanted else texts.text(language, "lang_current")
+        await reply(update, context, current + texts.text(language, "lang_usage"))
         return
     svc = services(context)
     await svc.storage.chats.set_language(chat_id, wanted, svc.clock.now())

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import CallbackQuery, Update
+from telegram.error import BadRequest
 from telegram.ext import Application
 
 from bot import texts
 from bot.delivery.messenger import Button
 from bot.delivery.render import to_plain
-from handlers.buttons import route
+from handlers.buttons import route, toast
 from handlers.chat import begin, reply
 from handlers.commands import command
 from handlers.context import Context, services
@@ -36,13 +37,26 @@ async def stop_button(update: Update, context: Context, arg: str, language: str)
     if query is None or chat is None:
         return None
     if arg != "y":
-        await query.edit_message_text(texts.text(language, "stop_cancelled"), parse_mode="HTML")
+        await _edit(query, texts.text(language, "stop_cancelled"))
         return None
     svc = services(context)
+    if await svc.storage.chats.get(chat.id) is None:
+        # A second tap (or one on an old confirmation): there is nothing left to delete.
+        await _edit(query, texts.text(language, "stop_done"))
+        return toast(language, "stop_already")
     await svc.storage.chats.delete(chat.id)
     await svc.subscriptions.holder.refresh()
-    await query.edit_message_text(texts.text(language, "stop_done"), parse_mode="HTML")
+    await _edit(query, texts.text(language, "stop_done"))
     return None
+
+
+async def _edit(query: CallbackQuery, html: str) -> None:
+    """Replace the question with the answer; it may already say so (a second tap)."""
+    try:
+        await query.edit_message_text(html, parse_mode="HTML")
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():
+            raise
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]  # PTB's generics

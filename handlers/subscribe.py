@@ -59,10 +59,14 @@ def outcome_text(outcome: SubscribeOutcome, language: str, limit: int) -> str:
     return fit_message("\n".join(lines))
 
 
-def list_message(language: str, subs: Sequence[ListedSub], settings: Sequence[str]) -> str:
-    """/list's text: every name capped, so 25 long subscriptions still fit."""
+def list_message(
+    language: str, subs: Sequence[ListedSub], settings: Sequence[str], group: bool = False
+) -> str:
+    """/list's text: every name capped, so 25 long subscriptions still fit. A group's
+    list is the group's ("Abos dieser Gruppe"), not the reader's."""
     t = texts.text
-    lines = [t(language, "list_header") if subs else t(language, "list_empty")]
+    whose = "_group" if group else ""
+    lines = [t(language, f"list_header{whose}") if subs else t(language, f"list_empty{whose}")]
     for number, sub in enumerate(subs, 1):
         flags = ""
         if sub.mode:
@@ -79,7 +83,7 @@ def list_message(language: str, subs: Sequence[ListedSub], settings: Sequence[st
     return fit_message("\n".join(lines))
 
 
-async def _pending_token(context: Context, chat_id: int, query: str, as_typed: bool) -> str:
+async def pending_token(context: Context, chat_id: int, query: str, as_typed: bool) -> str:
     """A short token for a button; the query waits in the database until it is pressed."""
     svc = services(context)
     token = secrets.token_urlsafe(6)
@@ -105,10 +109,10 @@ async def _answer(
     query = outcome.resolved.text
     rows: list[tuple[Button, ...]] = []
     for name in outcome.suggestions:
-        token = await _pending_token(context, chat_id, name + suffix, as_typed=False)
+        token = await pending_token(context, chat_id, name + suffix, as_typed=False)
         rows.append((Button(name, svc.codec.encode(chat_id, "conf", token)),))
     anyway = to_plain(texts.text(language, "confirm_anyway", query=quote(query)))
-    token = await _pending_token(context, chat_id, query + suffix, as_typed=True)
+    token = await pending_token(context, chat_id, query + suffix, as_typed=True)
     rows.append((Button(anyway[:60], svc.codec.encode(chat_id, "conf", token)),))
     await reply(
         update, context, texts.text(language, "confirm_unknown", query=quote(query)), tuple(rows)
@@ -142,7 +146,9 @@ async def subscribe_with_sources(
     query, refs = split_source_refs(text)
     limit, unknown = svc.sources.resolve_refs(refs)
     if unknown:
-        names = shorten(", ".join(f"@{e.outlet}" for e in svc.sources.followed), SOURCES_UNITS)
+        # Each outlet once: tagesschau follows several liveblogs under one name.
+        outlets = dict.fromkeys(f"@{e.outlet}" for e in svc.sources.followed)
+        names = shorten(", ".join(outlets), SOURCES_UNITS)
         await reply(
             update,
             context,
@@ -262,7 +268,8 @@ async def list_text(context: Context, chat_id: int, language: str) -> tuple[str,
         )
         for sub in subs
     ]
-    return list_message(language, listed, settings_lines), keyboard
+    group = chat_id < 0  # Telegram's groups and channels have negative ids
+    return list_message(language, listed, settings_lines, group), keyboard
 
 
 async def list_command(update: Update, context: Context) -> None:
@@ -283,8 +290,16 @@ async def unsubscribe_command(update: Update, context: Context) -> None:
     language, chat_id = begun
     reference = args_text(context)
     if not reference:
+        # The example names a subscription the chat has now (never one just removed).
+        svc = services(context)
+        subs = await svc.storage.subscriptions.for_chat(chat_id)
+        if not subs:
+            await reply(update, context, texts.text(language, "list_empty"))
+            return
         _text, keyboard = await list_text(context, chat_id, language)
-        await reply(update, context, texts.text(language, "unsubscribe_usage"), keyboard)
+        example = quote(svc.subscriptions.topic_name(subs[-1], language))
+        usage = texts.text(language, "unsubscribe_usage", number=len(subs), name=example)
+        await reply(update, context, usage, keyboard)
         return
     removed = await services(context).subscriptions.unsubscribe(chat_id, reference[:100])
     if removed is None:
@@ -301,6 +316,8 @@ async def unsubscribe_button(
     update: Update, context: Context, arg: str, language: str
 ) -> str | None:
     chat = update.effective_chat
+    if chat is not None and arg.startswith("a") and arg[1:].isdigit():
+        return await _which_topic(update, context, chat.id, int(arg[1:]), language)
     if chat is None or not arg.isdigit():
         return toast(language, "button_expired")
     svc = services(context)
@@ -314,6 +331,35 @@ async def unsubscribe_button(
     name = svc.subscriptions.topic_name(sub, language)
     await reply(update, context, texts.text(language, "unsubscribed", name=name))
     return toast(language, "unsubscribed", name=name)
+
+
+async def _which_topic(
+    update: Update, context: Context, chat_id: int, alert_id: int, language: str
+) -> str | None:
+    """"Unsubscribe" under an alert of several topics: ask which, one button per topic
+    the chat still has (one left: that one goes, and the answer names it)."""
+    svc = services(context)
+    alert = await svc.storage.alerts.get(alert_id)
+    if alert is None or alert.chat_id != chat_id:
+        return toast(language, "button_expired")
+    subs = {s.sub_id: s for s in await svc.storage.subscriptions.for_chat(chat_id)}
+    left = [subs[s] for s in alert.sub_ids if s in subs]
+    if not left:
+        return toast(language, "button_expired")
+    if len(left) == 1:
+        return await unsubscribe_button(update, context, str(left[0].sub_id), language)
+    keyboard = tuple(
+        (
+            Button(
+                to_plain(texts.text(language, "unsubscribe_topic_button", name=name))[:60],
+                svc.codec.encode(chat_id, "unsub", str(sub.sub_id)),
+            ),
+        )
+        for sub in left
+        for name in [svc.subscriptions.topic_name(sub, language)]
+    )
+    await reply(update, context, texts.text(language, "unsubscribe_which"), keyboard)
+    return None
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]  # PTB's generics

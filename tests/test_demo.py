@@ -19,3 +19,14 @@ async def test_the_demo_follows_two_sources() -> None:
     # Batches and the digest mix sources: every item names its own.
     assert "Zum Eintrag · n-tv · Ukraine-Ticker" in out
     assert "Eintrag · tagesschau · Ukraine" in out
+
+
+async def test_the_demo_shows_the_english_reader_s_alerts() -> None:
+    """Anna's chat on screen used to move the display past everything else, Ben's
+    alerts included: his chat showed only his /preview."""
+    lines: list[str] = []
+    await Demo(lines).run()
+    out = "\n".join(lines)
+    ben = out.split("--- Ben's chat (English) ---", 1)[1].split("===", 1)[0]
+    assert "🔔 Drones\n    Kiew erneut mit Drohnen attackiert" in ben, ben[:2000]
+    assert "[ 🔕 Unsubscribe topic ]" in ben

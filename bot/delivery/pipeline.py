@@ -23,7 +23,13 @@ from bot.sources.ingest import IngestReport
 from bot.stories.linker import StoryLinker
 from bot.subscriptions import SubscriptionService
 from storage.interfaces import Storage
-from storage.records import EntryRecord, NewAlert, PendingMatch, SubscriptionRecord
+from storage.records import (
+    AlertRecord,
+    EntryRecord,
+    NewAlert,
+    PendingMatch,
+    SubscriptionRecord,
+)
 
 log = logging.getLogger(__name__)
 
@@ -122,17 +128,16 @@ class AlertPipeline:
             entry = pending.entry
             if entry.kind != "news":
                 continue
-            if pending.edit:
-                if not await self._edited(entry):
-                    continue
-                already = await self.storage.alerts.chats_with_alert_for_entry(entry.entry_id)
-            else:
-                already = set()
+            material = pending.edit and await self._material(entry)
+            existing = (
+                await self.storage.alerts.for_entry(entry.entry_id) if pending.edit else []
+            )
             try:
                 picker = SpanPicker(entry.body)  # one per entry, shared by all its chats
                 # Matching grows with the entry (96 KB of "Kiew." took 0.56 s of CPU): off the loop.
+                # An edit is matched for every chat: its alerts get fresh positions.
                 found = await self.subscriptions.holder.read(
-                    partial(self.candidates, entry, already, picker)
+                    partial(self.candidates, entry, None, picker)
                 )
             except Exception:  # a bug on one entry must not hold up the ones after it
                 log.exception("matching entry %s failed; it gets no alerts", entry.entry_id)
@@ -140,7 +145,14 @@ class AlertPipeline:
             # Outside the try: a storage error is not the entry's fault; it propagates and
             # the whole batch stays waiting for the next sweep.
             found = await self.respect_choices(catalog_ids.get(entry.source_id), found)
-            alerts.extend(self.alerts_for(entry, found, picker, stories.get(entry.entry_id)))
+            fresh = self.alerts_for(entry, found, picker, stories.get(entry.entry_id))
+            if pending.edit:
+                await self._rematched(entry, existing, fresh, material)
+                if not material:
+                    continue  # a typo fix alerts nobody new
+                already = {a.chat_id for a in existing}
+                fresh = [a for a in fresh if a.chat_id not in already]
+            alerts.extend(fresh)
         matched = [(p.entry.entry_id, p.entry.content_hash) for p in batch]
         created = await self.storage.alerts.record_matches(alerts, matched, self.clock.now())
         return len(created)
@@ -220,17 +232,43 @@ class AlertPipeline:
         picker = SpanPicker(entry.body)
         return self.alerts_for(entry, self.candidates(entry, skip_chats, picker), picker)
 
-    async def _edited(self, entry: EntryRecord) -> bool:
-        """Schedule in-place edits for a material change; True when it is material."""
+    async def _material(self, entry: EntryRecord) -> bool:
+        """Is the edit worth editing sent alerts for (new facts, not a typo fix)?"""
         previous = entry.previous_body
-        material = (
-            previous is None or previous == entry.body or material_change(previous, entry.body)
-        )
-        if not material:
-            return False
+        return previous is None or previous == entry.body or material_change(previous, entry.body)
+
+    async def _rematched(
+        self,
+        entry: EntryRecord,
+        existing: list[AlertRecord],
+        fresh: list[NewAlert],
+        material: bool,
+    ) -> None:
+        """An edited entry's alerts follow its new text: positions of the matched words
+        (the old ones point into the old text), the topics it still matches. A waiting
+        alert whose chat it no longer matches is cancelled; a sent one is edited (within
+        EDIT_WINDOW, for a material change) to say it no longer matches."""
+        now_matching = {a.chat_id: a for a in fresh}
+        changes, cancelled, to_edit = [], [], []
         since = self.clock.now() - EDIT_WINDOW
-        sent = await self.storage.alerts.sent_for_entry(entry.entry_id, since)
-        stale = [a.alert_id for a in sent if a.sent_hash != entry.content_hash]
-        if stale:
-            await self.storage.alerts.set_edit_pending(stale)
-        return True
+        for alert in existing:
+            match = now_matching.get(alert.chat_id)
+            sub_ids, spans = (match.sub_ids, match.spans) if match else ((), ())
+            if (sub_ids, spans) != (alert.sub_ids, alert.spans):
+                changes.append((alert.alert_id, sub_ids, spans))
+            if alert.status in ("pending", "sending") and match is None:
+                cancelled.append(alert.alert_id)
+            elif (
+                material
+                and alert.status == "sent"
+                and alert.message_id is not None
+                and alert.sent_at is not None
+                and alert.sent_at >= since
+                and (alert.sent_hash != entry.content_hash or match is None)
+            ):
+                to_edit.append(alert.alert_id)
+        await self.storage.alerts.rematch(changes)
+        if cancelled:
+            await self.storage.alerts.cancel(cancelled, "the edited entry no longer matches")
+        if to_edit:
+            await self.storage.alerts.set_edit_pending(to_edit)

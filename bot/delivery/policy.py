@@ -59,10 +59,12 @@ def plan_delivery(
             plan.hold_until(quiet_ends_at(now, zone, chat.quiet_end or "00:00"), alert)
         elif alert.urgent or mode == "instant":
             ready.append(alert)
-        elif mode == "hourly":
+        elif mode == "hourly" or chat.next_digest_at is None:
+            # Daily without a digest (switched off before /zusammenfassung aus refused
+            # it): no day would ever come, so such alerts go hourly instead of piling up.
             hourly.append(alert)
         else:  # daily: the digest delivers it; hold until the digest is due
-            plan.hold_until(chat.next_digest_at or now + timedelta(days=1), alert)
+            plan.hold_until(chat.next_digest_at, alert)
     if hourly:
         next_batch = (chat.last_batch_at + HOUR) if chat.last_batch_at else now
         if next_batch <= now:

@@ -184,9 +184,12 @@ def _heading(view: AlertView) -> str:
 def render_alert(
     view: AlertView, zone: ZoneInfo, language: str = "de", edited: bool = False
 ) -> str:
-    lines = [f"🔔 {topic_line(view.topics)}"]
-    if edited:
-        lines.append(_label(language, "edited"))
+    if view.topics:
+        lines = [f"🔔 {topic_line(view.topics)}"]
+        if edited:
+            lines.append(_label(language, "edited"))
+    else:  # edited into something none of the reader's topics matches any more
+        lines = [texts.text(language, "alert_unmatched")]
     lines.append(f"<b>{_heading(view)}</b>")
     source = clip(view.source_name, SOURCE_UNITS)
     meta = " · ".join(p for p in (_clock(view.published, zone), source) if p)

@@ -349,7 +349,8 @@ class DeliveryService:
             text=entry.body,
             url=entry.url,
             published=entry.published_at or entry.first_seen_at,
-            topics=tuple(names or ["?"]),
+            # No subscription left: the entry was edited into something none matches.
+            topics=tuple(names or (["?"] if alert.sub_ids else [])),
             spans=alert.spans,
             source_name=own,
             also=self._also_labels(own, (also or {}).get(alert.alert_id, ()), language),
@@ -367,13 +368,12 @@ class DeliveryService:
     def keyboard(self, chat_id: int, alert: AlertRecord, language: str) -> Keyboard:
         unsubscribe = to_plain(texts.text(language, "button_unsubscribe"))
         mute = to_plain(texts.text(language, "button_mute"))
-        first = alert.sub_ids[0] if alert.sub_ids else 0
-        return (
-            (
-                Button(unsubscribe, self.codec.encode(chat_id, "unsub", str(first))),
-                Button(mute, self.codec.encode(chat_id, "mute", "60")),
-            ),
-        )
+        mute_button = Button(mute, self.codec.encode(chat_id, "mute", "60"))
+        if not alert.sub_ids:  # no longer matches a topic: nothing to unsubscribe from
+            return ((mute_button,),)
+        # Several topics: the button asks which (handlers/subscribe.py), by the alert.
+        arg = str(alert.sub_ids[0]) if len(alert.sub_ids) == 1 else f"a{alert.alert_id}"
+        return ((Button(unsubscribe, self.codec.encode(chat_id, "unsub", arg)), mute_button),)
 
     # ------------------------------------------------------------------ sending
     async def _send(

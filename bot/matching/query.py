@@ -106,11 +106,15 @@ class QueryResolver:
             raise QueryError("empty")
         if len(query) > MAX_QUERY_CHARS:
             raise QueryError("too_long", str(MAX_QUERY_CHARS))
+        alternatives = split_query(query)
+        if alternatives and not any(a.words or a.phrases for a in alternatives):
+            # "-Kiew" alone: a catalog look-up would drop the minus and follow Kiew.
+            excluded_only = [w for a in alternatives for w in a.excluded_words + a.excluded_phrases]
+            raise QueryError("only_exclusions", " ".join(f"-{w}" for w in excluded_only))
         catalog = self.lexicon.topic_by_name(query)
         if catalog is not None:
             return ResolvedQuery(query, catalog.expr, catalog.id, ())
         unused: list[str] = []
-        alternatives = split_query(query)
         for alternative in alternatives:
             alternative.words = _without_fillers(alternative.words, unused)
         excluded: list[Term] = []

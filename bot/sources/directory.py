@@ -32,6 +32,12 @@ class SourceDirectory:
         self.followed: tuple[CatalogSource, ...] = tuple(followed)
         self._records: dict[int, SourceRecord] = {}
 
+    def add_entry(self, entry: CatalogSource) -> None:
+        """A source added at runtime (/sources add), with the label it was given; one
+        added again replaces its earlier entry (a new name)."""
+        kept = tuple(e for e in self.catalog.entries if e.id != entry.id)
+        self.catalog = Catalog((*kept, entry))
+
     def note(self, record: SourceRecord) -> None:
         if len(self._records) >= MAX_CACHED:
             self._records.clear()

@@ -271,6 +271,25 @@ class SqlAlertRepository:
             (entry_id, to_db(since)),
         )
 
+    async def for_entry(self, entry_id: int) -> list[AlertRecord]:
+        """Every chat's alert for an entry, whatever its status (an edit matches again)."""
+        return await self._select("entry_id = ? ORDER BY alert_id", (entry_id,))
+
+    async def rematch(
+        self, changes: Sequence[tuple[int, tuple[int, ...], tuple[tuple[str, int, int], ...]]]
+    ) -> None:
+        """An edited entry's fresh match: (alert id, subscriptions, spans) for each alert."""
+        if not changes:
+            return
+        async with self._db.transaction() as tx:
+            await tx.executemany(
+                "UPDATE alerts SET sub_ids = ?, spans = ? WHERE alert_id = ?",
+                [
+                    (json.dumps(list(sub_ids)), json.dumps([list(s) for s in spans]), alert_id)
+                    for alert_id, sub_ids, spans in changes
+                ],
+            )
+
     async def chats_with_alert_for_entry(self, entry_id: int) -> set[int]:
         return {
             int(row[0])

@@ -112,7 +112,7 @@ async def test_hourly_mode_sends_one_batch_an_hour(w: World) -> None:
     await w.reader.ask(ANNA, "/modus stuendlich", **DE)
     await w.step(berlin(4, 1, 30))
     [first] = [m for m in await w.bot_messages(ANNA) if m["text"].startswith("📰")]
-    assert "1 neue Meldungen" in first["text"]
+    assert "1 neue Meldung zu" in first["text"]
     await w.step(berlin(4, 10, 45))  # 9 hours later: due at once
     assert len([m for m in await w.bot_messages(ANNA) if m["text"].startswith("📰")]) == 2
 

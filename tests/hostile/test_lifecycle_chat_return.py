@@ -85,7 +85,7 @@ async def test_a_group_that_adds_the_bot_back_is_active_again_without_an_error_n
     assert alerts_in(await w.bot_messages(GROUP)) == []
 
     greeting = await added_back(w, GROUP, "left", user_id=77, **IN_GROUP)
-    assert "1 Abo(s) gelten wieder" in greeting["text"]
+    assert "Dein Abo gilt wieder" in greeting["text"]
     chat = await w.services.storage.chats.get(GROUP)
     assert chat is not None
     assert chat.active

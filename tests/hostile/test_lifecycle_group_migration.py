@@ -50,7 +50,7 @@ async def test_migration_into_a_known_supergroup_keeps_settings_topics_and_alert
     await w.reader.migrate(OLD, NEW)
     [listing] = await w.reader.ask(NEW, "/list", **IN_NEW)
     text = listing["text"]
-    assert "Your subscriptions" in text  # the group's language
+    assert "This group's subscriptions" in text  # the group's language
     assert "Europe/London" in text
     assert "quiet 00:00–07:00" in text
     assert "digest 20:00" in text

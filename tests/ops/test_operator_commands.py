@@ -85,3 +85,16 @@ async def test_stats_show_the_outbox_the_rate_and_failures_by_reason(w: World) -
     assert "Ausgang: gesendet 1" in stats  # German words, not "sent" (issue 18)
     assert "Gesendet: 0.1 Meldungen/min" in stats
     assert "Abos: 1 aktiv" in stats
+
+
+async def test_an_added_source_can_be_named_for_readers(w: World) -> None:
+    """`/sources add URL` showed readers "auch bei: 127.0.0.1": the answer says what
+    readers will see, and a name after the URL is what they see instead."""
+    page = w.web.set("/local.html", b"<html><body>nothing yet</body></html>")
+    plain = await answer(w, ADMIN, f"/sources add {page}")
+    assert "Leser sehen sie als „127.0.0.1“" in plain
+    named = await answer(w, ADMIN, f"/sources add {page} Lokales   Blog")
+    assert "Leser sehen sie als „Lokales Blog“" in named
+    [record] = [s for s in await w.services.storage.sources.list_active() if s.url == page]
+    assert w.services.sources.label(record.source_id, "de") == "Lokales Blog"
+    assert w.services.sources.label(record.source_id, "en") == "Lokales Blog"
