@@ -20,6 +20,7 @@ from bot.matching.patterns import (
     keyword_patterns,
     tail_ok,
 )
+from bot.matching.splitting import nouns
 
 # Linking elements between the parts of a German compound (Landtag|s|wahl).
 _LINKS = ("es", "en", "s", "n", "e")
@@ -92,7 +93,10 @@ def part_keyword(part: str, modifier: bool) -> Term:
 
 
 def _unlink(part: str, at_end: bool) -> str:
-    """Drop one linking element where the part meets the covered stretch."""
+    """Drop one linking element where the part meets the covered stretch ("Landtag|s"),
+    unless the part is a noun as it stands ("Bahn", not "Bah|n")."""
+    if part in nouns():
+        return part
     for link in _LINKS:
         if at_end and part.endswith(link) and len(part) - len(link) >= MIN_MODIFIER:
             return part[: -len(link)]

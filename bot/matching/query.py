@@ -30,12 +30,14 @@ from bot.matching.querywords import (
     phrase_term,
     split_query,
 )
+from bot.matching.splitting import split_compound
 from bot.matching.stopwords import ALL as STOPWORDS
 from bot.matching.stopwords import QUERY_FILLERS
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 12
 MAX_ALTERNATIVES = 6
+Group = tuple[Term, ...]  # any one of these terms
 
 
 class QueryError(ValueError):
@@ -119,10 +121,11 @@ class QueryResolver:
             alternative.words = _without_fillers(alternative.words, unused)
         excluded: list[Term] = []
         clauses: list[tuple[Term, ...]] = []
+        splits: dict[Term, tuple[Group, Group]] = {}
         for alternative in alternatives:
             excluded.extend(self._terms(alternative.excluded_words, unused))
             excluded.extend(phrase_term(p) for p in alternative.excluded_phrases if tokenize(p))
-            required = self._terms(alternative.words, unused)
+            required = self._terms(alternative.words, unused, splits)
             required.extend(phrase_term(p) for p in alternative.phrases if tokenize(p))
             if required:
                 clauses.append(tuple(dict.fromkeys(required)))
@@ -132,10 +135,14 @@ class QueryResolver:
             raise QueryError("no_words")
         if len(clauses) > MAX_ALTERNATIVES or any(len(c) > MAX_TERMS for c in clauses):
             raise QueryError("too_many_terms", str(MAX_TERMS))
+        without = tuple(dict.fromkeys(excluded))
         expr = TopicExpr(
             tuple(
-                Clause(tuple((t,) for t in clause), tuple(dict.fromkeys(excluded)))
-                for clause in clauses
+                dict.fromkeys(
+                    Clause(groups, without)
+                    for clause in clauses
+                    for groups in _with_parts(clause, splits)
+                )
             )
         )
         catalog_id = self._catalog_by_canonical.get(expr.canonical())
@@ -238,8 +245,14 @@ class QueryResolver:
         kept = [h for h in kept if (h[0], h[2]) not in dropped or h[1] != h[0]]
         return kept, extra
 
-    def _terms(self, words: list[str], unused: list[str]) -> list[Term]:
-        """Concepts where the lexicon knows the words, keywords where it does not."""
+    def _terms(
+        self,
+        words: list[str],
+        unused: list[str],
+        splits: dict[Term, tuple[Group, Group]] | None = None,
+    ) -> list[Term]:
+        """Concepts where the lexicon knows the words, keywords where it does not; an
+        unknown compound's parts go to `splits` ("Ostseekabel": Ostsee, Kabel)."""
         if not words:
             return []
         doc = prepare(None, " ".join(words))
@@ -337,7 +350,58 @@ class QueryResolver:
             patterns = keyword_patterns(word)
             key = "k:" + "|".join(p.display() for p in patterns)
             terms.append(Term(key, original, original, patterns))
+            halves = split_compound(word) if splits is not None else None
+            if halves is not None and splits is not None:
+                modifier_group, head_group = self._part_groups(original, *halves)
+                if modifier_group and head_group:
+                    splits[terms[-1]] = (modifier_group, head_group)
         return list(dict.fromkeys(terms))
+
+    def _part_groups(self, original: str, modifier: str, head: str) -> tuple[Group, Group]:
+        """What the two parts of a compound name, each read like a query word of its own
+        (a concept, a named member, a place, else a keyword), spelled as typed."""
+        groups: list[Group] = []
+        for part, is_modifier in ((modifier, True), (head, False)):
+            shown = _spelled(original, part, at_start=is_modifier)
+            found = self._terms([shown], [])
+            if is_modifier:  # the modifier also starts other compounds ("Ostsee|küste")
+                found = [
+                    replace(part_keyword(part, True), label_de=shown, label_en=shown)
+                    if t.key.startswith("k:")
+                    else t
+                    for t in found
+                ]
+            elif any(t.kind in ("place", "country") for t in found):
+                found = [_keyword(part, shown)]  # a head is a noun: "Geflügel|pest"
+            groups.append(tuple(found))
+        return groups[0], groups[1]
+
+
+def _keyword(word: str, shown: str) -> Term:
+    patterns = keyword_patterns(word)
+    return Term("k:" + "|".join(p.display() for p in patterns), shown, shown, patterns)
+
+
+def _spelled(original: str, part: str, at_start: bool) -> str:
+    """The stretch of the typed word whose folded form is the part ("Geflügel")."""
+    for cut in range(len(original) + 1):
+        piece = original[:cut] if at_start else original[cut:]
+        if fold(piece) == part:
+            return piece if at_start else piece.capitalize()
+    return part.capitalize()
+
+
+def _with_parts(
+    clause: tuple[Term, ...], splits: dict[Term, tuple[Group, Group]]
+) -> list[tuple[Group, ...]]:
+    """The clause's groups as typed, and with each split compound as its two parts
+    ("Ostseekabel" OR "Ostsee" + "Kabel" in one sentence)."""
+    variants: list[tuple[Group, ...]] = [()]
+    for term in clause:
+        parts = splits.get(term)
+        options: list[tuple[Group, ...]] = [((term,),)] + ([parts] if parts else [])
+        variants = [v + o for v in variants for o in options][:MAX_ALTERNATIVES]
+    return variants
 
 
 def _without_fillers(words: list[str], unused: list[str]) -> list[str]:

@@ -91,3 +91,46 @@ def test_an_inflected_word_is_no_small_towns_name() -> None:
     assert _matches("Olympics", "The Olympics open in Milan on Friday.")
     # A large city's inflected name is still that city.
     assert any(t.key.startswith("g:") for t in default_resolver().resolve("Haifas").expr.terms())
+
+
+@pytest.mark.parametrize(
+    ("word", "parts"),
+    [
+        ("ostseekabel", ("ostsee", "kabel")),
+        ("masernfalle", ("masern", "falle")),
+        ("wirtschaftssanktionen", ("wirtschaft", "sanktionen")),
+        ("werksschliessungen", ("werk", "schliessungen")),
+        ("kabel", None),
+        ("erdbeben", None),
+    ],
+)
+def test_a_compound_splits_into_two_nouns(word: str, parts: tuple[str, str] | None) -> None:
+    from bot.matching.splitting import split_compound
+
+    assert split_compound(word) == parts
+
+
+def test_an_unknown_compound_finds_its_parts_in_one_sentence() -> None:
+    query = "Ostseekabel"
+    assert _matches(query, "Ein Ostseekabel ist beschädigt.")
+    assert _matches(query, "Ein Kabel in der Ostsee wurde beschädigt.")
+    assert _matches(query, "Das Ostsee-Kabel zwischen Finnland und Estland ist gerissen.")
+    # Not across sentences: the parts must meet.
+    assert not _matches(query, "Die Ostsee ist ruhig. Der Netzbetreiber verlegt neue Kabel.")
+
+
+def test_a_compound_part_is_read_like_a_query_word() -> None:
+    resolved = default_resolver().resolve("Masernfälle")
+    shown = resolved.display("de", with_hints=False)
+    assert shown == "Masernfälle ODER Masern + Fälle"
+    # Masern is a member of the pandemic concept: the part asks for measles, not for
+    # every pandemic.
+    assert "c:pandemic" not in {t.key for t in resolved.expr.terms()}
+    assert _matches("Masernfälle", "In Berlin steigen die Fälle von Masern.")
+    assert not _matches("Masernfälle", "In Berlin steigen die Corona-Fälle.")
+
+
+def test_a_compound_head_is_no_place() -> None:
+    # "Pest" is a part of Budapest in the table of places; in "Geflügelpest" a disease.
+    terms = default_resolver().resolve("Geflügelpest").expr.terms()
+    assert all(t.kind not in ("place", "country") for t in terms)
