@@ -73,6 +73,7 @@ def run_match(query: str, path: Path, language: str = "de") -> int:
         print(f"error: cannot use the query: {exc}", file=sys.stderr)
         return 2
     index = TopicIndex.build([("q", resolved.expr)])
+    index.attach_meaning([("q", query)])
     shown = resolved.display(language)
     from bot.sources.model import ParseError
 

@@ -17,7 +17,9 @@ import ahocorasick
 
 from bot.matching.document import Document, prepare
 from bot.matching.expr import Clause, RoleAlias, Term, TopicExpr
-from bot.matching.patterns import Pattern, tail_ok
+from bot.matching.meaning import MeaningLayer, Thresholds
+from bot.matching.normalize import fold
+from bot.matching.patterns import INFLECTIONS, Pattern, tail_ok
 from bot.matching.places import default_places
 from bot.matching.places_in_text import anaphors, speaks
 from bot.matching.roles import role_stands
@@ -102,6 +104,11 @@ class TopicIndex:
     pair_triggers: dict[int, dict[int, list[int]]] = field(default_factory=dict)
     rarity: Mapping[str, float] = field(default_factory=dict)
     roles: dict[int, RoleAlias] = field(default_factory=dict)  # by pattern id
+    # Clauses of two or more groups by each of their terms: an entry that names part of
+    # such a topic is a candidate the meaning layer may confirm ("Kämpfe im Sudan" for
+    # "Krieg im Sudan").
+    partial_triggers: dict[int, list[int]] = field(default_factory=dict)
+    meaning: MeaningLayer | None = None
 
     @classmethod
     def build(
@@ -179,6 +186,9 @@ class TopicIndex:
             seconds = self.pair_triggers.setdefault(term_id, {})
             for second in ranked[1]:
                 seconds.setdefault(second, []).append(clause_id)
+        for group in groups:
+            for term_id in group:
+                self.partial_triggers.setdefault(term_id, []).append(clause_id)
 
     # ------------------------------------------------------------------ matching
     def scan(self, doc: Document) -> dict[int, list[Hit]]:
@@ -214,7 +224,7 @@ class TopicIndex:
                         continue
                 last = _verify(pattern, doc, k, remainder)
                 if last >= 0 and not (
-                    remainder and _head_decides(self.terms[term_id], tokens[k].folded)
+                    remainder and _inside_other_word(self.terms[term_id], tokens[k].folded)
                 ):
                     hits.setdefault(term_id, []).append((k, last))
         vetoed: dict[int, list[Hit]] = {}
@@ -292,10 +302,38 @@ class TopicIndex:
             for expr_id, proof in proofs.items()
         ]
 
+    def attach_meaning(
+        self, texts: Iterable[tuple[Hashable, str]], thresholds: Thresholds | None = None
+    ) -> None:
+        """Give each topic's expression the meaning of what readers typed for it (the
+        query, a catalog topic's names): matching then also judges the entry's lead."""
+        expr_of = {topic: e for e, topics in enumerate(self.expr_topics) for topic in topics}
+        phrasings: dict[int, list[str]] = {}
+        for topic, text in texts:
+            if topic in expr_of and text.strip():
+                phrasings.setdefault(expr_of[topic], []).append(text)
+        self.meaning = MeaningLayer(phrasings.items(), thresholds=thresholds)
+
     def match(
         self, title: str | None, text: str, published: date | None = None
     ) -> list[TopicMatch]:
-        return self.match_document(prepare(title, text, published))
+        doc = prepare(title, text, published)
+        found = self.match_document(doc)
+        if self.meaning is None or not len(self.meaning):
+            return found
+        partial = self._partial(doc)
+        added, dropped = self.meaning.judge(title, text, [m.expr for m in found], partial)
+        kept = [m for m in found if m.expr not in dropped]
+        return kept + [
+            TopicMatch(expr, self.expr_topics[expr], [], doc, self.terms)
+            for expr in sorted(e for e in added if isinstance(e, int))
+        ]
+
+    def _partial(self, doc: Document) -> set[Hashable]:
+        """Expressions a part of which the entry names."""
+        hits = self.scan(doc)
+        clauses, partial_triggers = self.clauses, self.partial_triggers
+        return {clauses[c].expr for t in hits for c in partial_triggers.get(t, ())}
 
 
 def _owned_elsewhere(
@@ -324,6 +362,30 @@ def _foreign(doc: Document, hit: Hit, scope: str) -> bool:
         hi += 1
     words = [tokens[k].folded for k in range(lo, hi + 1)]
     return foreign(words, first - lo, last - lo, scope, default_places())
+
+
+def _inside_other_word(term: Term, word: str) -> bool:
+    """Whether a longer word the term starts is a word of its own: another concept's
+    ("Waffenruhe" for "waffe*"), or, for a free keyword, a place ("Wolfsburg" is no
+    wolf)."""
+    if term.key.startswith("k:") and default_places().is_name(word):
+        return not _names_the_place(term, word)
+    return _head_decides(term, word)
+
+
+def _names_the_place(term: Term, word: str) -> bool:
+    """Whether the keyword is a word of the place's own names ("Falklands" of the
+    Falklandinseln, Falkland Islands; "Wolf" is no word of Wolfsburg's)."""
+    place = default_places().lookup(word)
+    if place is None:
+        return False
+    stems = {p.words[0] for p in term.patterns if len(p.words) == 1}
+    for name in (place.label_de, place.label_en, *place.aliases):
+        for part in name.replace("-", " ").split():
+            folded = fold(part.lstrip("="))
+            if any(folded.startswith(s) and folded[len(s) :] in INFLECTIONS for s in stems):
+                return True
+    return False
 
 
 def _head_decides(term: Term, word: str) -> bool:

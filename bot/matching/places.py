@@ -114,6 +114,10 @@ class PlaceTable:
         found = self.find(_words(name))
         return found[0] if found and found[1] == len(_words(name)) else None
 
+    def is_name(self, word: str) -> bool:
+        """Whether the folded word is, as it stands, the name of a place ("wolfsburg")."""
+        return word in self._by_name
+
     def find(self, words: Sequence[str]) -> tuple[Place, int] | None:
         """The place named by the longest run of folded words at the start, and its length."""
         for size in range(min(len(words), MAX_NAME_WORDS), 0, -1):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import gzip
 from functools import cache
 
-from bot.matching.patterns import INFLECTIONS
+from bot.matching.patterns import ADJECTIVE_ENDINGS, INFLECTIONS
 from bot.seeds import seed_path
 
 NOUNS = "nouns_de.txt.gz"
@@ -21,6 +21,7 @@ MIN_MODIFIER = 3
 MIN_HEAD = 4
 _LINKS = ("", "s", "es", "n", "en", "e", "er")
 _ENDINGS = sorted(INFLECTIONS, key=len, reverse=True)
+_ADJECTIVAL = tuple(e for e in ADJECTIVE_ENDINGS if len(e) >= 4)
 
 
 @cache
@@ -48,8 +49,8 @@ def _noun(word: str, inflected: bool) -> bool:
 
 def split_compound(word: str) -> tuple[str, str] | None:
     """(modifier, head) of a folded German compound of two nouns, or None."""
-    if len(word) < MIN_WORD or not word.isalpha():
-        return None
+    if len(word) < MIN_WORD or not word.isalpha() or word.endswith(_ADJECTIVAL):
+        return None  # "afrikanische" is no Afrika|ische
     for cut in range(len(word) - MIN_HEAD, MIN_MODIFIER - 1, -1):
         left, head = word[:cut], word[cut:]
         if not _noun(head, inflected=True):

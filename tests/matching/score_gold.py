@@ -137,6 +137,7 @@ def batch_matcher(gold_path: str | Path, queries: list[str]) -> Matcher:
         except QueryError:
             continue  # the CLI fails on such a query; here it simply finds nothing
     index = TopicIndex.build(topics)
+    index.attach_meaning((query, str(query)) for query, _ in topics)
     found: dict[str, set[str]] = {query: set() for query in queries}
     for item in read_items(Path(gold_path)):
         for match in index.match(item["title"], item["text"], item["published"]):

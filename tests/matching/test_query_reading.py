@@ -134,3 +134,21 @@ def test_a_compound_head_is_no_place() -> None:
     # "Pest" is a part of Budapest in the table of places; in "Geflügelpest" a disease.
     terms = default_resolver().resolve("Geflügelpest").expr.terms()
     assert all(t.kind not in ("place", "country") for t in terms)
+
+
+def test_a_keyword_inside_a_place_name_is_not_the_keyword() -> None:
+    # "Wolfsburg" is a city, not a wolf; "Falklandinseln" are the Falklands' own name.
+    assert not _matches("Wolf", "Der VfL Wolfsburg hat sein Heimspiel gewonnen.")
+    assert _matches("Wolf", "Ein Wolf hat in der Nacht drei Schafe gerissen.")
+    assert _matches("Falklands", "Die Falklandinseln liegen im Südatlantik.")
+
+
+def test_avalanches_are_no_landslides_and_a_landslide_victory_is_no_disaster() -> None:
+    assert _matches("Erdrutsch", "Ein Erdrutsch hat in Nepal ein Dorf verschüttet.")
+    assert not _matches("Erdrutsch", "Eine Lawine hat am Arlberg zwei Skifahrer verschüttet.")
+    assert not _matches("landslides", "Labour has won a landslide victory in the election.")
+
+
+def test_a_union_is_no_strike() -> None:
+    assert _matches("Streiks", "Die Lokführer streiken ab Montag erneut.")
+    assert not _matches("Streiks", "Die IG Metall kritisiert den geplanten Stellenabbau.")

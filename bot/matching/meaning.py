@@ -1,0 +1,152 @@
+"""Meaning beside words: a topic's query and an entry's lead, compared as embeddings.
+
+The lexical index finds the words a topic names. What it cannot know — a paraphrase
+("Geflügelpest" for bird flu), the other language for a topic no one listed
+("measles" for "Masern"), whether the words are what the entry is about — the
+multilingual sentence model (bot/embeddings.py) can judge from meaning.
+
+Raw cosines are not comparable between queries (a one-word query sits closer to every
+text than a long one), so each topic is calibrated once against background passages
+(news leads on every subject, seeds/meaning_background.npy): an entry's score is how
+many standard deviations its cosine lies above that topic's background mean, less how
+far it lies above the catalog's topics on average (seeds/meaning_reference.npy; a
+short generic entry is close to everything). An
+entry far above (`add`) is a match even without the words; a lexical match far below
+(`drop`) is a word used in another sense or in passing.
+
+Only the title and the start of the text are embedded: that is what an entry is about,
+and it bounds the model's cost per entry (one call, ~30 ms for 240 characters).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from bot import embeddings
+from bot.seeds import seed_path
+
+LEAD_CHARS = 240
+BACKGROUND = "meaning_background.npy"
+REFERENCE = "meaning_reference.npy"
+# Standard deviations above a topic's background mean (tuned on the real dev half).
+ADD_Z = 3.5
+PARTIAL_Z = 3.0  # when the entry names part of the topic ("Kämpfe im Sudan")
+DROP_Z = float("-inf")
+
+Vectors = npt.NDArray[np.float32]
+
+
+def lead(title: str | None, text: str, limit: int = LEAD_CHARS) -> str:
+    """The title and the start of the text, cut at a word boundary."""
+    joined = f"{title.strip()}. {text}" if title and title.strip() else text
+    joined = " ".join(joined.split())
+    if len(joined) <= limit:
+        return joined
+    cut = joined[:limit]
+    space = cut.rfind(" ")
+    return cut[:space] if space > limit // 2 else cut
+
+
+@cache
+def background() -> Vectors:
+    """The background leads' vectors (float32, normalised), shipped with the seeds."""
+    path: Path = seed_path("LIVEBLOG_MEANING_BACKGROUND", BACKGROUND)
+    return np.asarray(np.load(path), dtype=np.float32)
+
+
+@cache
+def reference() -> tuple[Vectors, Vectors, Vectors]:
+    """The catalog's topic names as queries, with their background means and spreads:
+    how far an entry sits above every topic at once says how generic it is."""
+    path: Path = seed_path("LIVEBLOG_MEANING_REFERENCE", REFERENCE)
+    vectors = np.asarray(np.load(path), dtype=np.float32)
+    cosines = embeddings.cosine(vectors, background())
+    spread = np.maximum(cosines.std(axis=1), 1e-3).astype(np.float32)
+    return vectors, cosines.mean(axis=1).astype(np.float32), spread
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    add: float = ADD_Z
+    partial: float = PARTIAL_Z
+    drop: float = DROP_Z
+
+
+class MeaningLayer:
+    """Calibrated query vectors for a set of keys (topic expressions, subscriptions)."""
+
+    def __init__(
+        self,
+        texts: Iterable[tuple[Hashable, Sequence[str]]],
+        base: Vectors | None = None,
+        thresholds: Thresholds | None = None,
+    ) -> None:
+        self.thresholds = thresholds or Thresholds()
+        keys: list[Hashable] = []
+        rows: list[Vectors] = []
+        for key, phrasings in texts:
+            wanted = [p for p in dict.fromkeys(phrasings) if p.strip()]
+            if not wanted:
+                continue
+            vectors = embeddings.queries(wanted)
+            mean = vectors.mean(axis=0)
+            norm = float(np.linalg.norm(mean))
+            if norm == 0.0:
+                continue
+            keys.append(key)
+            rows.append((mean / norm).astype(np.float32))
+        self.keys = keys
+        self.position = {key: i for i, key in enumerate(keys)}
+        self.vectors: Vectors = (
+            np.vstack(rows) if rows else np.zeros((0, embeddings.DIM), dtype=np.float32)
+        )
+        reference = background() if base is None else base
+        cosines = embeddings.cosine(self.vectors, reference)
+        self.mean: Vectors = cosines.mean(axis=1) if len(keys) else np.zeros(0, np.float32)
+        spread = cosines.std(axis=1) if len(keys) else np.zeros(0, np.float32)
+        self.spread: Vectors = np.maximum(spread, 1e-3).astype(np.float32)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def scores(self, title: str | None, text: str) -> Vectors:
+        """Each key's score for the entry (standard deviations above its background)."""
+        if not self.keys:
+            return np.zeros(0, dtype=np.float32)
+        entry = embeddings.passages([lead(title, text)])
+        cosines = embeddings.cosine(self.vectors, entry)[:, 0]
+        # A short, generic entry ("Ende des Liveblogs, danke für Ihr Interesse") sits
+        # close to every short query: what counts is how far it stands out for this
+        # topic beyond its closeness to topics in general.
+        vectors, mean, spread = reference()
+        generic = float(np.mean((embeddings.cosine(vectors, entry)[:, 0] - mean) / spread))
+        return np.asarray((cosines - self.mean) / self.spread - generic, dtype=np.float32)
+
+    def judge(
+        self,
+        title: str | None,
+        text: str,
+        lexical: Iterable[Hashable],
+        partial: Iterable[Hashable] = (),
+    ) -> tuple[set[Hashable], set[Hashable]]:
+        """(keys to add without all their words, lexical matches to drop). `partial`:
+        keys the entry names a part of; they need less meaning to be added."""
+        z = self.scores(title, text)
+        found = set(lexical)
+        limits = self.thresholds
+        added = {self.keys[i] for i in np.flatnonzero(z >= limits.add)}
+        added.update(
+            key
+            for key in partial
+            if key in self.position and z[self.position[key]] >= limits.partial
+        )
+        dropped = {
+            key for key in found if key in self.position and z[self.position[key]] <= limits.drop
+        }
+        return added - found, dropped
