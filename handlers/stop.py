@@ -41,8 +41,8 @@ async def stop_button(update: Update, context: Context, arg: str, language: str)
         return None
     svc = services(context)
     if await svc.storage.chats.get(chat.id) is None:
-        # A second tap (or one on an old confirmation): there is nothing left to delete.
-        await _edit(query, texts.text(language, "stop_done"))
+        # A second tap (or one on an old confirmation): nothing left to delete, and the
+        # message already says so.
         return toast(language, "stop_already")
     await svc.storage.chats.delete(chat.id)
     await svc.subscriptions.holder.refresh()
