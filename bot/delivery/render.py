@@ -322,5 +322,15 @@ def render_batch_parts(
     )
 
 
+def with_note(parts: list[tuple[str, list[int]]], note: str) -> list[tuple[str, list[int]]]:
+    """The batch with a closing note (escaped HTML) under its last message, when it fits
+    there; a note never costs a message of its own."""
+    if not parts or not note:
+        return parts
+    last, held = parts[-1]
+    joined = last + "\n\n" + note
+    return [*parts[:-1], (joined, held)] if size(joined) <= LIMIT else parts
+
+
 def render_batch(views: Sequence[AlertView], zone: ZoneInfo, language: str = "de") -> list[str]:
     return [message for message, _ in render_batch_parts(views, zone, language)]

@@ -40,7 +40,13 @@ from bot.delivery.pacing import ChatPacer, SlidingWindow
 from bot.delivery.pipeline import EDIT_WINDOW
 from bot.delivery.policy import plan_delivery
 from bot.delivery.priority import Priority, PriorityWindow
-from bot.delivery.render import AlertView, render_alert, render_batch_parts, to_plain
+from bot.delivery.render import (
+    AlertView,
+    render_alert,
+    render_batch_parts,
+    to_plain,
+    with_note,
+)
 from bot.delivery.send_book import SendBook
 from bot.metrics import Metrics
 from bot.sources.catalog import Catalog
@@ -453,6 +459,13 @@ class DeliveryService:
         await self.book.claim([a.alert_id for a, _ in pairs])
         views = [view for _, view in pairs]
         parts = render_batch_parts(views, zone, chat.language)
+        if any(
+            subs.get(s) and (subs[s].mode or chat.mode) == "hourly"
+            for a, _ in pairs
+            for s in a.sub_ids
+        ):  # hourly: say when the next collection comes (the first one came at once)
+            following = texts.moment(chat.language, now + timedelta(hours=1), zone, "time")
+            parts = with_note(parts, texts.text(chat.language, "batch_hourly_next", time=following))
         # A batch carrying an urgent alert is as urgent as the alert: folded into a
         # burst, it must not wait behind every instant alert of other chats.
         priority = Priority.URGENT if any(a.urgent for a, _ in pairs) else Priority.BATCH

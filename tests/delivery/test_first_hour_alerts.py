@@ -127,3 +127,16 @@ async def test_daily_alerts_without_a_digest_do_not_pile_up(w: World) -> None:
     await w.step(berlin(4, 1, 30))
     [batch] = await alerts(w)
     assert DRONES in str(batch["text"])
+
+
+async def test_an_hourly_batch_says_when_the_next_one_comes(w: World) -> None:
+    """Hourly mode sent the first match at once and then waited an hour without a word."""
+    await w.reader.ask(ANNA, "/abo Luftangriffe auf Kiew", **DE)
+    [mode] = await w.reader.ask(ANNA, "/modus stündlich", **DE)
+    assert "Die erste Meldung kommt sofort" in mode["text"]
+    await w.step(berlin(4, 1, 30))
+    [batch] = await alerts(w)
+    assert DRONES in str(batch["text"])
+    assert str(batch["text"]).endswith(
+        "⏱ Stündlich gesammelt: die nächsten Meldungen kommen frühestens um 02:30 Uhr."
+    )
