@@ -56,7 +56,7 @@ def tagesschau_html(
     parts = [
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Liveblog: Krieg gegen die "
         f"Ukraine</title>{extra_head}</head><body><article>",
-        "<p class='textabsatz'>Stand: 04.11.2024 23:36 Uhr</p>",
+        "<p class='metatextline'>Stand: 04.11.2024 23:36 Uhr</p>",
         "<p class='textabsatz'>Russlands Präsident Putin trifft Nordkoreas Außenministerin.</p>",
         "<a href='/newsticker/liveblog-ukraine-sonntag-370.html'>Liveblog vom Sonntag</a>",
     ]

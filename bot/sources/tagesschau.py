@@ -4,15 +4,21 @@ Recent pages: `div.liveblog--anchor[id]` holds the time (`div.liveblog__datetime
 the title (`h2.meldung__subhead`); the entry's `p.textabsatz` paragraphs follow as
 siblings until the next anchor. Older pages nest the whole entry inside the anchor.
 Walking the document in order handles both. The page head has `p.textabsatz`
-paragraphs too (the "Stand:" line, the summary): they come before the first anchor
-and belong to no entry.
+paragraphs too (the summary): they come before the first anchor and belong to no entry.
+
+A running blog shows clock-only times ("18:23 Uhr"). Their day comes from the page's
+stamp in `.metatextline` ("Stand: 01.03.2022 22:23 Uhr"; a `div` in 2022, a `p` since
+2023), else from the JSON-LD `dateModified` / `datePublished`; without either, such
+an entry has no time at all (never one made up). See times.date_clocks for entries
+after midnight.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime, time
 from urllib.parse import urldefrag
 
 import lxml.html
@@ -23,7 +29,14 @@ from bot.sources.htmltext import check_limits, clean_inline, element_text
 from bot.sources.links import unique_links
 from bot.sources.model import Entry, Kind, ParseError, ParseResult
 from bot.sources.textexport import is_notice_title
-from bot.sources.times import parse_german, parse_german_date
+from bot.sources.times import (
+    date_clocks,
+    german_clock,
+    local,
+    parse_german,
+    parse_german_date,
+    parse_iso,
+)
 
 LIVEBLOG_LINK = re.compile(r"/newsticker/liveblog-[a-z0-9-]+\.html?$")
 _FOOTER = re.compile(r"^(Dieses Thema im Programm|Über dieses Thema berichtete)", re.I)
@@ -69,13 +82,84 @@ def liveblog_links(root: etree._Element, url: str) -> list[str]:
     return unique_links(hrefs, url, lambda link: link != own and bool(LIVEBLOG_LINK.search(link)))
 
 
+@dataclass
+class _Page:
+    stamp: datetime | None = None  # "Stand: …" in .metatextline: the page's last change
+    head_time: datetime | None = None  # a dated liveblog__datetime before the first entry
+
+
+def _page_dates(root: etree._Element) -> tuple[datetime | None, datetime | None]:
+    """(modified, published) from the page's JSON-LD (its NewsArticle/LiveBlogPosting)."""
+    for block in json_ld_objects(root):
+        modified = parse_iso(block.get("dateModified"))
+        published = parse_iso(block.get("datePublished"))
+        if modified or published:
+            return modified, published
+    return None, None
+
+
+def json_ld_objects(root: etree._Element) -> list[dict[str, object]]:
+    """The page's top-level JSON-LD objects (lists and @graph flattened one level)."""
+    found: list[dict[str, object]] = []
+    for script in root.iter("script"):
+        if str(script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        try:
+            value = json.loads(script.text or "")
+        except (ValueError, RecursionError):
+            continue
+        items = value if isinstance(value, list) else [value]
+        for item in items[:100]:
+            if isinstance(item, dict):
+                graph = item.get("@graph")
+                members = graph if isinstance(graph, list) else [item]
+                found.extend(g for g in members[:100] if isinstance(g, dict))
+    return found
+
+
+_METATEXT = etree.XPath(
+    "(//*[contains(concat(' ', normalize-space(@class), ' '), ' metatextline ')])[1]"
+)
+
+
+def page_stamp(root: etree._Element) -> datetime | None:
+    """The page's "Stand: …" (the first `.metatextline`, a `div` or a `p`)."""
+    found = _METATEXT(root)
+    if not isinstance(found, list) or not found or not isinstance(found[0], etree._Element):
+        return None
+    return stamp_of(_text_of(found[0]))
+
+
+def stamp_of(text: str) -> datetime | None:
+    """ "Stand: 28.04.2023 17:23 Uhr" → that moment; a date alone → the end of that day."""
+    moment = parse_german(text)
+    if moment is None and (day := parse_german_date(text)) is not None:
+        moment = local(day, time(23, 59))
+    return moment
+
+
+def entry_times(drafts: list[_Draft], page: _Page, root: etree._Element) -> list[datetime | None]:
+    """Each entry's time: its own date, else its clock on the page's day."""
+    items: list[datetime | time | None] = []
+    for draft in drafts:
+        full = parse_german(draft.time_text)
+        items.append(full if full is not None else german_clock(draft.time_text))
+    if not any(isinstance(item, time) for item in items):
+        return [item if isinstance(item, datetime) else None for item in items]
+    newest = page.stamp or page.head_time
+    oldest = None
+    if newest is None:
+        newest, oldest = _page_dates(root)
+    return date_clocks(items, newest, oldest)
+
+
 def parse_tagesschau(data: bytes, url: str, charset: str | None = None) -> ParseResult:
     root = parse_document(data, charset)
     result = ParseResult("tagesschau")
     title = root.find(".//title")
     result.page_title = _text_of(title) if title is not None else None
     result.links = liveblog_links(root, url)
-    page_day: date | None = None
+    page = _Page(stamp=page_stamp(root))
     drafts: list[_Draft] = []
     current: _Draft | None = None
     for node in root.iter():
@@ -89,26 +173,26 @@ def parse_tagesschau(data: bytes, url: str, charset: str | None = None) -> Parse
             text = _text_of(node)
             if current is not None and not current.time_text:
                 current.time_text = text
-            elif current is None and page_day is None:
-                page_day = parse_german_date(text)
+            elif current is None and page.head_time is None:
+                page.head_time = parse_german(text)
         elif node.tag in {"h2", "h3"} and "meldung__subhead" in classes and current is not None:
             current.title = current.title or _text_of(node) or None
         elif node.tag == "p" and "textabsatz" in classes:
-            text = element_text(node)
             if current is None:
-                if text.startswith("Stand:"):
-                    page_day = parse_german_date(text)
-                continue
+                continue  # the page head: summary and teaser lines belong to no entry
+            text = element_text(node)
             if text and not _FOOTER.match(text):
                 current.paragraphs.append(text)
     if not drafts:
         raise ParseError("no liveblog entries (div.liveblog--anchor) on the page")
     seen: set[str] = set()
     base = urldefrag(url)[0]
-    for draft in result.bounded(drafts):
+    times = entry_times(drafts, page, root)  # linear, cheap: every draft, bounded below
+    if any(t is None and german_clock(d.time_text) for d, t in zip(drafts, times, strict=True)):
+        result.note("clock-only entry times but no page date (.metatextline, JSON-LD): left out")
+    for draft, published in result.bounded(zip(drafts, times, strict=True)):
         with result.item(draft.anchor):
-            published: datetime | None = parse_german(draft.time_text, page_day)
-            if draft.time_text and published is None:
+            if draft.time_text and published is None and german_clock(draft.time_text) is None:
                 result.note(f"entry {draft.anchor}: unreadable time {draft.time_text!r}")
             kind = Kind.NOTICE if is_notice_title(draft.title) else Kind.NEWS
             entry = Entry(

@@ -83,3 +83,79 @@ def plausible(moment: datetime | None, now: datetime | None = None) -> datetime 
     if moment > current + FUTURE_TOLERANCE or moment.year < 1990:
         return None
     return moment
+
+
+_CLOCK = re.compile(r"(?<![\d.:])(?P<H>\d{1,2})[:.](?P<M>\d{2})\s*Uhr")
+CLOCK_TOLERANCE = timedelta(minutes=30)  # a misordered entry, not another day
+
+
+def german_clock(text: str) -> time | None:
+    """ "23:36 Uhr" → 23:36 (a clock time with no date of its own)."""
+    match = _CLOCK.search(text)
+    if not match:
+        return None
+    hour, minute = int(match.group("H")), int(match.group("M"))
+    return time(hour, minute) if hour < 24 and minute < 60 else None
+
+
+def date_clocks(
+    items: list[datetime | time | None],
+    newest: datetime | None = None,
+    oldest: datetime | None = None,
+    zone: ZoneInfo = BERLIN,
+) -> list[datetime | None]:
+    """Give clock-only times (newest first, as liveblogs list them) their day.
+
+    `newest` is a moment no entry is later than (the page's "Stand:" or dateModified);
+    `oldest` one no entry is earlier than (datePublished, the blog's start). Reading
+    down from `newest`, each clock takes the latest day that keeps it at or before
+    the entry above (a rise of up to CLOCK_TOLERANCE is a misordered entry); an entry
+    with its own date resets the reference. With only `oldest`, the same reading goes
+    up from the bottom. With neither, clock-only entries get no time at all.
+    Entries after midnight on a page stamped the day before get the next day: the
+    reference is a moment, not a date."""
+    if newest is not None:
+        return _date_down(items, newest.astimezone(zone), zone)
+    if oldest is not None:
+        return _date_down_reversed(items, oldest.astimezone(zone), zone)
+    return [item if isinstance(item, datetime) else None for item in items]
+
+
+def _date_down(
+    items: list[datetime | time | None], reference: datetime, zone: ZoneInfo
+) -> list[datetime | None]:
+    moments: list[datetime | None] = []
+    for item in items:
+        if isinstance(item, datetime):
+            reference = item.astimezone(zone)
+            moments.append(item)
+            continue
+        if item is None:
+            moments.append(None)
+            continue
+        moment = local(reference.date(), item, zone)
+        if moment > reference + CLOCK_TOLERANCE:
+            moment = local(reference.date() - timedelta(days=1), item, zone)
+        moments.append(sane(moment))
+        reference = min(reference, moment)
+    return moments
+
+
+def _date_down_reversed(
+    items: list[datetime | time | None], reference: datetime, zone: ZoneInfo
+) -> list[datetime | None]:
+    moments: list[datetime | None] = []
+    for item in reversed(items):
+        if isinstance(item, datetime):
+            reference = item.astimezone(zone)
+            moments.append(item)
+            continue
+        if item is None:
+            moments.append(None)
+            continue
+        moment = local(reference.date(), item, zone)
+        if moment < reference - CLOCK_TOLERANCE:
+            moment = local(reference.date() + timedelta(days=1), item, zone)
+        moments.append(sane(moment))
+        reference = max(reference, moment)
+    return moments[::-1]

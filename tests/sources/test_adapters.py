@@ -73,7 +73,7 @@ def test_tagesschau_ignores_the_page_head_and_finds_day_links() -> None:
 
 def test_tagesschau_time_without_date_uses_the_page_date() -> None:
     page = (
-        b"<html><body><p class='textabsatz'>Stand: 05.11.2024 08:00 Uhr</p>"
+        b"<html><body><p class='metatextline'>Stand: 05.11.2024 08:00 Uhr</p>"
         b"<div class='liveblog--anchor' id='a1'><div class='liveblog__datetime'>07:15 Uhr</div>"
         b"<h2 class='meldung__subhead'>Titel</h2></div>"
         b"<p class='textabsatz'>Text.</p></body></html>"
