@@ -8,7 +8,6 @@ The post id is the stable entry key and the link's anchor.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from urllib.parse import urldefrag
 
@@ -56,8 +55,10 @@ def _post(post: etree._Element, page: str) -> Entry:
     return Entry(post_id, published, updated, title or None, text, f"{page}#{post_id}", kind)
 
 
-def parse_ap(data: bytes, url: str, charset: str | None = None) -> ParseResult:
-    root = parse_document(data, charset)
+def parse_ap(
+    data: bytes, url: str, charset: str | None = None, root: etree._Element | None = None
+) -> ParseResult:
+    root = parse_document(data, charset) if root is None else root
     posts = [n for n in root.iter(POST_TAG) if n.get("data-post-id") is not None]
     if not posts:
         raise ParseError(f"no AP live posts ({POST_TAG}[data-post-id])")
@@ -73,8 +74,6 @@ def parse_ap(data: bytes, url: str, charset: str | None = None) -> ParseResult:
     return result
 
 
-_POST_OPEN = re.compile(rb"<" + POST_TAG.encode(), re.I)
-
-
-def looks_like_ap(data: bytes) -> bool:
-    return _POST_OPEN.search(data) is not None
+def looks_like_ap(root: etree._Element) -> bool:
+    """A live post element with its id (a parsed element, not text in a script)."""
+    return any(post.get("data-post-id") is not None for post in root.iter(POST_TAG))

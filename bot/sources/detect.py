@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Protocol, TypeVar
+
+from lxml import etree
 
 from bot.sources.ap import looks_like_ap, parse_ap
 from bot.sources.decode import check_payload
@@ -14,10 +16,26 @@ from bot.sources.jsonld import has_liveblog_jsonld, parse_jsonld
 from bot.sources.links import unique_links
 from bot.sources.model import ParseError, ParseResult
 from bot.sources.ntv import looks_like_ntv, parse_ntv
-from bot.sources.tagesschau import parse_tagesschau
+from bot.sources.tagesschau import looks_like_tagesschau, parse_document, parse_tagesschau
 from bot.sources.textexport import parse_text_export
 
 Adapter = Callable[[bytes, str, str | None], ParseResult]
+
+
+class HtmlAdapter(Protocol):
+    """An adapter for HTML pages; it reuses the document detection already parsed."""
+
+    def __call__(
+        self, data: bytes, url: str, charset: str | None = None, root: etree._Element | None = None
+    ) -> ParseResult: ...
+
+
+HTML_ADAPTERS: dict[str, HtmlAdapter] = {
+    "tagesschau": parse_tagesschau,
+    "ntv": parse_ntv,
+    "ap": parse_ap,
+    "jsonld": parse_jsonld,
+}
 ADAPTERS: dict[str, Adapter] = {
     "tagesschau": parse_tagesschau,
     "ntv": parse_ntv,
@@ -31,39 +49,54 @@ FORMATS = tuple(ADAPTERS)
 
 
 def detect_format(data: bytes, content_type: str | None = None, url: str = "") -> str:
+    return _detect(data, content_type, None)[0]
+
+
+def _detect(
+    data: bytes, content_type: str | None, charset: str | None
+) -> tuple[str, etree._Element | None]:
+    """The format, and for an HTML page its parsed document (adapters reuse it)."""
     check_payload(data)
     kind = (content_type or "").split(";")[0].strip().lower()
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if "json" in kind or head.startswith(b"{"):
         try:
             if is_json_feed(json.loads(data)):
-                return "jsonfeed"
+                return "jsonfeed", None
         except ValueError:
             pass
         raise ParseError("JSON that is not a JSON Feed")
     if (any(t in kind for t in ("rss", "atom", "xml")) and "html" not in kind) or head.startswith(
         (b"<?xml", b"<rss", b"<feed", b"<rdf")
     ):
-        return "feed"
+        return "feed", None
     if (
         "html" in kind
         or head.startswith((b"<!doctype html", b"<html"))
         or b"<body" in data[:65536].lower()
     ):
-        if b"liveblog--anchor" in data:
-            return "tagesschau"
-        if looks_like_ap(data):
-            return "ap"
-        if looks_like_ntv(data):
-            return "ntv"
-        if has_liveblog_jsonld(data):
-            return "jsonld"
-        raise ParseError(
-            "an HTML page without liveblog entries; looked for tagesschau entries"
-            " (div.liveblog--anchor), AP posts (bsp-liveblog-post), an n-tv ticker"
-            " (div.article__text with '+++ HH:MM … +++') and schema.org LiveBlogPosting JSON-LD"
-        )
-    return "text"
+        root = parse_document(data, charset)
+        return detect_html(root), root
+    return "text", None
+
+
+def detect_html(root: etree._Element) -> str:
+    """Which adapter reads the page, by its document structure: elements and parsed
+    JSON-LD, never a class name or a word that may sit in a script."""
+    if looks_like_tagesschau(root):
+        return "tagesschau"
+    if looks_like_ap(root):
+        return "ap"
+    if looks_like_ntv(root):
+        return "ntv"
+    if has_liveblog_jsonld(root):
+        return "jsonld"
+    raise ParseError(
+        "an HTML page without liveblog entries; looked for tagesschau entries"
+        " (div.liveblog--anchor), AP posts (bsp-liveblog-post), an n-tv ticker"
+        " (div.article__text or p.storyline_paragraph_… with '+++ HH:MM … +++')"
+        " and schema.org LiveBlogPosting JSON-LD"
+    )
 
 
 def parse_payload(
@@ -76,11 +109,19 @@ def parse_payload(
     """Bytes (+ URL, headers) → entries. Raises ParseError for unreadable payloads, and
     for anything else an adapter raises: a hostile page is the source's error, never
     the poller's. CPU-bound: callers on the event loop run it in a worker."""
-    chosen = fmt or contain("detecting the format", lambda: detect_format(data, content_type, url))
+    root: etree._Element | None = None
+    if fmt:
+        chosen = fmt
+    else:
+        chosen, root = contain("detecting the format", lambda: _detect(data, content_type, charset))
     adapter = ADAPTERS.get(chosen)
     if adapter is None:
         raise ParseError(f"unknown format {chosen!r}; one of {', '.join(FORMATS)}")
-    result = contain(f"the {chosen} adapter", lambda: adapter(data, url, charset))
+    html = HTML_ADAPTERS.get(chosen)
+    if html is not None and root is not None:
+        result = contain(f"the {chosen} adapter", lambda: html(data, url, charset, root))
+    else:
+        result = contain(f"the {chosen} adapter", lambda: adapter(data, url, charset))
     if not result.entries and result.skipped:
         # Every item was unreadable: say so instead of reporting an empty page.
         raise ParseError(f"no readable entry: {result.skip_reason}")
@@ -126,7 +167,12 @@ MAX_LINK_SCAN = 5 * 1024 * 1024
 
 
 def detect_format_loose(data: bytes, content_type: str | None) -> str:
-    try:
-        return detect_format(data, content_type)
-    except ParseError:
-        return "html"
+    """Feed or not, for reading links: an HTML page is never parsed for it."""
+    check_payload(data)
+    kind = (content_type or "").split(";")[0].strip().lower()
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if (any(t in kind for t in ("rss", "atom", "xml")) and "html" not in kind) or head.startswith(
+        (b"<?xml", b"<rss", b"<feed", b"<rdf")
+    ):
+        return "feed"
+    return "html"

@@ -134,8 +134,10 @@ def parse_liveblog_json(
                     result.add(entry, seen)
 
 
-def parse_jsonld(data: bytes, url: str, charset: str | None = None) -> ParseResult:
-    document = parse_document(data, charset)
+def parse_jsonld(
+    data: bytes, url: str, charset: str | None = None, root: Any | None = None
+) -> ParseResult:
+    document = parse_document(data, charset) if root is None else root
     blocks = json_ld_blocks(document)
     result = ParseResult("jsonld", links=liveblog_links(document, url))
     if not any(find_liveblogs(block) for block in blocks):
@@ -146,5 +148,15 @@ def parse_jsonld(data: bytes, url: str, charset: str | None = None) -> ParseResu
     return result
 
 
-def has_liveblog_jsonld(data: bytes) -> bool:
-    return b"LiveBlogPosting" in data and b"application/ld+json" in data.lower()
+def has_liveblog_jsonld(root: Any) -> bool:
+    """A LiveBlogPosting in the page's parsed JSON-LD scripts. A script too deeply nested
+    to read is passed over here: the adapter then says what is wrong with it."""
+    for script in root.iter("script"):
+        if str(script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        try:
+            if find_liveblogs(json.loads(script.text or "")):
+                return True
+        except (ValueError, RecursionError):
+            continue
+    return False

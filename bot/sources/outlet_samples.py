@@ -38,26 +38,30 @@ def _paragraphs(text: str) -> list[str]:
 
 
 def ntv_html(entries: list[Entry], published: datetime | None = None) -> bytes:
-    """An n-tv ticker: newest first; the JSON-LD date is the newest entry's day."""
+    """An n-tv ticker: newest first; the JSON-LD date is the newest entry's time. As on
+    the real pages, the newest entry has no head of its own: the page title carries it."""
     newest = published or next((e.published for e in entries if e.published), None)
     ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Liveticker"}
     if newest is not None:
         ld["datePublished"] = newest.astimezone(BERLIN).isoformat()
+    heads = [f"+++ {_clock(entry)} {html.escape(_headline(entry))} +++" for entry in entries]
+    title = f"Ukraine-Krieg im Liveticker: {heads[0]}" if heads else "Liveticker"
     parts = [
         "<!DOCTYPE html><html lang='de'><head><meta charset='utf-8'>",
-        "<title>Der Krieg in der Ukraine im Liveticker - n-tv.de</title>",
+        f"<title>{title} - n-tv.de</title>",
         f"<script type='application/ld+json'>{json.dumps(ld)}</script></head>",
         "<body><article class='article'><div class='article__text'>",
-        "<p><strong>Alle Entwicklungen im Überblick</strong></p>",
     ]
-    for entry in entries:
-        clock = entry.published.astimezone(BERLIN).strftime("%H:%M") if entry.published else "00:00"
+    for number, (entry, head) in enumerate(zip(entries, heads, strict=True)):
         first, *rest = _paragraphs(entry.text) or [""]
-        head = html.escape(_headline(entry))
-        parts.append(f"<p><b>+++ {clock} {head} +++</b><br/>{first}</p>")
+        parts.append(f"<p>{first}</p>" if number == 0 else f"<p><b>{head}</b><br/>{first}</p>")
         parts.extend(f"<p>{p}</p>" for p in rest)
     parts.append("</div></article></body></html>")
     return "".join(parts).encode("utf-8")
+
+
+def _clock(entry: Entry) -> str:
+    return entry.published.astimezone(BERLIN).strftime("%H:%M") if entry.published else "00:00"
 
 
 def _epoch_ms(moment: datetime | None) -> str:

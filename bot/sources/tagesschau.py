@@ -76,6 +76,16 @@ def parse_document(data: bytes, charset: str | None) -> etree._Element:
     return root
 
 
+def looks_like_tagesschau(root: etree._Element) -> bool:
+    """An element (not a string in a script) of class liveblog--anchor with an id.
+    A Python walk, not one XPath call: that would hold the GIL for a whole 5 MB page."""
+    return any(
+        "liveblog--anchor" in _classes(node) and node.get("id")
+        for node in root.iter()
+        if isinstance(node.tag, str) and node.get("class")
+    )
+
+
 def liveblog_links(root: etree._Element, url: str) -> list[str]:
     own = urldefrag(url)[0]
     hrefs = (str(anchor.get("href") or "") for anchor in root.iter("a"))
@@ -117,17 +127,12 @@ def json_ld_objects(root: etree._Element) -> list[dict[str, object]]:
     return found
 
 
-_METATEXT = etree.XPath(
-    "(//*[contains(concat(' ', normalize-space(@class), ' '), ' metatextline ')])[1]"
-)
-
-
 def page_stamp(root: etree._Element) -> datetime | None:
     """The page's "Stand: …" (the first `.metatextline`, a `div` or a `p`)."""
-    found = _METATEXT(root)
-    if not isinstance(found, list) or not found or not isinstance(found[0], etree._Element):
-        return None
-    return stamp_of(_text_of(found[0]))
+    for node in root.iter():
+        if isinstance(node.tag, str) and node.get("class") and "metatextline" in _classes(node):
+            return stamp_of(_text_of(node))
+    return None
 
 
 def stamp_of(text: str) -> datetime | None:
@@ -153,8 +158,10 @@ def entry_times(drafts: list[_Draft], page: _Page, root: etree._Element) -> list
     return date_clocks(items, newest, oldest)
 
 
-def parse_tagesschau(data: bytes, url: str, charset: str | None = None) -> ParseResult:
-    root = parse_document(data, charset)
+def parse_tagesschau(
+    data: bytes, url: str, charset: str | None = None, root: etree._Element | None = None
+) -> ParseResult:
+    root = parse_document(data, charset) if root is None else root
     result = ParseResult("tagesschau")
     title = root.find(".//title")
     result.page_title = _text_of(title) if title is not None else None

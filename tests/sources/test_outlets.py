@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from bot.sources import outlet_samples, samples
 from bot.sources.detect import detect_format, parse_payload
 from bot.sources.model import ParseError
-from bot.sources.ntv import _Draft, date_drafts
+from bot.sources.times import date_clocks
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -90,10 +90,18 @@ def test_ntv_keys_are_stable_across_polls_and_new_entries() -> None:
 
 
 def test_ntv_day_wraps() -> None:
-    clocks = [time(0, 20), time(23, 55), time(12, 0), time(1, 0), time(23, 0), time(23, 10)]
-    moments = date_drafts([_Draft(c, "t") for c in clocks], date(2024, 11, 5))
+    clocks: list[datetime | time | None] = [
+        time(0, 20),
+        time(23, 55),
+        time(12, 0),
+        time(1, 0),
+        time(23, 0),
+        time(23, 10),
+    ]
+    newest = datetime(2024, 11, 5, 0, 25, tzinfo=BERLIN)
+    moments = date_clocks(clocks, newest)
     assert [m.date().day for m in moments if m] == [5, 4, 4, 4, 3, 3]
-    assert date_drafts([_Draft(time(1, 0), "t")], None) == [None]
+    assert date_clocks([time(1, 0)]) == [None]
 
 
 def test_ntv_without_json_ld_keeps_entries_without_times() -> None:

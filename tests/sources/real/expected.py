@@ -6,6 +6,7 @@ Each capture is `<name>.html.gz` (or `.txt.gz`) next to `<name>.json`:
     {"origin": {"repository": …, "path": …, "commit": …, "note": …},
      "url": the page's address, "content_type": …,
      "what": what the page is and what it shows about the adapter,
+     "force_format": the adapter a catalog entry names (optional),
      "expect": {"format": adapter detection picks, or null when none applies,
                 "error": a phrase of the ParseError (pages without entries),
                 "count": N, "page_title": …,
@@ -77,12 +78,17 @@ def actual(name: str) -> dict[str, Any]:
     except ParseError as exc:
         out["format"] = None
         out["error"] = str(exc)
+    # A catalog source may name its format (format = "ntv"): the page is then read
+    # with that adapter whatever detection says.
+    chosen = page.get("force_format") or out["format"]
+    if chosen is None:
         return out
     try:
-        result = parse_payload(data, page["url"], content_type, page.get("force_format"))
+        result = parse_payload(data, page["url"], content_type, chosen)
     except ParseError as exc:
         out["error"] = str(exc)
         return out
+    out.pop("error", None)
     out["count"] = len(result.entries)
     out["page_title"] = result.page_title
     out["entries"] = [entry_view(e) for e in result.entries]
