@@ -39,6 +39,8 @@ from bot.roles import Role
 from bot.services import Services
 from bot.sources.catalog import Catalog, CatalogSource, resolve_configured
 from bot.sources.directory import SourceDirectory
+from bot.sources.drift import DriftWatch
+from bot.sources.drift_notice import drift_notifier
 from bot.sources.fetch import Fetcher
 from bot.sources.ingest import IngestReport
 from bot.sources.origins import OriginMap
@@ -207,6 +209,12 @@ async def _services_on(
         await pipeline.on_report(report)
 
     fetcher = Fetcher(origins=OriginMap(settings.liveblog.origins))
+    drift = DriftWatch(
+        storage,
+        clock,
+        drift_notifier(storage, messenger, directory, settings.liveblog.admin_ids),
+        metrics,
+    )
     poller = Poller(
         storage,
         fetcher,
@@ -215,6 +223,7 @@ async def _services_on(
         concurrency=settings.liveblog.poll_concurrency,
         follow_hosts=settings.liveblog.follow_hosts,
         metrics=metrics,
+        drift=drift,
     )
     if role == "all":  # the only process: what was in flight at its last stop goes again
         recovered = await delivery.recover()

@@ -117,6 +117,19 @@ class Metrics:
             ["source"],
             registry=r,
         )
+        self.rolled = Counter(
+            "liveblog_source_rolled_off",
+            "Polls that found only new entries on a page that keeps its newest few: entries"
+            " between polls were missed",
+            ["source"],
+            registry=r,
+        )
+        self.layout = Gauge(
+            "liveblog_source_layout_changed",
+            "1 while the source's page seems to have changed its layout (no entries any more)",
+            ["source"],
+            registry=r,
+        )
         self.tick_age = Gauge(
             "liveblog_tick_age_seconds", "Seconds since the last finished tick", ["job"], registry=r
         )
@@ -147,6 +160,12 @@ class Metrics:
 
     def polled(self, source: SourceRecord, seconds: float) -> None:
         self.poll_seconds.labels(self.source_label(source)).observe(seconds)
+
+    def rolled_off(self, source: SourceRecord) -> None:
+        self.rolled.labels(self.source_label(source)).inc()
+
+    def layout_changed(self, source: SourceRecord, drifting: bool) -> None:
+        self.layout.labels(self.source_label(source)).set(1 if drifting else 0)
 
     # ------------------------------------------------------------------ reading
     def refresh(

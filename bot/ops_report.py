@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.metrics import RATE_MINUTES, Metrics
 from bot.sources.directory import SourceDirectory
-from storage.records import SourceRecord
+from storage.records import DriftRecord, SourceRecord
 
 MAX_LISTED = 40  # sources in one /sources answer (a message holds 4,096 characters)
 MAX_ERROR = 120
@@ -46,6 +46,7 @@ def sources_text(
     directory: SourceDirectory,
     zone: ZoneInfo,
     more: bool,
+    drifts: Mapping[int, DriftRecord] | None = None,
 ) -> str:
     if not sources:
         lines = [texts.text(language, "ops_sources_none")]
@@ -73,6 +74,17 @@ def sources_text(
         if source.active and source.consecutive_failures and source.last_error:
             lines.append(
                 texts.text(language, "ops_source_error", error=source.last_error[:MAX_ERROR])
+            )
+        drift = (drifts or {}).get(source.source_id)
+        if drift is not None and source.active:
+            lines.append(
+                texts.text(
+                    language,
+                    "ops_source_drift",
+                    adapter=drift.adapter,
+                    selector=drift.selector[:MAX_ERROR],
+                    since=drift.since.astimezone(zone).strftime("%d.%m. %H:%M"),
+                )
             )
     if more or len(sources) > MAX_LISTED:
         lines.append(texts.text(language, "ops_sources_more"))

@@ -86,8 +86,9 @@ async def sources_command(update: Update, context: Context) -> None:
         answer = texts.text(language, key, id=action.source_id)
     elif action.verb == "list":
         found = await svc.storage.sources.overview(MAX_LISTED + 1)
+        drifts = await svc.storage.drift.all()
         answer = sources_text(
-            language, found[:MAX_LISTED], svc.sources, svc.zone, len(found) > MAX_LISTED
+            language, found[:MAX_LISTED], svc.sources, svc.zone, len(found) > MAX_LISTED, drifts
         )
     else:
         answer = texts.text(language, "ops_sources_usage")

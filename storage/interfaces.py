@@ -13,6 +13,7 @@ from typing import Protocol
 from storage.records import (
     AlertRecord,
     ChatRecord,
+    DriftRecord,
     EntryRecord,
     NewAlert,
     NewEntry,
@@ -384,6 +385,22 @@ class RateRepository(Protocol):
         ...
 
 
+class DriftRepository(Protocol):
+    """Sources whose layout seems to have changed (bot/sources/drift.py)."""
+
+    async def all(self) -> dict[int, DriftRecord]: ...
+
+    async def raise_(
+        self, source_id: int, reason: str, adapter: str, selector: str, detail: str, now: datetime
+    ) -> DriftRecord: ...
+
+    async def reported(self, source_id: int, now: datetime) -> bool:
+        """Mark as told to the operators; False when it already was."""
+        ...
+
+    async def clear(self, source_id: int) -> bool: ...
+
+
 class Storage(Protocol):
     """One open database: the repositories share its connection(s)."""
 
@@ -416,5 +433,8 @@ class Storage(Protocol):
 
     @property
     def rates(self) -> RateRepository: ...
+
+    @property
+    def drift(self) -> DriftRepository: ...
 
     async def close(self) -> None: ...

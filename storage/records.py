@@ -195,3 +195,16 @@ class AlertRecord:
 class AlertWithEntry:
     alert: AlertRecord
     entry: EntryRecord
+
+
+@dataclass(frozen=True, slots=True)
+class DriftRecord:
+    """A source whose layout seems to have changed (the layout drift alarm)."""
+
+    source_id: int
+    reason: str  # "empty": gave entries, now gives none; "unparsable": fails polls in a row
+    adapter: str
+    selector: str  # the first piece of the expected markup that no longer matched
+    detail: str  # the adapter's own words
+    since: datetime
+    reported_at: datetime | None

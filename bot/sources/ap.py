@@ -61,7 +61,9 @@ def parse_ap(
     root = parse_document(data, charset) if root is None else root
     posts = [n for n in root.iter(POST_TAG) if n.get("data-post-id") is not None]
     if not posts:
-        raise ParseError(f"no AP live posts ({POST_TAG}[data-post-id])")
+        raise ParseError(
+            f"no AP live posts ({POST_TAG}[data-post-id])", selector=f"{POST_TAG}[data-post-id]"
+        )
     result = ParseResult("ap")
     title = root.find(".//title")
     if title is not None:

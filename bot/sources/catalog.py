@@ -49,6 +49,7 @@ class CatalogSource:
     format: str | None = None
     default: bool = False
     themes: tuple[tuple[str, str, str], ...] = ()  # (slug, German name, English name)
+    interval_s: int | None = None  # polled at least this often (pages that keep few entries)
 
     @property
     def address(self) -> str:
@@ -129,7 +130,23 @@ def entry_from_toml(raw: dict[str, Any]) -> CatalogSource:
         format=_text(raw, "format", where, False),
         default=bool(raw.get("default", False)),
         themes=_themes(raw.get("themes"), where),
+        interval_s=_interval(raw.get("interval"), where),
     )
+
+
+MIN_INTERVAL_S, MAX_INTERVAL_S = 15, 3600
+
+
+def _interval(raw: object, where: str) -> int | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, int) or isinstance(raw, bool):
+        raise CatalogError(f"{where}: 'interval' is a number of seconds")
+    if not MIN_INTERVAL_S <= raw <= MAX_INTERVAL_S:
+        raise CatalogError(
+            f"{where}: 'interval' must be {MIN_INTERVAL_S} to {MAX_INTERVAL_S} seconds"
+        )
+    return raw
 
 
 def _slug(text: str) -> str:

@@ -12,6 +12,7 @@ from lxml import etree
 from bot.sources.ap import looks_like_ap, parse_ap
 from bot.sources.decode import check_payload
 from bot.sources.feeds import is_json_feed, parse_feed, parse_json_feed
+from bot.sources.guardian import looks_like_guardian, parse_guardian
 from bot.sources.jsonld import has_liveblog_jsonld, parse_jsonld
 from bot.sources.links import unique_links
 from bot.sources.model import ParseError, ParseResult
@@ -35,17 +36,27 @@ HTML_ADAPTERS: dict[str, HtmlAdapter] = {
     "ntv": parse_ntv,
     "ap": parse_ap,
     "jsonld": parse_jsonld,
+    "guardian": parse_guardian,
 }
 ADAPTERS: dict[str, Adapter] = {
     "tagesschau": parse_tagesschau,
     "ntv": parse_ntv,
     "ap": parse_ap,
+    "guardian": parse_guardian,
     "jsonld": parse_jsonld,
     "feed": parse_feed,
     "jsonfeed": parse_json_feed,
     "text": parse_text_export,
 }
 FORMATS = tuple(ADAPTERS)
+# What detection looks for, per HTML adapter: the first thing a changed page lacks.
+ADAPTER_SELECTORS = {
+    "tagesschau": "div.liveblog--anchor[id]",
+    "ap": "bsp-liveblog-post[data-post-id]",
+    "guardian": "article[id^=block-] with a time[datetime]",
+    "ntv": "div.article__text > p | p.storyline_paragraph_… with '+++ HH:MM … +++'",
+    "jsonld": "script[type=application/ld+json] LiveBlogPosting",
+}
 
 
 def detect_format(data: bytes, content_type: str | None = None, url: str = "") -> str:
@@ -87,13 +98,16 @@ def detect_html(root: etree._Element) -> str:
         return "tagesschau"
     if looks_like_ap(root):
         return "ap"
+    if looks_like_guardian(root):
+        return "guardian"  # before JSON-LD: the Guardian's carries no per-update data
     if looks_like_ntv(root):
         return "ntv"
     if has_liveblog_jsonld(root):
         return "jsonld"
     raise ParseError(
         "an HTML page without liveblog entries; looked for tagesschau entries"
-        " (div.liveblog--anchor), AP posts (bsp-liveblog-post), an n-tv ticker"
+        " (div.liveblog--anchor), AP posts (bsp-liveblog-post), Guardian blocks"
+        " (article#block-… with a time), an n-tv ticker"
         " (div.article__text or p.storyline_paragraph_… with '+++ HH:MM … +++')"
         " and schema.org LiveBlogPosting JSON-LD"
     )
@@ -118,10 +132,14 @@ def parse_payload(
     if adapter is None:
         raise ParseError(f"unknown format {chosen!r}; one of {', '.join(FORMATS)}")
     html = HTML_ADAPTERS.get(chosen)
-    if html is not None and root is not None:
-        result = contain(f"the {chosen} adapter", lambda: html(data, url, charset, root))
-    else:
-        result = contain(f"the {chosen} adapter", lambda: adapter(data, url, charset))
+    try:
+        if html is not None and root is not None:
+            result = contain(f"the {chosen} adapter", lambda: html(data, url, charset, root))
+        else:
+            result = contain(f"the {chosen} adapter", lambda: adapter(data, url, charset))
+    except ParseError as exc:
+        exc.adapter = exc.adapter or chosen  # for the layout drift alarm
+        raise
     if not result.entries and result.skipped:
         # Every item was unreadable: say so instead of reporting an empty page.
         raise ParseError(f"no readable entry: {result.skip_reason}")

@@ -19,12 +19,24 @@ from storage.records import NewEntry, SourceRecord, UpsertResult, UpsertStatus
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True, slots=True)
+class RollOff:
+    """A page that holds only its newest entries (ZDFheute: ~20) showed nothing seen
+    before: whatever was published between `seen_newest` and `page_oldest` rolled off
+    the page between two polls, unseen."""
+
+    window: int  # entries on the page
+    seen_newest: datetime | None  # the newest entry stored before this poll
+    page_oldest: datetime | None  # the oldest entry on the page now
+
+
 @dataclass
 class IngestReport:
     source: SourceRecord
     parsed: ParseResult | None
     results: list[UpsertResult] = field(default_factory=list)
     first_poll: bool = False  # the source's first successful poll: delivery pushes nothing
+    rolled_off: RollOff | None = None
 
     @property
     def changed(self) -> list[UpsertResult]:
@@ -94,4 +106,34 @@ async def store_payload(
     _log_problems(source, parsed.problems)
     if parsed.page_title and not source.name:
         await storage.sources.set_name(source.source_id, repair(parsed.page_title)[:200])
-    return IngestReport(source, parsed, results, first_poll=first)
+    rolled = await rolled_off(storage, source, results) if not first else None
+    return IngestReport(source, parsed, results, first_poll=first, rolled_off=rolled)
+
+
+MIN_WINDOW = 2  # a page of one entry says nothing about a window
+
+
+async def rolled_off(
+    storage: Storage, source: SourceRecord, results: list[UpsertResult]
+) -> RollOff | None:
+    """A gap: every entry on the page is new although the source gave entries before,
+    and (where times are known) the page's oldest entry is newer than the newest seen.
+    Costs a query only when every entry is new, which a steady blog never does."""
+    if source.first_polled_at is None or len(results) < MIN_WINDOW:
+        return None
+    if any(r.status is not UpsertStatus.NEW for r in results):
+        return None
+    fresh = {r.entry.entry_id for r in results}
+    before = [
+        e
+        for e in await storage.entries.latest(len(fresh) + 1, source.source_id)
+        if e.entry_id not in fresh
+    ]
+    if not before:
+        return None  # nothing seen before: a first page, not a gap
+    seen_newest = before[0].published_at
+    times = [r.entry.published_at for r in results if r.entry.published_at is not None]
+    page_oldest = min(times, default=None)
+    if seen_newest is not None and page_oldest is not None and page_oldest <= seen_newest:
+        return None  # the page reaches back to what was seen: new entries, no gap
+    return RollOff(len(results), seen_newest, page_oldest)

@@ -113,6 +113,19 @@ def _entry(
     )
 
 
+def echoes_the_page(blog: dict[str, Any], updates: list[Any]) -> bool:
+    """Updates that all carry one and the same headline and time (the blog's own, as on
+    the Guardian's pages) are no entries: nothing tells them apart but a bare id."""
+    items = [u for u in updates if isinstance(u, dict)]
+    if len(items) < 2:
+        return False
+    first = (items[0].get("headline"), parse_iso(items[0].get("datePublished")))
+    if any((u.get("headline"), parse_iso(u.get("datePublished"))) != first for u in items):
+        return False
+    parent = (blog.get("headline"), parse_iso(blog.get("datePublished")))
+    return first == parent or first[1] is None or len(items) > 2
+
+
 def parse_liveblog_json(
     data: Any, url: str, result: ParseResult, dom: dict[str, str] | None = None
 ) -> None:
@@ -124,6 +137,9 @@ def parse_liveblog_json(
         if isinstance(updates, dict):
             updates = [updates]
         if not isinstance(updates, list):
+            continue
+        if echoes_the_page(blog, updates):
+            result.echoed += len(updates)
             continue
         for update in result.bounded(updates):
             if not isinstance(update, dict):
@@ -141,10 +157,21 @@ def parse_jsonld(
     blocks = json_ld_blocks(document)
     result = ParseResult("jsonld", links=liveblog_links(document, url))
     if not any(find_liveblogs(block) for block in blocks):
-        raise ParseError("no schema.org LiveBlogPosting in the page's JSON-LD")
+        raise ParseError(
+            "no schema.org LiveBlogPosting in the page's JSON-LD",
+            selector="script[type=application/ld+json] LiveBlogPosting",
+        )
     dom = dom_posts(document)
     for block in blocks:
         parse_liveblog_json(block, url, result, dom)
+    if result.echoed and not result.entries:
+        raise ParseError(
+            f"the LiveBlogPosting's {result.echoed} updates all repeat one headline and time"
+            " (the page's own): no per-update data to read entries from",
+            selector="liveBlogUpdate[].headline/datePublished",
+        )
+    if result.echoed:
+        result.note(f"{result.echoed} JSON-LD updates repeat the page's headline/time: left out")
     return result
 
 

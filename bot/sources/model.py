@@ -23,7 +23,15 @@ class Kind(StrEnum):
 
 
 class ParseError(ValueError):
-    """The payload cannot be read as the format at all (nothing is stored)."""
+    """The payload cannot be read as the format at all (nothing is stored).
+
+    `selector` names the first piece of the expected markup that matched nothing (for
+    the layout drift alarm); `adapter` the adapter that raised it (set by detect)."""
+
+    def __init__(self, message: str, selector: str | None = None) -> None:
+        super().__init__(message)
+        self.selector = selector
+        self.adapter: str | None = None
 
 
 def content_hash(title: str | None, text: str) -> str:
@@ -69,6 +77,8 @@ class ParseResult:
     skipped: int = 0  # items that could not be read at all (see `item`)
     overflow: int = 0  # entries beyond MAX_ENTRIES, left out
     skip_reason: str = ""  # why the first unreadable item was skipped
+    echoed: int = 0  # JSON-LD updates left out: they only repeat the page's headline/time
+    missing: str | None = None  # the first expected piece of markup that matched nothing
 
     def note(self, problem: str) -> None:
         """Record a problem (the first MAX_PROBLEMS of a page are kept, each cut short):

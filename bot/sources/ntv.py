@@ -208,7 +208,9 @@ def parse_ntv(
     root = parse_document(data, charset) if root is None else root
     blocks = ticker_blocks(root)
     if blocks is None:
-        raise ParseError(f"no n-tv ticker text ({', '.join(SELECTORS)})")
+        raise ParseError(
+            f"no n-tv ticker text ({', '.join(SELECTORS)})", selector=" | ".join(SELECTORS)
+        )
     result = ParseResult("ntv")
     title = root.find(".//title")
     if title is not None:
@@ -219,7 +221,9 @@ def parse_ntv(
     if newest is not None:
         drafts.insert(0, newest)
     if not drafts:
-        raise ParseError("no n-tv ticker entries ('+++ HH:MM … +++' heads)")
+        raise ParseError(
+            "no n-tv ticker entries ('+++ HH:MM … +++' heads)", selector="'+++ HH:MM … +++' heads"
+        )
     if moment is None:
         result.note("no JSON-LD datePublished: entry times unknown")
     page = urldefrag(url)[0]

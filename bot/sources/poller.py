@@ -25,9 +25,10 @@ from bot.clock import Clock
 from bot.metrics import Metrics
 from bot.sources.catalog import CatalogSource, adhoc_entry
 from bot.sources.detect import parse_links
+from bot.sources.drift import DriftWatch
 from bot.sources.fetch import Fetcher, FetchError
 from bot.sources.follow import allowed_hosts, looks_like_path_pattern, match_path, refusal
-from bot.sources.ingest import IngestReport, is_first_poll, store_payload
+from bot.sources.ingest import IngestReport, RollOff, is_first_poll, store_payload
 from bot.sources.model import ParseError, ParseResult
 from bot.sources.workers import off_loop
 from storage.interfaces import Storage
@@ -86,6 +87,7 @@ class Poller:
         concurrency: int = CONCURRENCY,
         follow_hosts: frozenset[str] = frozenset(),
         metrics: Metrics | None = None,
+        drift: DriftWatch | None = None,
     ) -> None:
         self.storage, self.fetcher, self.clock = storage, fetcher, clock
         self.on_report = on_report
@@ -94,6 +96,7 @@ class Poller:
         self.follow_hosts = follow_hosts  # hosts any followed page may be on (besides its own)
         self._running: dict[int, asyncio.Task[IngestReport | None]] = {}
         self.metrics = metrics
+        self.drift = drift  # the layout drift alarm (bot/sources/drift.py)
 
     async def tick(self) -> list[asyncio.Task[IngestReport | None]]:
         """Start a poll for every due source that is not already being polled."""
@@ -154,7 +157,9 @@ class Poller:
             else:
                 report = await store_payload(self.storage, self.clock, source, fetched)
         except (FetchError, ParseError) as exc:
-            await self._failed(source, str(exc))
+            failures = await self._failed(source, str(exc))
+            if isinstance(exc, ParseError) and self.drift is not None:
+                await self._watch(self.drift.unparsable(source, exc, failures), source)
             return None
         next_at = now + timedelta(seconds=max(source.interval_s, MIN_INTERVAL_S))
         etag = fetched.etag or (source.etag if fetched.not_modified else None)
@@ -164,8 +169,14 @@ class Poller:
             log.info("source %s: recovered after %d failures", source.url, failures_before)
         if source.follow_pattern and report.parsed is not None:
             await self._follow(source, report.parsed)
+        elif report.parsed is not None and self.drift is not None:
+            await self._watch(self.drift.parsed(source, report.parsed), source)
+        elif fetched.not_modified and self.drift is not None and not source.follow_pattern:
+            await self._watch(self.drift.unchanged(source), source)
         if report.changed:
             log.info("source %s: %d new or edited entries", source.url, len(report.changed))
+        if report.rolled_off is not None:
+            self._rolled_off(source, report.rolled_off)
         if self.on_report is not None:
             try:
                 await self.on_report(report)
@@ -175,9 +186,32 @@ class Poller:
                 log.exception("source %s: creating alerts failed; retried next cycle", source.url)
         return report
 
+    def _rolled_off(self, source: SourceRecord, gap: RollOff) -> None:
+        """Entries that rolled off the page between two polls, unseen: counted and logged
+        (the catalog polls windowed pages such as ZDFheute's more often for this)."""
+        if self.metrics is not None:
+            self.metrics.rolled_off(source)
+        log.warning(
+            "source %s: all %d entries on the page are new and the oldest (%s) is after the"
+            " newest seen before (%s): entries in between rolled off the page unseen;"
+            " polled every %d s",
+            source.url,
+            gap.window,
+            gap.page_oldest.isoformat() if gap.page_oldest else "time unknown",
+            gap.seen_newest.isoformat() if gap.seen_newest else "time unknown",
+            source.interval_s,
+        )
+
+    async def _watch(self, work: Awaitable[None], source: SourceRecord) -> None:
+        """The drift alarm's bookkeeping: its own failure never fails the poll."""
+        try:
+            await work
+        except Exception:
+            log.exception("source %s: the layout drift check failed", source.url)
+
     async def _failed(
         self, source: SourceRecord, error: str, exc: BaseException | None = None
-    ) -> None:
+    ) -> int:
         now = self.clock.now()
         delay = backoff_seconds(source.interval_s, source.consecutive_failures + 1, self.rng)
         failures = await self.storage.sources.record_failure(
@@ -196,6 +230,7 @@ class Poller:
             # A traceback only for our own bugs (not for bad input), and only once.
             exc_info=exc if changed and exc is not None else None,
         )
+        return failures
 
     async def _hosts_for(self, source: SourceRecord) -> frozenset[str] | None:
         """Where a followed page may be fetched from (None: configured, anywhere)."""
@@ -253,8 +288,10 @@ async def follow_catalog(
     """Register the catalog sources to follow, each tied to its catalog id."""
     records = []
     for entry in sources:
-        # A follow rule's format hint is for the pages it finds: they inherit it.
-        source = await storage.sources.ensure(entry.address, entry.format, interval_s, now)
+        # A follow rule's format hint is for the pages it finds: they inherit it (and
+        # its interval: a page that keeps only its newest entries is polled more often).
+        every = min(interval_s, entry.interval_s) if entry.interval_s else interval_s
+        source = await storage.sources.ensure(entry.address, entry.format, every, now)
         if entry.follow:
             if entry.pattern and not looks_like_path_pattern(entry.pattern):
                 log.warning(

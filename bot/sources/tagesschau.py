@@ -158,6 +158,21 @@ def entry_times(drafts: list[_Draft], page: _Page, root: etree._Element) -> list
     return date_clocks(items, newest, oldest)
 
 
+ENTRY_PARTS = (
+    ("div", "liveblog__datetime"),
+    ("h2", "meldung__subhead"),
+    ("p", "textabsatz"),
+)
+
+
+def _first_missing(root: etree._Element) -> str | None:
+    """The first part of an entry's expected markup that nothing on the page matches."""
+    for tag, name in ENTRY_PARTS:
+        if not any(name in _classes(node) for node in root.iter(tag)):
+            return f"{tag}.{name}"
+    return None
+
+
 def parse_tagesschau(
     data: bytes, url: str, charset: str | None = None, root: etree._Element | None = None
 ) -> ParseResult:
@@ -190,8 +205,12 @@ def parse_tagesschau(
             text = element_text(node)
             if text and not _FOOTER.match(text):
                 current.paragraphs.append(text)
+    result.missing = _first_missing(root) if not any(d.paragraphs for d in drafts) else None
     if not drafts:
-        raise ParseError("no liveblog entries (div.liveblog--anchor) on the page")
+        raise ParseError(
+            "no liveblog entries (div.liveblog--anchor) on the page",
+            selector="div.liveblog--anchor[id]",
+        )
     seen: set[str] = set()
     base = urldefrag(url)[0]
     times = entry_times(drafts, page, root)  # linear, cheap: every draft, bounded below

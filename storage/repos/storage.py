@@ -7,6 +7,7 @@ from storage.repos.alerts import SqlAlertRepository
 from storage.repos.chats import SqlChatRepository
 from storage.repos.choices import SqlSourceChoiceRepository
 from storage.repos.confirmations import SqlConfirmationRepository
+from storage.repos.drift import SqlDriftRepository
 from storage.repos.entries import SqlEntryRepository
 from storage.repos.leases import SqlLeaseRepository
 from storage.repos.rates import SqlRateRepository
@@ -28,6 +29,7 @@ class SqlStorage:
         self.confirmations = SqlConfirmationRepository(db)
         self.leases = SqlLeaseRepository(db)
         self.rates = SqlRateRepository(db)
+        self.drift = SqlDriftRepository(db)
 
     @property
     def dialect(self) -> str:

@@ -20,7 +20,7 @@ NAMES = expected.names()
 
 def test_there_is_a_capture_per_catalog_outlet() -> None:
     outlets = {name.split("-")[0] for name in NAMES}
-    assert {"tagesschau"} <= outlets
+    assert {"tagesschau", "ntv", "zdfheute", "guardian", "ap"} <= outlets
 
 
 @pytest.mark.parametrize("name", NAMES)
