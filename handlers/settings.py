@@ -216,8 +216,21 @@ async def pause_command(update: Update, context: Context) -> None:
     if begun is None:
         return
     language, chat_id = begun
+    wanted = args_text(context)
+    if not wanted:  # no value: say whether a pause runs, and how to start one
+        svc = services(context)
+        record = await svc.storage.chats.get(chat_id)
+        zone = await zone_of(context, chat_id)
+        paused = record.paused_until if record is not None else None
+        current = (
+            texts.text(language, "pause_current", until=_local(paused, zone, language))
+            if paused is not None and paused > svc.clock.now()
+            else texts.text(language, "pause_none")
+        )
+        await reply(update, context, current + texts.text(language, "pause_usage"))
+        return
     try:
-        delta = parse_duration(args_text(context) or "2h")
+        delta = parse_duration(wanted)
     except SettingError:
         await reply(update, context, texts.text(language, "pause_usage"))
         return

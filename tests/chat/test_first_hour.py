@@ -65,6 +65,11 @@ async def test_settings_without_a_value_say_what_is_set(reader: ChatDriver, bot:
     assert mode["text"].startswith("Dein Modus jetzt: sofort.")
     [lang] = await reader.ask(5005, "/lang", **BEN)
     assert lang["text"].startswith("I speak English with you.")
+    [pause] = await reader.ask(5004, "/pause", **ANNA)  # used to pause two hours, silently
+    assert pause["text"].startswith("Keine Pause: Meldungen kommen wie eingestellt.")
+    await reader.ask(5004, "/pause 2h", **ANNA)
+    [pause] = await reader.ask(5004, "/pause", **ANNA)
+    assert pause["text"].startswith("Pausiert bis 04.11. 12:00")
     [hourly] = await reader.ask(5004, "/modus stündlich", **ANNA)
     assert "Die erste Meldung kommt sofort, danach sammle ich" in hourly["text"]
 
