@@ -19,6 +19,7 @@ def _run(args: argparse.Namespace) -> int:
     from bot.logs import setup_logging
     from bot.startup import (
         StartupError,
+        check_paths,
         check_seed_data,
         check_telegram,
         check_token,
@@ -28,6 +29,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         settings = load_settings()
         check_seed_data(settings)
+        check_paths(settings)
         token = settings.telegram.bot_token.get_secret_value().strip()
         check_token(token)
     except StartupError as exc:

@@ -7,6 +7,7 @@ malformed token or an unreachable TELEGRAM_API_URL is one line, not PTB's traceb
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
@@ -42,7 +43,8 @@ def validation_lines(model: type[BaseModel], exc: ValidationError) -> list[str]:
         if field not in SECRET_FIELDS and isinstance(value, str | int | float):
             text = str(value)
             shown = "=" + repr(text if len(text) <= MAX_QUOTED else text[:MAX_QUOTED] + "…")
-        lines.append(f"{_env_name(model, field)}{shown}: {message}")
+        name = _env_name(model, field)
+        lines.append(f"{name}{shown}: {message.removeprefix(name + ': ')}")
     return lines
 
 
@@ -87,6 +89,29 @@ def check_seed_data(settings: Settings) -> None:
         resolve_configured(settings.liveblog.catalog, settings.liveblog.sources)
     except CatalogError as exc:
         raise StartupError(str(exc)) from None
+
+
+def check_paths(settings: Settings) -> None:
+    """The SQLite file's folder and the heartbeat's can be made and written to: a path
+    the process cannot write is one line naming its setting, not an OSError later."""
+    from bot.app import heartbeat_path
+    from storage.factory import is_postgres, sqlite_path
+
+    places = []  # the database first: by default the heartbeat lies beside it
+    if not is_postgres(settings.liveblog.db):
+        places.append(("LIVEBLOG_DB", sqlite_path(settings.liveblog.db)))
+    places.append(("LIVEBLOG_HEARTBEAT_FILE", heartbeat_path(settings)))
+    for setting, path in places:
+        if str(path) == ":memory:":
+            continue
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StartupError(
+                f"{setting}: cannot create the folder {path.parent}: {exc.strerror}"
+            ) from None
+        if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            raise StartupError(f"{setting}: {path} is not writable for this process")
 
 
 def check_token(token: str) -> None:

@@ -250,3 +250,19 @@ def test_the_licence_pyproject_names_is_in_the_tree() -> None:
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["license"]
     assert declared == "MIT"
     assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+
+
+async def test_a_path_the_process_cannot_write_names_its_setting(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    code, _out, err = await cli(
+        "run", cwd=tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, LIVEBLOG_DB=str(blocked / "x.sqlite3")
+    )
+    assert code == 2
+    assert one_line(err).startswith(f"error: LIVEBLOG_DB: cannot create the folder {blocked}")
+    code, _out, err = await cli(
+        "run", cwd=tmp_path, TELEGRAM_BOT_TOKEN=TOKEN,
+        LIVEBLOG_DB=str(tmp_path / "ok.sqlite3"), LIVEBLOG_HEARTBEAT_FILE=str(blocked / "hb"),
+    )  # fmt: skip
+    assert code == 2
+    assert one_line(err).startswith("error: LIVEBLOG_HEARTBEAT_FILE: cannot create the folder")
