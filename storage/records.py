@@ -153,9 +153,11 @@ class NewAlert:
     spans: tuple[tuple[str, int, int], ...]  # (field, start, end) to highlight
     urgent: bool
     due_at: datetime
-    # The story's first entry when another source reported it first: a chat that has an
-    # alert for the story gets this entry added to it instead of a second alert.
+    # The story's first entry when another outlet reported it first: a chat that has an
+    # alert for the story gets this entry named on it ("auch bei"), and an alert of its
+    # own unless `story_hides` (a merge hides an alert only when the merger is trusted).
     story_id: int | None = None
+    story_hides: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,10 @@ async def test_the_demo_follows_two_sources() -> None:
     out = "\n".join(lines)
     assert "• tagesschau · Ukraine\n    • n-tv · Ukraine-Ticker" in out
     assert "🕐 01:26 · tagesschau · Ukraine" in out
-    # n-tv's 01:40 report of the same drone attack joins the 01:26 alert: one story.
+    # n-tv's 01:40 report of the same drone attack is named on the 01:26 alert: one
+    # story. It is not hidden: a merge never suppresses an alert (issue 20).
     assert "🕐 01:26 · tagesschau · Ukraine\n    ➕ auch bei: n-tv · Ukraine-Ticker" in out
-    assert "🕐 01:40 · n-tv · Ukraine-Ticker" not in out
+    assert "🕐 01:40 · n-tv · Ukraine-Ticker" in out
     assert "Quellen: alle (tagesschau · Ukraine, n-tv · Ukraine-Ticker)" in out
     # Batches and the digest mix sources: every item names its own.
     assert "Zum Eintrag · n-tv · Ukraine-Ticker" in out

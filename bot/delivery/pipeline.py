@@ -20,7 +20,7 @@ from bot.delivery.spans import SpanPicker
 from bot.matching.index import TopicIndex
 from bot.metrics import Metrics
 from bot.sources.ingest import IngestReport
-from bot.stories.linker import StoryLinker
+from bot.stories.linker import MERGE_HIDES_ALERTS, StoryLinker
 from bot.subscriptions import SubscriptionService
 from storage.interfaces import Storage
 from storage.records import (
@@ -204,7 +204,8 @@ class AlertPipeline:
         story_id: int | None = None,
     ) -> list[NewAlert]:
         """One alert per chat, naming every subscription of the chat that matched; an
-        entry that repeats another source's story joins the chat's alert for it, if any."""
+        entry that repeats another outlet's story is also named on the chat's alert for
+        it, if any (and left out only while merges are trusted to hide alerts)."""
         by_chat: dict[int, _ChatMatch] = {}
         for hit in hits:
             found = by_chat.setdefault(hit.sub.chat_id, _ChatMatch())
@@ -223,6 +224,7 @@ class AlertPipeline:
                 m.urgent,
                 now,
                 story_id,
+                story_hides=MERGE_HIDES_ALERTS and story_id is not None,
             )
             for chat_id, m in by_chat.items()
         ]

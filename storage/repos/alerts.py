@@ -90,7 +90,7 @@ class SqlAlertRepository:
                 )
             for alert in alerts:
                 if await attach_to_story(conn, alert, now):
-                    continue  # the chat has this story already: it gains a source instead
+                    continue  # the chat has this story already and the merge may hide it
                 row = await conn.fetchone(
                     "INSERT INTO alerts (chat_id, entry_id, sub_ids, spans, urgent, status,"
                     " due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"

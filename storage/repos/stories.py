@@ -74,7 +74,8 @@ _LIVE = (AlertStatus.PENDING, AlertStatus.SENDING, AlertStatus.SENT, AlertStatus
 
 async def attach_to_story(conn: Tx, alert: NewAlert, now: datetime) -> bool:
     """Inside record_matches' transaction: when the chat already has an alert for the
-    story, add this entry to it (and mark a sent message for an edit); True if so."""
+    story, name this entry on it (and mark a sent message for an edit). True when the
+    entry's own alert is to be left out: only if the alert asks for it (`story_hides`)."""
     if alert.story_id is None:
         return False
     marks = ", ".join("?" for _ in _LIVE)
@@ -93,14 +94,19 @@ async def attach_to_story(conn: Tx, alert: NewAlert, now: datetime) -> bool:
     if row is None:
         return False
     alert_id, message_id = int(row[0]), row[1]
-    # Only another outlet's report joins: an entry from a source the alert already shows
-    # (its own, or one already added) is that source's next news, never folded away.
+    # Only another outlet's report joins: an entry of an outlet the alert already shows
+    # (its own source, one already added, or another page of the same follow rule or
+    # catalog entry: a daily page's successor) is that outlet's next news, never folded.
     if (
         await conn.fetchone(
-            "SELECT 1 FROM entries n JOIN entries e ON e.source_id = n.source_id"
+            "SELECT 1 FROM entries n JOIN sources ns ON ns.source_id = n.source_id,"
+            " entries e JOIN sources es ON es.source_id = e.source_id"
             " WHERE n.entry_id = ?"
             " AND (e.entry_id = (SELECT entry_id FROM alerts WHERE alert_id = ?)"
-            " OR e.entry_id IN (SELECT entry_id FROM alert_also WHERE alert_id = ?)) LIMIT 1",
+            " OR e.entry_id IN (SELECT entry_id FROM alert_also WHERE alert_id = ?))"
+            " AND (es.source_id = ns.source_id"
+            " OR COALESCE(es.parent_id, es.source_id) = COALESCE(ns.parent_id, ns.source_id)"
+            " OR es.catalog_id = ns.catalog_id) LIMIT 1",
             (alert.entry_id, alert_id, alert_id),
         )
         is not None
@@ -113,4 +119,4 @@ async def attach_to_story(conn: Tx, alert: NewAlert, now: datetime) -> bool:
     )
     if message_id is not None:
         await conn.execute("UPDATE alerts SET edit_pending = 1 WHERE alert_id = ?", (alert_id,))
-    return True
+    return alert.story_hides

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from storage import Storage
-from storage.records import AlertStatus
+from storage.records import AlertStatus, NewAlert
 from storage.repos.stories import LEAD_CHARS
-from tests.storage.world import NOW, alert, at, news
+from tests.storage.world import NOW, alert, alert_row, at, news, source_with
 
 
 async def test_candidates_are_other_sources_news_in_the_window(store: Storage) -> None:
@@ -69,7 +69,9 @@ async def test_set_stories_links_once(store: Storage) -> None:
     assert found == {a: None, b: a, c: a}
 
 
-async def test_an_alert_for_the_same_story_gains_a_source_instead(store: Storage) -> None:
+async def test_an_alert_for_the_same_story_gains_a_source_and_hides_nothing(
+    store: Storage,
+) -> None:
     for chat_id in (1, 2):
         await store.chats.upsert(chat_id, "private", None, "de", NOW)
     first = await store.sources.ensure("https://one.test/", None, 60, NOW)
@@ -89,12 +91,13 @@ async def test_an_alert_for_the_same_story_gains_a_source_instead(store: Storage
     await store.stories.set_stories([(repeat, origin), (again, origin), (origin_next, origin)])
     [sent_alert] = await store.alerts.record_matches([alert(1, origin)], [], NOW)
     await store.alerts.mark_sent([(sent_alert, "h")], 77, NOW)
-    # Chat 1 has the story: the repeat joins its alert; chat 2 has not: an alert of its own.
+    # Chat 1 has the story: the repeat is named on its alert AND is an alert of its own
+    # (a merge never hides news); chat 2 has not: an alert of its own.
     created = await store.alerts.record_matches(
         [alert(1, repeat, story_id=origin), alert(2, repeat, story_id=origin)], [], at(1)
     )
-    assert len(created) == 1
-    assert await store.alerts.chats_with_alert_for_entry(repeat) == {2}
+    assert len(created) == 2
+    assert await store.alerts.chats_with_alert_for_entry(repeat) == {1, 2}
     joined = await store.alerts.get(sent_alert)
     assert joined is not None
     assert joined.edit_pending  # the sent message shows the new source after an edit
@@ -102,19 +105,60 @@ async def test_an_alert_for_the_same_story_gains_a_source_instead(store: Storage
     # The same source's next report is news of its own, never folded away.
     [own] = await store.alerts.record_matches([alert(1, origin_next, story_id=origin)], [], at(3))
     assert own != sent_alert
-    assert await store.stories.also_sources([sent_alert, created[0], own]) == {
+    assert (await store.stories.also_sources([sent_alert, own])) == {
         sent_alert: [second.source_id, third.source_id]
     }
-    # Twice the same repeat: added once.
+    # Twice the same repeat: named once.
     await store.alerts.record_matches([alert(1, repeat, story_id=origin)], [], at(4))
     assert (await store.stories.also_sources([sent_alert]))[sent_alert] == [
         second.source_id,
         third.source_id,
     ]
+    assert await store.stories.also_sources([]) == {}
+
+
+async def test_a_trusted_merge_hides_the_repeat(store: Storage) -> None:
+    await store.chats.upsert(1, "private", None, "de", NOW)
+    _, [origin] = await source_with(store, "https://one.test/", news("o"))
+    _, [repeat, later] = await source_with(store, "https://two.test/", news("r"), news("l"))
+    await store.stories.set_stories([(repeat, origin), (later, origin)])
+    [first] = await store.alerts.record_matches([alert(1, origin)], [], NOW)
+    hidden = NewAlert(1, repeat, (), (), False, NOW, origin, story_hides=True)
+    assert await store.alerts.record_matches([hidden], [], at(1)) == []
+    assert await store.stories.also_sources([first]) == {first: [(await source_of(store, repeat))]}
     # A cancelled alert no longer stands for the story: the next report is an alert again.
-    await store.alerts.cancel(created, "topic gone")
-    [fresh] = await store.alerts.record_matches([alert(2, again, story_id=origin)], [], at(5))
+    await store.alerts.cancel([first], "topic gone")
+    again = NewAlert(1, later, (), (), False, NOW, origin, story_hides=True)
+    [fresh] = await store.alerts.record_matches([again], [], at(2))
     got = await store.alerts.get(fresh)
     assert got is not None
     assert got.status is AlertStatus.PENDING
-    assert await store.stories.also_sources([]) == {}
+
+
+async def test_the_next_page_of_one_follow_rule_is_the_same_outlet(store: Storage) -> None:
+    """A daily page's successor (another source of the same follow rule) is that outlet's
+    next news: never named as "auch bei" on the previous day's alert."""
+    await store.chats.upsert(1, "private", None, "de", NOW)
+    rule = await store.sources.ensure("https://outlet.test/overview", None, 60, NOW)
+    monday = await store.sources.add_child(rule.source_id, "https://outlet.test/mo", None, 60, NOW)
+    tuesday = await store.sources.add_child(rule.source_id, "https://outlet.test/di", None, 60, NOW)
+    [origin] = [
+        r.entry.entry_id
+        for r in await store.entries.upsert_many(monday.source_id, [news("m")], NOW)
+    ]
+    [follow_up] = [
+        r.entry.entry_id
+        for r in await store.entries.upsert_many(tuesday.source_id, [news("t")], NOW)
+    ]
+    await store.stories.set_stories([(follow_up, origin)])
+    [first] = await store.alerts.record_matches([alert(1, origin)], [], NOW)
+    await store.alerts.mark_sent([(first, "h")], 77, NOW)
+    hidden = NewAlert(1, follow_up, (), (), False, NOW, origin, story_hides=True)
+    assert len(await store.alerts.record_matches([hidden], [], at(1))) == 1
+    assert await store.stories.also_sources([first]) == {}
+    assert not (await alert_row(store, first)).edit_pending
+
+
+async def source_of(store: Storage, entry_id: int) -> int:
+    entries = await store.entries.get_many([entry_id])
+    return entries[entry_id].source_id

@@ -139,7 +139,9 @@ async def outlets(tmp_path: Path) -> AsyncIterator[TwoOutlets]:
             yield world
 
 
-async def test_second_outlet_joins_the_first_alert(outlets: TwoOutlets) -> None:
+async def test_second_outlet_is_named_on_the_first_alert_and_hides_nothing(
+    outlets: TwoOutlets,
+) -> None:
     at = outlets.clock.now()
     outlets.alpha.append(("a1", *RAID_ALPHA, at + timedelta(minutes=4)))
     await outlets.step(5)
@@ -150,11 +152,15 @@ async def test_second_outlet_joins_the_first_alert(outlets: TwoOutlets) -> None:
     outlets.beta.append(("b1", *RAID_BETA, at + timedelta(minutes=20)))
     await outlets.step(20)
     events = await outlets.bot_events()
-    assert [e["kind"] for e in events] == ["bot_message", "bot_edit"]
-    edit = events[1]
+    assert sorted(e["kind"] for e in events) == ["bot_edit", "bot_message", "bot_message"]
+    [edit] = [e for e in events if e["kind"] == "bot_edit"]
     assert edit["message_id"] == first["message_id"]
     assert "➕ auch bei: Beta · Ticker" in edit["text"]
     assert "aktualisiert" not in edit["text"]  # the entry did not change, its sources did
+    # The second outlet's report is never hidden: it arrives as an alert of its own.
+    [second] = [e for e in events if e["kind"] == "bot_message" and e is not first][1:]
+    assert "Beta · Ticker" in second["text"]
+    assert "Klitschko meldet Verletzte" in second["text"]
 
 
 async def test_another_event_from_the_second_outlet_is_its_own_alert(
@@ -179,7 +185,11 @@ async def test_a_held_alert_names_both_outlets_when_it_goes(outlets: TwoOutlets)
     await outlets.step(10)
     assert await outlets.bot_events() == []
     await outlets.step(61)
-    [alert] = await outlets.bot_events()
-    assert alert["kind"] == "bot_message"
-    assert "Alpha · Ukraine" in alert["text"]
-    assert "➕ auch bei: Beta · Ticker" in alert["text"]
+    [batch] = [
+        e for e in await outlets.reader.events(ANNA) if "neue Meldungen" in e.get("text", "")
+    ]
+    # Both reports reach the reader; the merge names the second outlet on the first.
+    assert "📰 2 neue Meldungen" in batch["text"]
+    assert "Alpha · Ukraine" in batch["text"]
+    assert "➕ auch bei: Beta · Ticker" in batch["text"]
+    assert "Klitschko meldet Verletzte" in batch["text"]
