@@ -200,7 +200,13 @@ async def _services_on(
         directory=directory,
         leases=leases,
     )
-    pipeline = AlertPipeline(storage, subscriptions, clock, metrics)
+    pipeline = AlertPipeline(
+        storage,
+        subscriptions,
+        clock,
+        metrics,
+        outlet_name=lambda catalog_id: getattr(directory.catalog.get(catalog_id), "outlet", None),
+    )
 
     async def on_report(report: IngestReport) -> None:
         directory.note(report.source)

@@ -245,6 +245,14 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
+def _stories(args: argparse.Namespace) -> int:
+    from bot.logs import setup_logging
+    from bot.stories.cli_stories import run_stories
+
+    setup_logging(logging.WARNING)
+    return run_stories(args.file, args.explain)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="liveblog-alerts", description=__doc__)
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
@@ -276,6 +284,15 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--format", choices=FORMATS, default=None)
     ingest.add_argument("--db", default=None, help="database file (default: LIVEBLOG_DB)")
     ingest.set_defaults(func=_ingest)
+    stories = sub.add_parser(
+        "stories", help="which story each entry of a stream joins (the bot's own merger)"
+    )
+    stories.add_argument(
+        "file",
+        help="JSON lines with id, source, published, title, text, in time order (- reads stdin)",
+    )
+    stories.add_argument("--explain", action="store_true", help="add why: scores, shared facts")
+    stories.set_defaults(func=_stories)
     topics = sub.add_parser("topics", help="list the topic catalog")
     topics.add_argument("--lang", choices=["de", "en"], default="de")
     topics.set_defaults(func=_topics)

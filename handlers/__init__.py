@@ -14,6 +14,7 @@ from handlers import (
     settings,
     start,
     stop,
+    stories,
     subscribe,
     topics,
 )
@@ -28,6 +29,7 @@ def register_all(app: Application) -> None:  # type: ignore[type-arg]  # PTB's g
         feeds,
         preview,
         settings,
+        stories,
         digest,
         stop,
         membership,

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from storage.records import (
     AlertRecord,
+    AlsoReport,
     ChatRecord,
     DriftRecord,
     EntryRecord,
@@ -325,6 +326,16 @@ class StoryRepository(Protocol):
     async def also_sources(self, alert_ids: Sequence[int]) -> dict[int, list[int]]:
         """For each alert, the sources of the entries added to it, in the order added."""
         ...
+
+    async def also_reports(self, alert_ids: Sequence[int]) -> dict[int, list[AlsoReport]]:
+        """For each alert, the reports added to it (source, headline, link), in order."""
+        ...
+
+    async def set_merging(self, chat_id: int, on: bool) -> None:
+        """Whether the chat's alerts name other outlets' reports of their story."""
+        ...
+
+    async def merging(self, chat_id: int) -> bool: ...
 
 
 class ConfirmationRepository(Protocol):

@@ -161,6 +161,16 @@ class NewAlert:
 
 
 @dataclass(frozen=True, slots=True)
+class AlsoReport:
+    """Another outlet's report of an alert's story: named on the alert with its headline."""
+
+    source_id: int
+    title: str | None
+    lead: str  # the start of the body, for a report without a title
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class StoryCandidate:
     """A recent entry a new one may repeat: enough to compare, never the whole body."""
 

@@ -20,7 +20,7 @@ from bot.delivery.spans import SpanPicker
 from bot.matching.index import TopicIndex
 from bot.metrics import Metrics
 from bot.sources.ingest import IngestReport
-from bot.stories.linker import MERGE_HIDES_ALERTS, StoryLinker
+from bot.stories.linker import MERGE_HIDES_ALERTS, OutletName, StoryLinker
 from bot.subscriptions import SubscriptionService
 from storage.interfaces import Storage
 from storage.records import (
@@ -70,10 +70,12 @@ class AlertPipeline:
         subscriptions: SubscriptionService,
         clock: Clock,
         metrics: Metrics | None = None,
+        outlet_name: OutletName | None = None,
     ) -> None:
         self.storage, self.subscriptions, self.clock = storage, subscriptions, clock
         self.metrics = metrics
-        self.stories = StoryLinker(storage)
+        # Outlets by catalog id: every page and entry of one outlet is one outlet.
+        self.stories = StoryLinker(storage, outlet_name)
         self._sweeping = asyncio.Lock()
         self._wanted = False  # a sweep was asked for while one ran: it goes round again
 

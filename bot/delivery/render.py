@@ -36,7 +36,11 @@ TOPIC_UNITS = 64  # one topic name
 TOPICS_UNITS = 400  # the whole topic line ("+N" for the names that do not fit)
 TITLE_UNITS = 400
 SOURCE_UNITS = 64
-ALSO_UNITS = 200  # "auch bei: n-tv · ZDFheute" — the other outlets of one story
+# "auch bei: n-tv · Ticker: <headline>" — the other outlets' reports of one story, each
+# with its headline (linked): a merge names what the other outlet wrote, never hides it.
+ALSO_UNITS = 1_600
+ALSO_HEADLINE_UNITS = 200
+ALSO_BATCH_UNITS = 200  # in a batch only the outlets: their reports are items of their own
 URL_UNITS = 1024  # a longer link is left out rather than cut (a cut URL is wrong)
 MAX_HIGHLIGHTS = 32
 _TAG_UNITS = len("<b></b>")
@@ -51,6 +55,15 @@ _KEYS = {
 
 
 @dataclass(frozen=True)
+class AlsoLink:
+    """Another outlet's report of the alert's story."""
+
+    label: str  # the outlet as readers see it ("n-tv · Ukraine-Ticker")
+    headline: str  # its title, else its opening words
+    url: str | None
+
+
+@dataclass(frozen=True)
 class AlertView:
     """Everything an alert shows, already chosen by the caller."""
 
@@ -62,7 +75,7 @@ class AlertView:
     topics: tuple[str, ...]
     spans: tuple[tuple[str, int, int], ...]
     source_name: str
-    also: tuple[str, ...] = ()  # other outlets that reported the same story
+    also: tuple[AlsoLink, ...] = ()  # other outlets' reports of the same story
 
 
 def _label(language: str, key: str, **values: object) -> str:
@@ -159,7 +172,8 @@ def _clock(moment: datetime | None, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%H:%M") if moment else ""
 
 
-def _link(url: str | None, label: str) -> str:
+def _href(url: str | None) -> str:
+    """The escaped link target, or "" when the URL cannot be a link."""
     if not url or not url.startswith(("http://", "https://")):
         return ""
     href = html.escape(url, quote=True)
@@ -167,7 +181,12 @@ def _link(url: str | None, label: str) -> str:
         # Too long to show, or holding characters no link may hold: a raw space or line
         # break in an href makes Telegram refuse the message's markup ("Wrong HTTP URL").
         return ""
-    return f'<a href="{href}">{esc(label)}</a>'
+    return href
+
+
+def _link(url: str | None, label: str) -> str:
+    href = _href(url)
+    return f'<a href="{href}">{esc(label)}</a>' if href else ""
 
 
 def topic_line(topics: Sequence[str]) -> str:
@@ -207,10 +226,28 @@ def render_alert(
     return message if size(message) <= LIMIT else clip(to_plain(message), LIMIT)
 
 
-def also_line(labels: Sequence[str], language: str) -> str:
-    """The line naming the story's other outlets ("auch bei: n-tv · ZDFheute"), capped
-    whatever the labels hold."""
-    names = join_capped([clip(label, SOURCE_UNITS) for label in labels[:20]], " · ", ALSO_UNITS)
+def also_line(items: Sequence[AlsoLink], language: str, headlines: bool = True) -> str:
+    """The story's other reports, one line each: "auch bei: n-tv · Ticker: <headline>"
+    (the headline linked to the report), capped whatever the items hold. Without
+    `headlines` (a batch item) one line names the outlets only."""
+    if not headlines:
+        names = join_capped(
+            [clip(item.label, SOURCE_UNITS) for item in items[:20]], " · ", ALSO_BATCH_UNITS
+        )
+        return _also_label(language, names)
+    lines: list[str] = []
+    for item in items[:20]:
+        label = clip(item.label, SOURCE_UNITS)
+        headline = clip(item.headline, ALSO_HEADLINE_UNITS)
+        href = _href(item.url)
+        if headline:
+            shown = f'<a href="{href}">{headline}</a>' if href else headline
+            label = f"{label}: {shown}"
+        lines.append(_also_label(language, label))
+    return join_capped(lines, "\n", ALSO_UNITS)
+
+
+def _also_label(language: str, names: str) -> str:
     # The names are escaped HTML already; the catalogue would escape them once more. The
     # placeholder is a private-use character: catalogue values are repaired, and a
     # control character would not survive that.
@@ -241,7 +278,7 @@ def render_batch_item(
     source = clip(view.source_name, SOURCE_UNITS)
     link = " · ".join(p for p in (_link(view.url, _label(language, "open")), source) if p)
     topics_html = f"\n<i>{topics}</i>" if topics else ""
-    also = f"\n{also_line(view.also, language)}" if view.also else ""
+    also = f"\n{also_line(view.also, language, headlines=False)}" if view.also else ""
     return f"{head}{topics_html}{also}\n{snippet}" + (f"\n{link}" if link else "")
 
 

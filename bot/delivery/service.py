@@ -42,6 +42,8 @@ from bot.delivery.policy import plan_delivery
 from bot.delivery.priority import Priority, PriorityWindow
 from bot.delivery.render import (
     AlertView,
+    AlsoLink,
+    opening_words,
     render_alert,
     render_batch_parts,
     to_plain,
@@ -53,7 +55,7 @@ from bot.sources.catalog import Catalog
 from bot.sources.directory import SourceDirectory
 from bot.subscriptions import SubscriptionService
 from storage.interfaces import Storage
-from storage.records import AlertRecord, ChatRecord, EntryRecord, SubscriptionRecord
+from storage.records import AlertRecord, AlsoReport, ChatRecord, EntryRecord, SubscriptionRecord
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +85,7 @@ class ChatRead:
     alerts: list[AlertRecord]
     subs: list[SubscriptionRecord]
     entries: dict[int, EntryRecord]
-    also: dict[int, list[int]]
+    also: dict[int, list[AlsoReport]]
 
 
 def single(alert: AlertRecord) -> Priority:
@@ -220,13 +222,13 @@ class DeliveryService:
         alerts = [a for c in chat_ids for a in pending.get(c, ())]
         subs: dict[int, list[SubscriptionRecord]] = {}
         entries: dict[int, EntryRecord] = {}
-        also: dict[int, list[int]] = {}
+        also: dict[int, list[AlsoReport]] = {}
         if alerts:  # chats whose alerts went meanwhile need nothing more
             with_alerts = [c for c in chat_ids if pending.get(c)]
             for sub in await self.storage.subscriptions.for_chats(with_alerts):
                 subs.setdefault(sub.chat_id, []).append(sub)
             entries = await self.storage.entries.get_many([a.entry_id for a in alerts])
-            also = await self.storage.stories.also_sources([a.alert_id for a in alerts])
+            also = await self.storage.stories.also_reports([a.alert_id for a in alerts])
         return {c: ChatRead(pending.get(c, []), subs.get(c, []), entries, also) for c in chat_ids}
 
     async def _pick_due(self, free: int, served: set[int]) -> list[int]:
@@ -313,7 +315,8 @@ class DeliveryService:
         also = {a.alert_id: read.also[a.alert_id] for a in alerts if a.alert_id in read.also}
         await self.directory.load(
             self.storage,
-            [e.source_id for e in entries.values()] + [s for ids in also.values() for s in ids],
+            [e.source_id for e in entries.values()]
+            + [r.source_id for reports in also.values() for r in reports],
         )
         sent_batch = plan.batch and await self._send_batch(
             chat, plan.batch, entries, subs, zone, stats, also
@@ -339,7 +342,7 @@ class DeliveryService:
         entry: EntryRecord,
         subs: dict[int, SubscriptionRecord],
         language: str,
-        also: dict[int, list[int]] | None = None,
+        also: dict[int, list[AlsoReport]] | None = None,
     ) -> AlertView:
         # Only the alert's own chat's subscriptions name it: an id never speaks for
         # another chat's topic.
@@ -359,17 +362,22 @@ class DeliveryService:
             topics=tuple(names or (["?"] if alert.sub_ids else [])),
             spans=alert.spans,
             source_name=own,
-            also=self._also_labels(own, (also or {}).get(alert.alert_id, ()), language),
+            also=self._also_links(own, (also or {}).get(alert.alert_id, ()), language),
         )
 
-    def _also_labels(self, own: str, source_ids: Iterable[int], language: str) -> tuple[str, ...]:
-        """The other outlets that reported the story, once each, not the alert's own."""
-        labels: list[str] = []
-        for source_id in source_ids:
-            label = self.directory.label(source_id, language)
-            if label and label != own and label not in labels:
-                labels.append(label)
-        return tuple(labels)
+    def _also_links(
+        self, own: str, reports: Iterable[AlsoReport], language: str
+    ) -> tuple[AlsoLink, ...]:
+        """The other outlets' reports of the story, each with its headline: once per
+        outlet (its first report), never the alert's own outlet."""
+        links: list[AlsoLink] = []
+        for report in reports:
+            label = self.directory.label(report.source_id, language)
+            if not label or label == own or any(link.label == label for link in links):
+                continue
+            headline = (report.title or "").strip() or opening_words(report.lead, 14)
+            links.append(AlsoLink(label, headline, report.url))
+        return tuple(links)
 
     def keyboard(self, chat_id: int, alert: AlertRecord, language: str) -> Keyboard:
         unsubscribe = to_plain(texts.text(language, "button_unsubscribe"))
@@ -420,7 +428,7 @@ class DeliveryService:
         subs: dict[int, SubscriptionRecord],
         zone: ZoneInfo,
         stats: DeliveryStats,
-        also: dict[int, list[int]],
+        also: dict[int, list[AlsoReport]],
     ) -> bool:
         html = render_alert(self.view(alert, entry, subs, chat.language, also), zone, chat.language)
         await self.book.claim([alert.alert_id])
@@ -448,7 +456,7 @@ class DeliveryService:
         subs: dict[int, SubscriptionRecord],
         zone: ZoneInfo,
         stats: DeliveryStats,
-        also: dict[int, list[int]],
+        also: dict[int, list[AlsoReport]],
     ) -> bool:
         present = [a for a in alerts if a.entry_id in entries]
         now = self.clock.now()
@@ -592,10 +600,11 @@ class DeliveryService:
         if not pending:
             return
         entries = await self.storage.entries.get_many([a.entry_id for a in pending])
-        also = await self.storage.stories.also_sources([a.alert_id for a in pending])
+        also = await self.storage.stories.also_reports([a.alert_id for a in pending])
         await self.directory.load(
             self.storage,
-            [e.source_id for e in entries.values()] + [s for ids in also.values() for s in ids],
+            [e.source_id for e in entries.values()]
+            + [r.source_id for reports in also.values() for r in reports],
         )
         chats = await self.storage.chats.get_many([a.chat_id for a in pending])
         for alert in pending:

@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from storage.db import Db, Tx, in_chunks
-from storage.records import AlertStatus, NewAlert, StoryCandidate
+from storage.records import AlertStatus, AlsoReport, NewAlert, StoryCandidate
 from storage.timeutil import from_db_required, to_db
 
 LEAD_CHARS = 2_000  # what the similarity measure reads of a body
+ALSO_LEAD_CHARS = 300  # a report named on an alert without a headline shows its start
 
 
 class SqlStoryRepository:
@@ -67,6 +68,32 @@ class SqlStoryRepository:
                 found.setdefault(int(alert_id), []).append(int(source_id))
         return found
 
+    async def also_reports(self, alert_ids: Sequence[int]) -> dict[int, list[AlsoReport]]:
+        found: dict[int, list[AlsoReport]] = {}
+        for chunk, marks in in_chunks(alert_ids):
+            for alert_id, source_id, title, lead, url in await self._db.fetchall(
+                "SELECT a.alert_id, e.source_id, e.title, substr(e.body, 1, ?), e.url"
+                " FROM alert_also a JOIN entries e ON e.entry_id = a.entry_id"
+                f" WHERE a.alert_id IN ({marks}) ORDER BY a.created_at, a.entry_id",
+                (ALSO_LEAD_CHARS, *chunk),
+            ):
+                found.setdefault(int(alert_id), []).append(
+                    AlsoReport(int(source_id), title, str(lead or ""), url)
+                )
+        return found
+
+    async def set_merging(self, chat_id: int, on: bool) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE chats SET merge_stories = ? WHERE chat_id = ?", (int(on), chat_id)
+            )
+
+    async def merging(self, chat_id: int) -> bool:
+        row = await self._db.fetchone(
+            "SELECT merge_stories FROM chats WHERE chat_id = ?", (chat_id,)
+        )
+        return row is None or bool(row[0])
+
 
 # Alerts that still stand for their story in a chat: the reader has it or will get it.
 _LIVE = (AlertStatus.PENDING, AlertStatus.SENDING, AlertStatus.SENT, AlertStatus.DIGESTED)
@@ -79,10 +106,12 @@ async def attach_to_story(conn: Tx, alert: NewAlert, now: datetime) -> bool:
     if alert.story_id is None:
         return False
     marks = ", ".join("?" for _ in _LIVE)
+    # A chat that turned merging off sees every report on its own, named on nothing.
     row = await conn.fetchone(
         "SELECT a.alert_id, a.message_id FROM alerts a JOIN entries e ON e.entry_id = a.entry_id"
+        " JOIN chats c ON c.chat_id = a.chat_id"
         " WHERE a.chat_id = ? AND a.entry_id != ? AND (e.entry_id = ? OR e.story_id = ?)"
-        f" AND a.status IN ({marks}) ORDER BY a.alert_id LIMIT 1",
+        f" AND a.status IN ({marks}) AND c.merge_stories = 1 ORDER BY a.alert_id LIMIT 1",
         (
             alert.chat_id,
             alert.entry_id,

@@ -59,6 +59,13 @@ RAID_BETA = (
     "Bürgermeister Vitali Klitschko Explosionen zu hören, zwei Personen wurden verletzt. "
     "Die Luftabwehr war aktiv.",
 )
+# Later the same night: a new count of the injured is a development of its own.
+TOLL_BETA = (
+    "Mehr Verletzte in Kiew",
+    "Nach den Explosionen im Bezirk Darnyzja in Kiew ist die Zahl der Verletzten laut "
+    "Bürgermeister Vitali Klitschko gestiegen: fünf Menschen wurden verletzt. Die "
+    "Luftabwehr war in der Nacht aktiv.",
+)
 OTHER_BETA = (
     "Baerbock zu Besuch in Kiew",
     "Außenministerin Baerbock ist am Morgen zu einem unangekündigten Besuch in Kiew "
@@ -72,7 +79,13 @@ def feed(items: list[tuple[str, str, str, datetime]]) -> bytes:
             "version": "https://jsonfeed.org/version/1.1",
             "title": "Liveblog",
             "items": [
-                {"id": key, "title": title, "content_text": text, "date_published": at.isoformat()}
+                {
+                    "id": key,
+                    "url": f"https://news.test/{key}?a=1&b=2",
+                    "title": title,
+                    "content_text": text,
+                    "date_published": at.isoformat(),
+                }
                 for key, title, text, at in items
             ],
         }
@@ -139,7 +152,7 @@ async def outlets(tmp_path: Path) -> AsyncIterator[TwoOutlets]:
             yield world
 
 
-async def test_second_outlet_is_named_on_the_first_alert_and_hides_nothing(
+async def test_second_outlet_is_named_with_its_headline_and_hides_nothing(
     outlets: TwoOutlets,
 ) -> None:
     at = outlets.clock.now()
@@ -155,12 +168,49 @@ async def test_second_outlet_is_named_on_the_first_alert_and_hides_nothing(
     assert sorted(e["kind"] for e in events) == ["bot_edit", "bot_message", "bot_message"]
     [edit] = [e for e in events if e["kind"] == "bot_edit"]
     assert edit["message_id"] == first["message_id"]
-    assert "➕ auch bei: Beta · Ticker" in edit["text"]
+    # The edit names the other outlet AND its headline, linked to its report.
+    assert (
+        "➕ auch bei: Beta · Ticker: Explosionen in Kiew - Klitschko meldet Verletzte"
+        in edit["text"]
+    )
+    html = edit["data"]["html"]
+    assert '<a href="https://news.test/b1?a=1&amp;b=2">Explosionen in Kiew' in html
     assert "aktualisiert" not in edit["text"]  # the entry did not change, its sources did
     # The second outlet's report is never hidden: it arrives as an alert of its own.
-    [second] = [e for e in events if e["kind"] == "bot_message" and e is not first][1:]
+    [second] = [e for e in events if e["kind"] == "bot_message" and e["seq"] != first["seq"]]
     assert "Beta · Ticker" in second["text"]
     assert "Klitschko meldet Verletzte" in second["text"]
+
+
+async def test_a_new_toll_from_another_outlet_is_a_new_alert(outlets: TwoOutlets) -> None:
+    """Another outlet's later report with a new count of the injured is news: its own
+    alert, and the first alert is not edited to fold it in."""
+    at = outlets.clock.now()
+    outlets.alpha.append(("a1", *RAID_ALPHA, at + timedelta(minutes=4)))
+    await outlets.step(5)
+    outlets.beta.append(("b2", *TOLL_BETA, at + timedelta(minutes=70)))
+    await outlets.step(70)
+    events = await outlets.bot_events()
+    assert [e["kind"] for e in events] == ["bot_message", "bot_message"]
+    assert "Mehr Verletzte in Kiew" in events[1]["text"]
+    assert all("auch bei" not in e["text"] for e in events)
+
+
+async def test_a_reader_who_turned_merging_off_gets_no_auch_bei(outlets: TwoOutlets) -> None:
+    [answer] = await outlets.reader.ask(ANNA, "/zusammenfuehren aus", **DE)
+    assert "Zusammenführen aus" in answer["text"]
+    at = outlets.clock.now()
+    outlets.alpha.append(("a1", *RAID_ALPHA, at + timedelta(minutes=4)))
+    await outlets.step(5)
+    outlets.beta.append(("b1", *RAID_BETA, at + timedelta(minutes=20)))
+    await outlets.step(20)
+    events = await outlets.bot_events()
+    assert [e["kind"] for e in events] == ["bot_message", "bot_message"]
+    assert all("auch bei" not in e["text"] for e in events)
+    [state] = await outlets.reader.ask(ANNA, "/zusammenfuehren", **DE)
+    assert "Jetzt: aus" in state["text"]
+    [back] = await outlets.reader.ask(ANNA, "/merge on", **DE)
+    assert "Zusammenführen an" in back["text"]
 
 
 async def test_another_event_from_the_second_outlet_is_its_own_alert(

@@ -1,0 +1,118 @@
+"""Whether a later report is the same development as a story's first report.
+
+A merge is allowed only when the later report agrees with the story's first report on
+what happened, where and how many (the event signature, signature.py), clashes with
+none of the story's members, came within the story's life, and means the same: the
+cosine of the two reports' sentence embeddings (bot/embeddings.py, one model for
+German and English) over a threshold. The cosine alone is not enough: within one
+language two reports of one crisis are close whatever happened; the signature alone is
+not either: it cannot tell a quote from an attack. Never transitive: a report is
+compared with the story's first report itself, never with whatever a member resembles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.stories.signature import (
+    Signature,
+    kinds_clash,
+    new_toll,
+    places_clash,
+    tolls_clash,
+)
+from bot.stories.similarity import StoryPrint, shared_words, similarity
+
+STORY_LIFE_S = 12 * 3600  # a story lives through a news day: later reports of it still join
+# Cosine of e5 sentence embeddings (tuned on the dev streams, see README).
+SAME_LANGUAGE_AT = 0.90
+CROSS_LANGUAGE_AT = 0.86
+SHORT_WORDS = 15  # a lead this short needs more: it looks like everything
+SHORT_EXTRA = 0.03
+
+
+@dataclass(slots=True)
+class Report:
+    """What the merger knows of one entry (the lead only: bounded)."""
+
+    entry_id: int
+    outlet: str
+    at: datetime
+    text: str  # title and lead, as embedded
+    words: StoryPrint
+    facts: Signature
+    vector: Any = None  # the embedding, computed only when the signature allows a merge
+
+
+@dataclass(slots=True)
+class Verdict:
+    same: bool
+    why: str
+    cosine: float | None = None
+    lexical: float | None = None
+    shared: dict[str, list[str]] = field(default_factory=dict)
+
+    def explain(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"same": self.same, "why": self.why}
+        if self.cosine is not None:
+            found["cosine"] = round(self.cosine, 4)
+        if self.lexical is not None:
+            found["lexical"] = round(self.lexical, 4)
+        if self.shared:
+            found["shared"] = self.shared
+        return found
+
+
+def facts_allow(new: Report, root: Report, members: list[Report]) -> Verdict | None:
+    """A refusal from the facts alone (cheap, before any embedding), else None."""
+    apart = (new.at - root.at).total_seconds()
+    if abs(apart) > STORY_LIFE_S:
+        return Verdict(False, "story too old")
+    if new.outlet == root.outlet or any(m.outlet == new.outlet for m in members):
+        return Verdict(False, "same outlet")
+    a, b = new.facts, root.facts
+    if tolls_clash(a, b) or any(tolls_clash(a, m.facts) for m in members):
+        return Verdict(False, "another toll")
+    if new_toll(a, [b, *(m.facts for m in members)]):
+        return Verdict(False, "a toll the story did not give")
+    if places_clash(a, b):
+        return Verdict(False, "other places")
+    if kinds_clash(a, b):
+        return Verdict(False, "another kind of event")
+    shared = _shared(a, b)
+    if not (shared.get("places") or shared.get("countries")):
+        return Verdict(False, "no shared place", shared=shared)
+    if not (shared.get("kinds") or shared.get("actors")):
+        return Verdict(False, "no shared event or actor", shared=shared)
+    return None
+
+
+def _shared(a: Signature, b: Signature) -> dict[str, list[str]]:
+    found = {
+        "places": sorted(a.cities & b.cities),
+        "countries": sorted(a.countries & b.countries),
+        "kinds": sorted(a.kinds & b.kinds),
+        "actors": sorted(x for x in a.actors & b.actors if x.startswith("@")),
+        "tolls": sorted(f"{k}={v}" for k, v in set(a.tolls) & set(b.tolls)),
+    }
+    return {k: v for k, v in found.items() if v}
+
+
+def judge(new: Report, root: Report, members: list[Report], cosine: float) -> Verdict:
+    """The verdict once the facts allowed it and the embeddings were compared."""
+    refused = facts_allow(new, root, members)
+    if refused is not None:
+        return refused
+    shared = _shared(new.facts, root.facts)
+    lexical = similarity(new.words, root.words)
+    same_language = new.words.language == root.words.language
+    need = SAME_LANGUAGE_AT if same_language else CROSS_LANGUAGE_AT
+    if min(new.facts.words, root.facts.words) < SHORT_WORDS:
+        need += SHORT_EXTRA
+    if cosine < need:
+        return Verdict(False, f"cosine under {need:.2f}", cosine, lexical, shared)
+    if same_language and shared_words(new.words, root.words) < 2:
+        return Verdict(False, "too few shared words", cosine, lexical, shared)
+    return Verdict(True, "same development", cosine, lexical, shared)
