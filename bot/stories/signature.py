@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from bot.matching.lexicon import LexiconError, default_lexicon
 from bot.matching.normalize import fold
 from bot.matching.places import PLACE_PREPOSITIONS, default_places
 from bot.stories.neutral import concepts_in
@@ -103,6 +104,28 @@ _TOLL_KINDS: dict[str, tuple[str, ...]] = {
     ),
     "hurt": _words("verletzte verletzt verwundet injured wounded hurt injuries"),
 }
+# Headline words that announce what has not happened yet: the announcement and the
+# event are two developments ("Harris expected to concede" / "Harris concedes").
+_AHEAD = frozenset(_words("expected set poised plans plan will soll sollen plant planen erwartet"))
+_AHEAD_AFTER = frozenset(_words("to"))  # "expected to", "set to", "plans to"
+_AHEAD_ALONE = frozenset(_words("will soll sollen plant planen"))
+# Headline words of a denial or rejection: the claim and its denial are two developments.
+_DENY = (
+    "bestreit",
+    "bestritt",
+    "dementi",
+    "zuruckgewies",
+    "weist zuruck",
+    "wies zuruck",
+    "deni",
+    "deny",
+    "reject",
+    "refut",
+)
+# Headline words that say this is another one of a kind: a new wave, not a repeat.
+_AGAIN = frozenset(
+    _words("neue neuen neuer neues new another second zweite zweiten fresh renewed weitere")
+)
 _TOLL_REACH = 4  # words between a number and its casualty word
 _FILLER = frozenset(
     _words(
@@ -119,6 +142,10 @@ class Signature:
     countries: frozenset[str]  # the countries of those places
     kinds: frozenset[str]  # kinds of event ("strike", "flood")
     actors: frozenset[str]  # lexicon concepts and name keys that are not places
+    persons: frozenset[str]  # the lexicon's people named ("c:selenskyj")
+    ahead: bool  # the headline announces ("expected to concede", "soll … treffen")
+    again: bool  # the headline says it is a new one ("neuer Raketenbeschuss", "fresh strikes")
+    denies: bool  # the headline denies or rejects ("bestreitet", "denies"): a development
     tolls: tuple[tuple[str, int], ...]  # ("dead", 3): counts of casualties
     words: int  # content words read: a short entry carries little evidence
 
@@ -205,7 +232,8 @@ def signature(title: str | None, text: str, stop: frozenset[str]) -> Signature:
     folded = [fold(w) for w in raw]
     places, countries, used = _places(raw, folded)
     kinds = {k for w in folded if (k := _kind_cached(w)) is not None}
-    actors = {"@" + c for c in concepts_in(title, text[:MAX_CHARS])}
+    concepts = concepts_in(title, text[:MAX_CHARS])
+    actors = {"@" + c for c in concepts}
     for i, (word, low) in enumerate(zip(raw, folded, strict=True)):
         if i in used or len(word) < 4 or not word[0].isupper() or low in stop:
             continue
@@ -213,14 +241,38 @@ def signature(title: str | None, text: str, stop: frozenset[str]) -> Signature:
             continue
         actors.add("~" + low[:5])
     content = sum(1 for w in folded if w not in stop and len(w) > 2)
+    head = [fold(w) for w in _WORD.findall(_headline(title, text))]
     return Signature(
         places=frozenset(places),
         countries=frozenset(countries),
         kinds=frozenset(kinds),
         actors=frozenset(actors),
+        persons=frozenset(concepts & _person_keys()),
+        ahead=_announces(head),
+        again=any(w in _AGAIN for w in head),
+        denies=any(d in " ".join(head) for d in _DENY),
         tolls=_tolls(folded),
         words=content,
     )
+
+
+def _headline(title: str | None, text: str) -> str:
+    """The title, else the lead's first sentence: what the report says happened."""
+    if title and title.strip():
+        return title[:300]
+    end = min(
+        (i for i in (text.find(". "), text.find("! "), text.find("? ")) if i > 0), default=200
+    )
+    return text[: min(end, 300)]
+
+
+def _announces(words: list[str]) -> bool:
+    for i, word in enumerate(words):
+        if word in _AHEAD_ALONE:
+            return True
+        if word in _AHEAD and i + 1 < len(words) and words[i + 1] in _AHEAD_AFTER:
+            return True
+    return False
 
 
 def tolls_clash(a: Signature, b: Signature) -> bool:
@@ -241,6 +293,21 @@ def places_clash(a: Signature, b: Signature) -> bool:
     if a.cities and b.cities and not (a.cities & b.cities):
         return True
     return bool(a.countries and b.countries and not (a.countries & b.countries))
+
+
+def persons_clash(a: Signature, b: Signature) -> bool:
+    """Both name people and share none: another person's statement or visit is another
+    development ("Baerbock verspricht …" and "Scholz sagt …")."""
+    return bool(a.persons and b.persons and not (a.persons & b.persons))
+
+
+@cache
+def _person_keys() -> frozenset[str]:
+    try:
+        lexicon = default_lexicon()
+    except (LexiconError, OSError):
+        return frozenset()
+    return frozenset(f"c:{key}" for key, term in lexicon.concepts.items() if term.kind == "person")
 
 
 def kinds_clash(a: Signature, b: Signature) -> bool:
