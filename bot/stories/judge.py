@@ -121,7 +121,7 @@ def judge(new: Report, root: Report, members: list[Report], cosine: float) -> Ve
     if min(new.facts.words, root.facts.words) < SHORT_WORDS:
         need += SHORT_EXTRA
     if cosine < need:
-        return Verdict(False, f"cosine under {need:.2f}", cosine, lexical, shared)
+        return Verdict(False, f"cosine under {need:.3f}", cosine, lexical, shared)
     if same_language and shared_words(new.words, root.words) < 2:
         return Verdict(False, "too few shared words", cosine, lexical, shared)
     return Verdict(True, "same development", cosine, lexical, shared)
