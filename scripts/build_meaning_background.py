@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build seeds/meaning_background.npy: the vectors of news leads on every subject, against
+"""Build seeds/meaning_background.npz: the vectors of news leads on every subject, against
 which bot/matching/meaning.py calibrates each topic (how close does this query sit to
 news in general?), and seeds/meaning_reference.npy: the catalog's topic names, against
 which it calibrates each entry (how close does this entry sit to every topic?).
@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot import embeddings  # noqa: E402
 from bot.matching.lexicon import default_lexicon  # noqa: E402
-from bot.matching.meaning import BACKGROUND, REFERENCE, lead  # noqa: E402
+from bot.matching.meaning import BACKGROUND, REFERENCE, german, lead  # noqa: E402
 from bot.sources.textexport import parse_text_export  # noqa: E402
 
 
@@ -51,7 +51,8 @@ def reference_queries() -> list[str]:
 def main() -> None:
     texts = leads()
     vectors = embeddings.passages(texts).astype(np.float16)
-    np.save(ROOT / "seeds" / BACKGROUND, vectors)
+    is_german = np.array([german(text) for text in texts], dtype=bool)
+    np.savez_compressed(ROOT / "seeds" / BACKGROUND, vectors=vectors, german=is_german)
     queries = reference_queries()
     np.save(ROOT / "seeds" / REFERENCE, embeddings.queries(queries).astype(np.float16))
     print(json.dumps({"leads": len(texts), "reference_queries": len(queries)}))

@@ -29,13 +29,16 @@ import numpy as np
 import numpy.typing as npt
 
 from bot import embeddings
+from bot.matching.normalize import tokenize
+from bot.matching.stopwords import ENGLISH as ENGLISH_WORDS
+from bot.matching.stopwords import GERMAN as GERMAN_WORDS
 from bot.seeds import seed_path
 
 LEAD_CHARS = 240
-BACKGROUND = "meaning_background.npy"
+BACKGROUND = "meaning_background.npz"  # vectors, and which leads are German
 REFERENCE = "meaning_reference.npy"
 # Standard deviations above a topic's background mean (tuned on the real dev half).
-ADD_Z = 3.5
+ADD_Z = 4.0
 PARTIAL_Z = 3.0  # when the entry names part of the topic ("Kämpfe im Sudan")
 DROP_Z = float("-inf")
 
@@ -53,11 +56,33 @@ def lead(title: str | None, text: str, limit: int = LEAD_CHARS) -> str:
     return cut[:space] if space > limit // 2 else cut
 
 
+def german(text: str) -> bool:
+    """Whether a text reads as German rather than English (by its function words)."""
+    words = [token.folded for token in tokenize(text[: LEAD_CHARS * 2])]
+    return sum(w in GERMAN_WORDS for w in words) >= sum(w in ENGLISH_WORDS for w in words)
+
+
 @cache
-def background() -> Vectors:
-    """The background leads' vectors (float32, normalised), shipped with the seeds."""
+def background() -> tuple[Vectors, npt.NDArray[np.bool_]]:
+    """The background leads' vectors (float32, normalised) and which are German."""
     path: Path = seed_path("LIVEBLOG_MEANING_BACKGROUND", BACKGROUND)
-    return np.asarray(np.load(path), dtype=np.float32)
+    with np.load(path) as data:
+        return np.asarray(data["vectors"], dtype=np.float32), np.asarray(data["german"], bool)
+
+
+def calibrate(vectors: Vectors) -> tuple[Vectors, Vectors]:
+    """Each query's mean and spread of cosines over the background leads, apart for
+    German and English leads (columns 0 and 1): a German entry is compared with
+    German news, so an English query is not held back by the language alone."""
+    leads, is_german = background()
+    cosines = embeddings.cosine(vectors, leads)
+    means = np.zeros((len(vectors), 2), dtype=np.float32)
+    spreads = np.ones((len(vectors), 2), dtype=np.float32)
+    for column, rows in enumerate((is_german, ~is_german)):
+        if len(vectors) and rows.any():
+            means[:, column] = cosines[:, rows].mean(axis=1)
+            spreads[:, column] = np.maximum(cosines[:, rows].std(axis=1), 1e-3)
+    return means, spreads
 
 
 @cache
@@ -66,9 +91,8 @@ def reference() -> tuple[Vectors, Vectors, Vectors]:
     how far an entry sits above every topic at once says how generic it is."""
     path: Path = seed_path("LIVEBLOG_MEANING_REFERENCE", REFERENCE)
     vectors = np.asarray(np.load(path), dtype=np.float32)
-    cosines = embeddings.cosine(vectors, background())
-    spread = np.maximum(cosines.std(axis=1), 1e-3).astype(np.float32)
-    return vectors, cosines.mean(axis=1).astype(np.float32), spread
+    means, spreads = calibrate(vectors)
+    return vectors, means, spreads
 
 
 @dataclass(frozen=True)
@@ -84,7 +108,6 @@ class MeaningLayer:
     def __init__(
         self,
         texts: Iterable[tuple[Hashable, Sequence[str]]],
-        base: Vectors | None = None,
         thresholds: Thresholds | None = None,
     ) -> None:
         self.thresholds = thresholds or Thresholds()
@@ -106,11 +129,7 @@ class MeaningLayer:
         self.vectors: Vectors = (
             np.vstack(rows) if rows else np.zeros((0, embeddings.DIM), dtype=np.float32)
         )
-        reference = background() if base is None else base
-        cosines = embeddings.cosine(self.vectors, reference)
-        self.mean: Vectors = cosines.mean(axis=1) if len(keys) else np.zeros(0, np.float32)
-        spread = cosines.std(axis=1) if len(keys) else np.zeros(0, np.float32)
-        self.spread: Vectors = np.maximum(spread, 1e-3).astype(np.float32)
+        self.mean, self.spread = calibrate(self.vectors)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -119,14 +138,18 @@ class MeaningLayer:
         """Each key's score for the entry (standard deviations above its background)."""
         if not self.keys:
             return np.zeros(0, dtype=np.float32)
-        entry = embeddings.passages([lead(title, text)])
+        shown = lead(title, text)
+        column = 0 if german(shown) else 1
+        entry = embeddings.passages([shown])
         cosines = embeddings.cosine(self.vectors, entry)[:, 0]
         # A short, generic entry ("Ende des Liveblogs, danke für Ihr Interesse") sits
         # close to every short query: what counts is how far it stands out for this
         # topic beyond its closeness to topics in general.
-        vectors, mean, spread = reference()
-        generic = float(np.mean((embeddings.cosine(vectors, entry)[:, 0] - mean) / spread))
-        return np.asarray((cosines - self.mean) / self.spread - generic, dtype=np.float32)
+        vectors, means, spreads = reference()
+        above = (embeddings.cosine(vectors, entry)[:, 0] - means[:, column]) / spreads[:, column]
+        generic = float(np.mean(above))
+        z = (cosines - self.mean[:, column]) / self.spread[:, column] - generic
+        return np.asarray(z, dtype=np.float32)
 
     def judge(
         self,
