@@ -8,6 +8,7 @@ import gc
 import logging
 import os
 import signal
+from collections.abc import Hashable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -136,7 +137,16 @@ async def _services_on(
     async def load_topics() -> Any:
         return await subscriptions_ref[0].index_topics()
 
-    holder = IndexHolder(load_topics, await concept_rarity(storage, clock))
+    def typed_query(topic: Hashable) -> str | None:
+        """What the reader typed for a subscription: its meaning is matched too."""
+        sub = subscriptions_ref[0].by_id.get(topic) if isinstance(topic, int) else None
+        return sub.query if sub is not None else None
+
+    holder = IndexHolder(
+        load_topics,
+        await concept_rarity(storage, clock),
+        typed_query if settings.liveblog.meaning else None,
+    )
     subscriptions = SubscriptionService(
         storage, resolver, holder, clock, settings.liveblog.max_subscriptions
     )

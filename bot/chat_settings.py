@@ -27,9 +27,7 @@ _MODE_WORDS = {
     "digest": "daily",
     "zusammenfassung": "daily",
 }
-_CLOCK = re.compile(
-    r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(?:uhr|h|(am|a\.m\.|pm|p\.m\.))?\s*$", re.I
-)
+_CLOCK = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(?:uhr|h|(am|a\.m\.|pm|p\.m\.))?\s*$", re.I)
 _DURATION = re.compile(
     r"^\s*(\d{1,4})\s*(m|min|minuten?|minutes?|h|std|stunden?|hours?|d|t|tage?|days?)?\s*$", re.I
 )

@@ -78,6 +78,10 @@ class LiveblogSettings(BaseSettings):
     # Hosts a followed page may be on besides its overview's own (lower-case names).
     follow_hosts: Annotated[frozenset[str], NoDecode] = frozenset()
     max_subscriptions: int = Field(default=25, ge=1, le=200)
+    # Matching by meaning beside words (bot/matching/meaning.py): each subscription's
+    # query and each entry's lead embedded by the bundled model, ~30 ms a new entry on a
+    # worker thread. Off: words only.
+    meaning: bool = True
     delivery_seconds: float = Field(default=5.0, ge=0.5, le=300)
     private_gap_seconds: float = Field(default=1.05, ge=0.0, le=60)
     group_gap_seconds: float = Field(default=3.1, ge=0.0, le=600)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,11 @@ from bot.devserver import DevServer
 from bot.devserver.client import ChatDriver
 from bot.harness import running_bot
 from tests.pg import require_pg, throwaway_schema
+
+# The bot's meaning layer (bot/matching/meaning.py) embeds every entry with the bundled
+# model: tests of delivery, commands and sources match by words, deterministically and
+# fast; tests of the layer itself build it explicitly.
+os.environ.setdefault("LIVEBLOG_MEANING", "0")
 
 TOKEN = "123456:TEST-token-abcdef"
 SHARED = Path(__file__).resolve().parents[1] / "seeds"

@@ -95,6 +95,23 @@ def reference() -> tuple[Vectors, Vectors, Vectors]:
     return vectors, means, spreads
 
 
+_QUERY_CACHE: dict[str, npt.NDArray[np.float16]] = {}
+MAX_CACHED_QUERIES = 200_000  # 768 bytes each: at most ~150 MB
+
+
+def query_vectors(texts: Sequence[str]) -> Vectors:
+    """The queries' vectors, each embedded once per process: a rebuild of the index
+    (every few new subscriptions) must not embed all queries again."""
+    missing = [t for t in dict.fromkeys(texts) if t not in _QUERY_CACHE]
+    if missing:
+        fresh = embeddings.queries(missing)
+        if len(_QUERY_CACHE) + len(missing) > MAX_CACHED_QUERIES:
+            _QUERY_CACHE.clear()  # rare: a process with more distinct queries than this
+        for text, vector in zip(missing, fresh, strict=True):
+            _QUERY_CACHE[text] = vector.astype(np.float16)
+    return np.vstack([_QUERY_CACHE[t] for t in texts]).astype(np.float32)
+
+
 @dataclass(frozen=True)
 class Thresholds:
     add: float = ADD_Z
@@ -117,7 +134,7 @@ class MeaningLayer:
             wanted = [p for p in dict.fromkeys(phrasings) if p.strip()]
             if not wanted:
                 continue
-            vectors = embeddings.queries(wanted)
+            vectors = query_vectors(wanted)
             mean = vectors.mean(axis=0)
             norm = float(np.linalg.norm(mean))
             if norm == 0.0:

@@ -69,3 +69,43 @@ def test_a_layer_of_no_texts_judges_nothing() -> None:
     layer = MeaningLayer([("empty", ["", "   "])], thresholds=Thresholds())
     assert len(layer) == 0
     assert layer.judge("Titel", "Text", ["x"]) == (set(), set())
+
+
+async def test_the_holder_gives_each_index_its_meaning_in_the_background() -> None:
+    from collections.abc import Hashable, Iterable
+
+    from bot.matching.expr import TopicExpr
+    from bot.matching.holder import IndexHolder
+
+    resolver = default_resolver()
+    typed = {1: "Vogelgrippe", 2: "bird flu"}
+    topics: list[tuple[Hashable, TopicExpr]] = [(1, resolver.resolve("Vogelgrippe").expr)]
+
+    async def load() -> Iterable[tuple[Hashable, TopicExpr]]:
+        return list(topics)
+
+    holder = IndexHolder(load, describe=lambda topic: typed.get(topic))  # type: ignore[arg-type]
+    await holder.refresh()
+    await holder.meaning_ready()
+    assert holder.index.meaning is not None
+    assert len(holder.index.meaning) == 1
+    # A subscription added in place gets its meaning too (its own expression).
+    await holder.add(2, resolver.resolve("bird flu").expr)
+    await holder.meaning_ready()
+    assert holder.index.meaning is not None
+    assert len(holder.index.meaning) == len(holder.index.exprs)
+
+
+async def test_without_a_description_the_holder_matches_words_only() -> None:
+    from collections.abc import Hashable, Iterable
+
+    from bot.matching.expr import TopicExpr
+    from bot.matching.holder import IndexHolder
+
+    async def load() -> Iterable[tuple[Hashable, TopicExpr]]:
+        return [(1, default_resolver().resolve("Vogelgrippe").expr)]
+
+    holder = IndexHolder(load)
+    await holder.refresh()
+    await holder.meaning_ready()
+    assert holder.index.meaning is None
