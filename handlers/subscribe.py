@@ -294,7 +294,8 @@ async def unsubscribe_command(update: Update, context: Context) -> None:
         svc = services(context)
         subs = await svc.storage.subscriptions.for_chat(chat_id)
         if not subs:
-            await reply(update, context, texts.text(language, "list_empty"))
+            empty = "list_empty_group" if chat_id < 0 else "list_empty"
+            await reply(update, context, texts.text(language, empty))
             return
         _text, keyboard = await list_text(context, chat_id, language)
         example = quote(svc.subscriptions.topic_name(subs[-1], language))

@@ -134,6 +134,10 @@ async def test_unsubscribe_hint_names_a_topic_the_chat_has(
 async def test_a_group_list_is_the_group_s(reader: ChatDriver, bot: object) -> None:
     [empty] = await reader.ask(-5012, "/abos", chat_type="group", title="Team", **ANNA)
     assert empty["text"].startswith("Diese Gruppe hat noch keine Abos.")
+    [which] = await reader.ask(
+        -5012, "/abbestellen", chat_type="group", title="Team", anonymous=True, **ANNA
+    )
+    assert which["text"].startswith("Diese Gruppe hat noch keine Abos.")
     listed = list_message("de", [ListedSub("Kiew", None, False)], [], group=True)
     assert listed.startswith("<b>Abos dieser Gruppe</b>\n1. Kiew")
     assert list_message("en", [ListedSub("Kyiv", None, False)], [], group=True).startswith(
