@@ -83,7 +83,7 @@ def sources_text(
                     "ops_source_drift",
                     adapter=drift.adapter,
                     selector=drift.selector[:MAX_ERROR],
-                    since=drift.since.astimezone(zone).strftime("%d.%m. %H:%M"),
+                    since=texts.moment(language, drift.since, zone),
                 )
             )
     if more or len(sources) > MAX_LISTED:

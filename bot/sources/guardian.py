@@ -100,5 +100,9 @@ def parse_guardian(
 
 
 def looks_like_guardian(root: etree._Element) -> bool:
-    """Live blocks as elements: an article#block-… holding a time[datetime]."""
-    return any(_first_time(block) is not None for block in _blocks(root)[:50])
+    """Live blocks as elements: an article#block-… of class "block" (dotcom-rendering's
+    own class for them) or holding a time[datetime]."""
+    return any(
+        "block" in str(block.get("class") or "").split() or _first_time(block) is not None
+        for block in _blocks(root)[:50]
+    )

@@ -136,3 +136,13 @@ def test_no_blocks_names_the_selector() -> None:
         parse_payload(page(blocks=[]), URL, fmt="guardian")
     assert caught.value.selector == "article[id^=block-] with a time[datetime]"
     assert caught.value.adapter == "guardian"
+
+
+def test_blocks_are_found_even_before_their_times_render() -> None:
+    # The relative time is an island: should a page come without it, the blocks are
+    # still the Guardian's (class "block"), their times unknown rather than made up.
+    payload = page().replace(b"<time datetime=", b"<span data-datetime=")
+    assert detect_format(payload, "text/html") == "guardian"
+    result = parse_payload(payload, URL)
+    assert len(result.entries) == len(STORED["blocks"])
+    assert all(e.published is None for e in result.entries)
