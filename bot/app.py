@@ -36,6 +36,7 @@ from bot.matching.lexicon import default_lexicon
 from bot.matching.query import QueryResolver
 from bot.metrics import Metrics
 from bot.ops_server import OpsServer
+from bot.retention import Retention
 from bot.roles import Role
 from bot.services import Services
 from bot.sources.catalog import Catalog, CatalogSource, resolve_configured
@@ -62,6 +63,7 @@ log = logging.getLogger(__name__)
 AppType = Application[Any, Any, Any, Any, BotData, Any]
 POLL_TICK_S = 5.0
 DIGEST_TICK_S = 60.0
+RETENTION_TICK_S = 600.0  # a run deletes at most 2 x 40 batches of 500 rows
 
 
 async def set_command_menus(app: AppType) -> None:
@@ -307,7 +309,7 @@ def ops_server(services: Services) -> OpsServer | None:
         alerts = services.storage.alerts
         now = services.clock.now()
         metrics.refresh(
-            await alerts.status_counts(),
+            await alerts.outbox_counts(),
             await alerts.oldest_due(now),
             await services.storage.sources.list_active(),
         )
@@ -349,6 +351,17 @@ def schedule_jobs(app: AppType, services: Services, delivery_s: float, role: Rol
     async def heartbeat(_context: Any) -> None:
         touch_heartbeat(services)
 
+    retention_days = services.settings.liveblog.retention_days
+    retention = (
+        Retention(services.storage, services.clock, timedelta(days=retention_days))
+        if retention_days > 0
+        else None
+    )
+
+    async def purge(_context: Any) -> None:
+        if retention is not None:
+            spawn("retention", retention.run)
+
     async def renew(_context: Any) -> None:
         leases = services.delivery.leases if services.delivery is not None else None
         if leases is not None:
@@ -360,6 +373,7 @@ def schedule_jobs(app: AppType, services: Services, delivery_s: float, role: Rol
     jq = app.job_queue
     if role != "deliver":
         jq.run_repeating(poll, interval=POLL_TICK_S, first=1, name="poll")
+        jq.run_repeating(purge, interval=RETENTION_TICK_S, first=120, name="retention")
     if role != "ingest":
         jq.run_repeating(deliver, interval=delivery_s, first=2, name="deliver")
         jq.run_repeating(digest, interval=DIGEST_TICK_S, first=5, name="digest")

@@ -101,6 +101,9 @@ class LiveblogSettings(BaseSettings):
     button_secret: SecretStr | None = None
     # HOST:PORT for /metrics and /healthz; unset: no server (the heartbeat file only).
     metrics_listen: str | None = None
+    # Entries and finished alerts older than this many days are deleted (bot/retention.py;
+    # never below 3 days, what digests and edits still read); 0 keeps everything.
+    retention_days: float = Field(default=30.0, ge=0, le=3650)
     # /healthz fails when polling or delivery has not finished a tick for this long.
     health_stale_seconds: float = Field(default=300.0, ge=10, le=86_400)
     log_level: str = "INFO"  # DEBUG, INFO, WARNING, ERROR

@@ -289,6 +289,10 @@ class AlertRepository(Protocol):
 
     async def status_counts(self) -> dict[str, int]: ...
 
+    async def outbox_counts(self) -> dict[str, int]:
+        """status_counts for metrics: waiting states exact, finished ones cached."""
+        ...
+
     async def oldest_due(self, now: datetime) -> datetime | None:
         """When the longest-waiting pending alert that is due now became due."""
         ...
@@ -412,6 +416,16 @@ class DriftRepository(Protocol):
     async def clear(self, source_id: int) -> bool: ...
 
 
+class RetentionRepository(Protocol):
+    """Old rows nobody needs any more, deleted a batch at a time (storage/repos/retention.py)."""
+
+    async def purge_alerts(self, before: datetime, limit: int) -> int: ...
+
+    async def purge_entries(self, before: datetime, limit: int) -> int: ...
+
+    async def table_rows(self) -> dict[str, int]: ...
+
+
 class Storage(Protocol):
     """One open database: the repositories share its connection(s)."""
 
@@ -447,5 +461,8 @@ class Storage(Protocol):
 
     @property
     def drift(self) -> DriftRepository: ...
+
+    @property
+    def retention(self) -> RetentionRepository: ...
 
     async def close(self) -> None: ...

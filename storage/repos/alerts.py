@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -11,6 +12,9 @@ from storage.db import Db, in_chunks
 from storage.records import AlertRecord, AlertStatus, NewAlert
 from storage.repos.stories import attach_to_story
 from storage.timeutil import from_db, from_db_required, to_db
+
+# How stale the counts of finished alerts (sent, failed, …) in outbox_counts may be.
+FINISHED_COUNT_SECONDS = 300.0
 
 _COLUMNS = (
     "alert_id, chat_id, entry_id, sub_ids, spans, urgent, status, due_at, attempts, last_error,"
@@ -51,6 +55,7 @@ def _alert(row: Sequence[Any]) -> AlertRecord:
 class SqlAlertRepository:
     def __init__(self, db: Db) -> None:
         self._db = db
+        self._finished: tuple[float, dict[str, int]] | None = None  # (monotonic, counts)
 
     async def _select(self, where: str, params: Sequence[Any]) -> list[AlertRecord]:
         return [
@@ -355,6 +360,30 @@ class SqlAlertRepository:
                 "SELECT status, COUNT(*) FROM alerts GROUP BY status"
             )
         }
+
+    async def outbox_counts(self) -> dict[str, int]:
+        """status_counts for /metrics and /stats, cheap at any outbox size: the waiting
+        states are counted on the (status, due_at) index every time; the finished ones,
+        which only grow with what was sent and need a scan of them, at most every
+        FINISHED_COUNT_SECONDS (a scrape every 15 s must not read the whole table)."""
+        live = {
+            str(row[0]): int(row[1])
+            for row in await self._db.fetchall(
+                "SELECT status, COUNT(*) FROM alerts WHERE status IN ('pending', 'sending')"
+                " GROUP BY status"
+            )
+        }
+        moment = time.monotonic()
+        if self._finished is None or moment - self._finished[0] > FINISHED_COUNT_SECONDS:
+            finished = {
+                str(row[0]): int(row[1])
+                for row in await self._db.fetchall(
+                    "SELECT status, COUNT(*) FROM alerts"
+                    " WHERE status NOT IN ('pending', 'sending') GROUP BY status"
+                )
+            }
+            self._finished = (moment, finished)
+        return {**self._finished[1], **live}
 
     async def oldest_due(self, now: datetime) -> datetime | None:
         row = await self._db.fetchone(

@@ -58,12 +58,26 @@ class SqlEntryRepository:
         stamp = to_db(now)
         results: list[UpsertResult] = []
         async with self._db.transaction() as conn:
+            purged = await conn.fetchone(
+                "SELECT purged_through FROM sources WHERE source_id = ?", (source_id,)
+            )
+            purged_through = purged[0] if purged else None
             for entry in entries:
                 # One savepoint per item: an item the database refuses is left out
                 # alone, never rolling back (and so blocking) the others.
                 await conn.execute("SAVEPOINT entry")
                 try:
-                    result = await self._upsert_one(conn, source_id, entry, stamp, match)
+                    # Published no later than what retention deleted of this source:
+                    # possibly a deleted entry the page still lists, so history.
+                    published = to_db(entry.published_at)
+                    history = (
+                        purged_through is not None
+                        and published is not None
+                        and published <= purged_through
+                    )
+                    result = await self._upsert_one(
+                        conn, source_id, entry, stamp, match, history
+                    )
                 except self._db.item_errors as exc:
                     await conn.execute("ROLLBACK TO SAVEPOINT entry")
                     log.warning(
@@ -81,8 +95,9 @@ class SqlEntryRepository:
         entry: NewEntry,
         stamp: str | None,
         match: bool,
+        history: bool = False,
     ) -> UpsertResult:
-        waiting = MATCH_NEW if match else MATCH_DONE
+        waiting = MATCH_NEW if match and not history else MATCH_DONE
         # Another process may store or edit the same entry between our read and our
         # write (PostgreSQL runs writers side by side): each write only lands on the
         # row as it was read, and otherwise we read again and compare with theirs.

@@ -11,6 +11,7 @@ from storage.repos.drift import SqlDriftRepository
 from storage.repos.entries import SqlEntryRepository
 from storage.repos.leases import SqlLeaseRepository
 from storage.repos.rates import SqlRateRepository
+from storage.repos.retention import SqlRetentionRepository
 from storage.repos.sources import SqlSourceRepository
 from storage.repos.stories import SqlStoryRepository
 from storage.repos.subscriptions import SqlSubscriptionRepository
@@ -30,6 +31,7 @@ class SqlStorage:
         self.leases = SqlLeaseRepository(db)
         self.rates = SqlRateRepository(db)
         self.drift = SqlDriftRepository(db)
+        self.retention = SqlRetentionRepository(db)
 
     @property
     def dialect(self) -> str:
