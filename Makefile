@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck pytest bench bench-quick gold gold-heldout venv clean run
+.PHONY: demo test lint typecheck pytest bench bench-quick gold gold-heldout venv clean run image-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,14 @@ gold-heldout: $(STAMP)
 	@$(REAL) tests/matching/real/heldout.jsonl
 	@echo "== real HELD-OUT half, whole-word baseline"
 	@$(REAL) tests/matching/real/heldout.jsonl --baseline | tail -n 1
+
+# The real image (podman + runc; the base made with debootstrap from Debian's packages when
+# no registry is reachable): build it, run each role against the stand-in and PostgreSQL
+# (LIVEBLOG_TEST_PG), check /healthz and the HEALTHCHECK, drive subscribe -> alert. Slow
+# (a first build debootstraps and pip-installs): not part of `make test`.
+image-test: $(STAMP)
+	bash scripts/image/build.sh
+	$(BIN)/python scripts/image/drive.py
 
 run: $(STAMP)
 	$(BIN)/liveblog-alerts run
