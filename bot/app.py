@@ -63,6 +63,7 @@ log = logging.getLogger(__name__)
 AppType = Application[Any, Any, Any, Any, BotData, Any]
 POLL_TICK_S = 5.0
 DIGEST_TICK_S = 60.0
+INDEX_TICK_S = 2.0  # how often a requested index build is looked for
 RETENTION_TICK_S = 600.0  # a run deletes at most 2 x 40 batches of 500 rows
 
 
@@ -147,7 +148,7 @@ async def _services_on(
     holder = IndexHolder(
         load_topics,
         await concept_rarity(storage, clock),
-        typed_query if settings.liveblog.meaning else None,
+        describe=typed_query if settings.liveblog.meaning else None,
     )
     subscriptions = SubscriptionService(
         storage, resolver, holder, clock, settings.liveblog.max_subscriptions
@@ -358,6 +359,10 @@ def schedule_jobs(app: AppType, services: Services, delivery_s: float, role: Rol
         else None
     )
 
+    async def index(_context: Any) -> None:
+        # Full index builds that subscriptions requested (debounced, bot/matching/holder.py).
+        spawn("index", services.subscriptions.holder.maintain)
+
     async def purge(_context: Any) -> None:
         if retention is not None:
             spawn("retention", retention.run)
@@ -374,6 +379,7 @@ def schedule_jobs(app: AppType, services: Services, delivery_s: float, role: Rol
     if role != "deliver":
         jq.run_repeating(poll, interval=POLL_TICK_S, first=1, name="poll")
         jq.run_repeating(purge, interval=RETENTION_TICK_S, first=120, name="retention")
+        jq.run_repeating(index, interval=INDEX_TICK_S, first=INDEX_TICK_S, name="index")
     if role != "ingest":
         jq.run_repeating(deliver, interval=delivery_s, first=2, name="deliver")
         jq.run_repeating(digest, interval=DIGEST_TICK_S, first=5, name="digest")

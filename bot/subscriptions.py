@@ -53,7 +53,12 @@ class SubscriptionService:
     ) -> None:
         self.storage, self.resolver, self.holder, self.clock = storage, resolver, holder, clock
         self.max_per_chat = max_per_chat
+        # Every active subscription: matching reads it at alert time, so a removed topic
+        # stops alerting at once, long before a full index build leaves it out.
         self.by_id: dict[int, SubscriptionRecord] = {}
+        self._chat_subs: dict[int, set[int]] = {}
+        # Chats that changed while index_topics() loads all topics: read again after it.
+        self._dirty: set[int] | None = None
         self._exprs: dict[tuple[str, str | None], TopicExpr] = {}
         # "Would have found N" and previews: bounded, cached, on a worker thread.
         self.recent = RecentMatcher(self._recent_entries)
@@ -85,14 +90,60 @@ class SubscriptionService:
 
     async def index_topics(self) -> Iterable[tuple[Hashable, TopicExpr]]:
         """Every active subscription as (sub_id, expression): the holder's loader."""
-        subs = await self.storage.subscriptions.active()
-        self.by_id = {sub.sub_id: sub for sub in subs}
+        self._dirty = set()
+        try:
+            subs = await self.storage.subscriptions.active()
+        finally:
+            dirty, self._dirty = self._dirty, None
+        # A chat that changed while the rows were read may be read as it was before:
+        # its subscriptions are left out of the map until read again just below.
+        self.by_id, self._chat_subs = {}, {}
+        for sub in subs:
+            if sub.chat_id not in dirty:
+                self._put(sub)
+        if dirty:
+            await self.chat_changed(*dirty)
         pairs: list[tuple[Hashable, TopicExpr]] = []
         for sub in subs:
             expr = self.expr_of(sub)
             if expr is not None:
                 pairs.append((sub.sub_id, expr))
         return pairs
+
+    def _put(self, sub: SubscriptionRecord) -> None:
+        old = self.by_id.get(sub.sub_id)
+        if old is not None and old.chat_id != sub.chat_id:
+            self._chat_subs.get(old.chat_id, set()).discard(sub.sub_id)
+        self.by_id[sub.sub_id] = sub
+        self._chat_subs.setdefault(sub.chat_id, set()).add(sub.sub_id)
+
+    def _drop(self, sub_id: int) -> None:
+        sub = self.by_id.pop(sub_id, None)
+        if sub is not None:
+            self._chat_subs.get(sub.chat_id, set()).discard(sub_id)
+        self.holder.discard(sub_id)
+
+    async def chat_changed(self, *chat_ids: int) -> None:
+        """Chats whose subscriptions count differently now (stopped, removed the bot,
+        came back, moved to a supergroup, changed a subscription's mode): read their
+        subscriptions again. Nothing is rebuilt: gone topics stop counting at once, new
+        ones are added to the index the cheap way (IndexHolder.add)."""
+        if self._dirty is not None:
+            self._dirty.update(chat_ids)
+        fresh: list[SubscriptionRecord] = []
+        for chat_id in chat_ids:
+            chat = await self.storage.chats.get(chat_id)
+            if chat is not None and chat.active:
+                fresh += await self.storage.subscriptions.for_chat(chat_id)
+        keep = {sub.sub_id for sub in fresh}
+        for chat_id in chat_ids:
+            for sub_id in self._chat_subs.pop(chat_id, set()) - keep:
+                self._drop(sub_id)
+        for sub in fresh:
+            self._put(sub)
+            expr = self.expr_of(sub)
+            if expr is not None:
+                await self.holder.add(sub.sub_id, expr, sub.chat_id)
 
     @cached_property
     def _names(self) -> dict[str, str]:
@@ -148,9 +199,11 @@ class SubscriptionService:
             self.display_name(resolved, language),
             self.clock.now(),
         )
-        self.by_id[sub.sub_id] = sub
+        if self._dirty is not None:
+            self._dirty.add(chat_id)
+        self._put(sub)
         if created:
-            await self.holder.add(sub.sub_id, resolved.expr)
+            await self.holder.add(sub.sub_id, resolved.expr, chat_id)
         return SubscribeOutcome("added" if created else "exists", resolved, sub, recent)
 
     def display_name(self, resolved: ResolvedQuery, language: str = "de") -> str:
@@ -186,8 +239,9 @@ class SubscriptionService:
     async def remove(self, chat_id: int, sub_id: int) -> bool:
         removed = await self.storage.subscriptions.remove(chat_id, sub_id)
         if removed:
-            self.by_id.pop(sub_id, None)
-            await self.holder.refresh()
+            if self._dirty is not None:
+                self._dirty.add(chat_id)
+            self._drop(sub_id)  # never a rebuild: matching skips what by_id lacks
         return removed
 
     async def toggle_catalog(

@@ -35,7 +35,7 @@ async def migrated(update: Update, context: Context) -> None:
         return
     svc = services(context)
     await svc.storage.chats.migrate(old, new, svc.clock.now())
-    await svc.subscriptions.holder.refresh()
+    await svc.subscriptions.chat_changed(old, new)
 
 
 async def membership_changed(update: Update, context: Context) -> None:
@@ -51,7 +51,7 @@ async def membership_changed(update: Update, context: Context) -> None:
         await svc.storage.chats.deactivate(
             change.chat.id, svc.clock.now(), "bot removed from the chat"
         )
-        await svc.subscriptions.holder.refresh()
+        await svc.subscriptions.chat_changed(change.chat.id)
     elif status in _PRESENT:
         await _welcome_back(update, context, change.chat.id)
 
@@ -80,7 +80,7 @@ async def _welcome_back(update: Update, context: Context, chat_id: int) -> None:
     before = await svc.storage.chats.reactivate(chat_id, svc.clock.now())
     if before is None:
         return  # unknown (registers with its first command) or already active
-    await svc.subscriptions.holder.refresh()  # its topics count again
+    await svc.subscriptions.chat_changed(chat_id)  # its topics count again
     if not before.paused_by_error:
         if update.my_chat_member is not None:  # added back or unblocked: say it works
             count = await svc.storage.subscriptions.count(chat_id)

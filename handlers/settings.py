@@ -65,7 +65,7 @@ async def mode_command(update: Update, context: Context) -> None:
             mode = parse_mode(args[1])
             sub = subs[number - 1]
             await svc.storage.subscriptions.set_mode(chat_id, sub.sub_id, mode)
-            await svc.subscriptions.holder.refresh()
+            await svc.subscriptions.chat_changed(chat_id)
             name = svc.subscriptions.topic_name(sub, language)
             message = texts.text(
                 language,
@@ -115,7 +115,7 @@ async def urgent_command(update: Update, context: Context) -> None:
         return
     sub = subs[int(number) - 1]
     await svc.storage.subscriptions.set_urgent(chat_id, sub.sub_id, not sub.urgent)
-    await svc.subscriptions.holder.refresh()
+    await svc.subscriptions.chat_changed(chat_id)
     await release_held(context, chat_id)
     key = "urgent_off" if sub.urgent else "urgent_on"
     await reply(

@@ -35,7 +35,7 @@ async def start(update: Update, context: Context) -> None:
     )
     await svc.storage.chats.upsert(chat.id, chat.type, chat.title, language, svc.clock.now())
     if known is not None and not known.active:
-        await svc.subscriptions.holder.refresh()  # a returning chat's topics count again
+        await svc.subscriptions.chat_changed(chat.id)  # a returning chat's topics count again
     name = (user.first_name if user else None) or chat.title or ""
     key = "start_again" if known is not None else "start"
     _header, keyboard = await catalog_keyboard(context, chat.id, language, 0)

@@ -45,7 +45,7 @@ async def stop_button(update: Update, context: Context, arg: str, language: str)
         # message already says so.
         return toast(language, "stop_already")
     await svc.storage.chats.delete(chat.id)
-    await svc.subscriptions.holder.refresh()
+    await svc.subscriptions.chat_changed(chat.id)
     await _edit(query, texts.text(language, "stop_done"))
     return None
 

@@ -17,6 +17,7 @@ from functools import partial
 from bot.clock import Clock
 from bot.delivery.changes import material_change
 from bot.delivery.spans import SpanPicker
+from bot.matching.holder import LiveIndex
 from bot.matching.index import TopicIndex
 from bot.metrics import Metrics
 from bot.sources.ingest import IngestReport
@@ -162,13 +163,13 @@ class AlertPipeline:
         entry: EntryRecord,
         skip_chats: set[int] | None = None,
         picker: SpanPicker | None = None,
-        index: TopicIndex | None = None,
+        index: LiveIndex | TopicIndex | None = None,
     ) -> list[_Hit]:
         """Every eligible subscription whose topic the entry matches, with the spans a
         message can show (picked once per matched topic, not per chat). Pure: runs on
         a worker thread with the index it is given."""
         picker = picker or SpanPicker(entry.body)
-        index = index or self.subscriptions.holder.index
+        index = index or self.subscriptions.holder.live
         hits: list[_Hit] = []
         for match in index.match(
             entry.title, entry.body, entry.published_at or entry.first_seen_at

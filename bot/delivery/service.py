@@ -546,14 +546,14 @@ class DeliveryService:
             log.info("chat %s is gone (%s): retiring it", chat.chat_id, exc)
             await self.storage.alerts.cancel_chat(chat.chat_id, str(exc))
             await self.storage.chats.deactivate(chat.chat_id, now, str(exc), by_error=True)
-            await self.subscriptions.holder.refresh()
+            await self.subscriptions.chat_changed(chat.chat_id)
             return False
         if isinstance(exc, ChatMoved):
             log.info("chat %s moved to %s", chat.chat_id, exc.new_chat_id)
             await self.storage.chats.migrate(chat.chat_id, exc.new_chat_id, now)
             self._moved[chat.chat_id] = exc.new_chat_id
             await self.storage.alerts.reschedule(ids, now, "chat migrated: resending")
-            await self.subscriptions.holder.refresh()
+            await self.subscriptions.chat_changed(chat.chat_id, exc.new_chat_id)
             return False
         if isinstance(exc, AmbiguousSend):
             return await self._ambiguous(chat, alerts, exc, stats)
