@@ -38,6 +38,7 @@ import uuid
 from collections.abc import Awaitable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -69,6 +70,17 @@ from storage.records import NewAlert, NewEntry  # noqa: E402
 TOKEN = "123456:BENCH-token"
 BERLIN_ZONE = "Europe/Berlin"
 
+
+
+async def all_events(control: httpx.AsyncClient) -> list[dict[str, Any]]:
+    """The stand-in's whole record, a page at a time (it answers at most a page)."""
+    events: list[dict[str, Any]] = []
+    while True:
+        after = events[-1]["seq"] if events else 0
+        page = (await control.get("/control/events", params={"after": after})).json()
+        if not page:
+            return events
+        events += page
 
 async def setup(storage, chats: list[int], alerts_per_chat: int) -> None:  # type: ignore[no-untyped-def]
     now = datetime.now(UTC)
@@ -349,7 +361,7 @@ async def run_paid(chat_count: int, profile: Path | None, workers: int) -> dict[
         server_end = server.cpu_s()
         async with httpx.AsyncClient(base_url=server.url, timeout=60) as control:
             state = (await control.get("/control/state")).json()
-            events = (await control.get("/control/events")).json()
+            events = await all_events(control)
     stamps = sorted(e["at"] for e in events if e["kind"] == "bot_message")
     span = stamps[-1] - stamps[0] if len(stamps) > 1 else 0.0
     # The most messages the stand-in saw in any one second (the limit it enforces).
@@ -461,7 +473,7 @@ async def run_workers(db: str, workers: int, chat_count: int, paid: bool) -> dic
             delays = sorted((a.sent_at - due).total_seconds() for a in sent if a.sent_at)
             async with httpx.AsyncClient(base_url=server.url, timeout=60) as control:
                 state = (await control.get("/control/state")).json()
-                events = (await control.get("/control/events")).json()
+                events = await all_events(control)
         finally:
             for proc in procs:
                 if proc.returncode is None:

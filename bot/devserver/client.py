@@ -6,6 +6,8 @@ from typing import Any
 
 import httpx
 
+from bot.devserver.control import EVENTS_PAGE
+
 
 class ChatDriver:
     """Types into chats and reads what the bot sent, over the control API."""
@@ -65,13 +67,18 @@ class ChatDriver:
         return result
 
     async def events(self, chat_id: int | None = None, after: int = 0) -> list[dict[str, Any]]:
-        params = {"after": str(after)}
-        if chat_id is not None:
-            params["chat_id"] = str(chat_id)
-        response = await self._http.get("/control/events", params=params)
-        response.raise_for_status()
-        result: list[dict[str, Any]] = response.json()
-        return result
+        """Every event after seq `after`, read a page at a time."""
+        found: list[dict[str, Any]] = []
+        while True:
+            params = {"after": str(found[-1]["seq"] if found else after)}
+            if chat_id is not None:
+                params["chat_id"] = str(chat_id)
+            response = await self._http.get("/control/events", params=params)
+            response.raise_for_status()
+            page: list[dict[str, Any]] = response.json()
+            found += page
+            if len(page) < EVENTS_PAGE:
+                return found
 
     async def wait_for(
         self,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
+import itertools
 import time
 from dataclasses import asdict
 from typing import Any
@@ -17,6 +19,7 @@ ANONYMOUS_ADMIN: dict[str, Any] = {
     "first_name": "Group",
     "username": "GroupAnonymousBot",
 }
+EVENTS_PAGE = 1000  # events in one /control/events answer (clients read on with `after`)
 FAULT_KINDS = frozenset({"retry_after", "blocked", "kicked", "parse", "too_long", "server", "slow"})
 
 
@@ -182,12 +185,19 @@ class Control:
     def set_admins(self, body: dict[str, Any]) -> None:
         self.state.admins[int(body["chat_id"])] = {int(uid) for uid in body.get("user_ids", [])}
 
-    def events(self, chat_id: int | None, after: int = 0) -> list[dict[str, Any]]:
-        return [
-            asdict(e)
-            for e in self.state.events
-            if (chat_id is None or e.chat_id == chat_id) and e.seq > after
-        ]
+    def events(
+        self, chat_id: int | None, after: int = 0, limit: int = EVENTS_PAGE
+    ) -> list[dict[str, Any]]:
+        """Up to `limit` events after seq `after`, oldest first: a page, never the whole
+        record (tens of thousands of digests made one answer of hundreds of MB)."""
+        found: list[dict[str, Any]] = []
+        start = bisect.bisect_right(self.state.events, after, key=lambda e: e.seq)
+        for event in itertools.islice(self.state.events, start, None):
+            if chat_id is None or event.chat_id == chat_id:
+                found.append(asdict(event))
+                if len(found) >= limit:
+                    break
+        return found
 
     async def wait(
         self, chat_id: int | None, kinds: set[str], count: int, after: int, wait_s: float

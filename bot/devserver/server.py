@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.devserver.api import ApiError, BotApi, decode_params, ok
-from bot.devserver.control import Control
+from bot.devserver.control import EVENTS_PAGE, Control
 from bot.devserver.limits import RateLimiter, RateLimits
 from bot.devserver.state import DevState
 
@@ -143,7 +143,8 @@ class DevServer:
     async def _c_events(self, request: web.Request) -> web.Response:
         chat = request.query.get("chat_id")
         after = int(request.query.get("after", "0"))
-        return web.json_response(self.control.events(int(chat) if chat else None, after))
+        limit = max(1, min(int(request.query.get("limit", EVENTS_PAGE)), EVENTS_PAGE))
+        return web.json_response(self.control.events(int(chat) if chat else None, after, limit))
 
     async def _c_wait(self, request: web.Request) -> web.Response:
         body = await request.json()
