@@ -241,6 +241,13 @@ async def case_all(image: str, server: DevServer, reader: ChatDriver) -> dict[st
             step(f"lb-test-all: /healthz 200 after {ready:.1f} s")
             alert_s = await subscribe_and_alert(reader, feed, 4242, 0)
             step(f"lb-test-all: alert arrived {alert_s:.1f} s after the report appeared")
+            user = podman("exec", "lb-test-all", "id", "-un").stdout.strip()
+            if user != "liveblog":
+                raise Failure(f"lb-test-all runs as {user!r}, not as liveblog")
+            shipped = podman("exec", "lb-test-all", "ls", "/app").stdout.split()
+            if shipped != ["seeds"]:
+                raise Failure(f"/app holds {shipped}: only seeds/ belongs there")
+            step("lb-test-all: runs as liveblog; /app holds seeds/ only")
             checks = [health_command("lb-test-all"), health_command("lb-test-all", True)]
             step(f"lb-test-all: health: {' / '.join(checks)}")
             step(f"lb-test-all: {no_errors('lb-test-all')} log lines, no error")
