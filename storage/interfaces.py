@@ -14,6 +14,7 @@ from storage.records import (
     AlertRecord,
     AlsoReport,
     ChatRecord,
+    DigestAlert,
     DriftRecord,
     EntryRecord,
     NewAlert,
@@ -282,6 +283,10 @@ class AlertRepository(Protocol):
     async def created_since_for_chats(
         self, since: datetime, chat_ids: Sequence[int]
     ) -> list[AlertRecord]: ...
+
+    async def digest_rows(self, since: datetime, chat_ids: Sequence[int]) -> list[DigestAlert]:
+        """created_since_for_chats reduced to what a digest shows."""
+        ...
 
     async def mark_digested(self, alert_ids: Sequence[int], now: datetime) -> None: ...
 

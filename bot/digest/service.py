@@ -30,7 +30,8 @@ from bot.sources.catalog import Catalog
 from bot.sources.directory import SourceDirectory
 from bot.subscriptions import SubscriptionService
 from storage.interfaces import Storage
-from storage.records import AlertRecord, ChatRecord, EntryRecord, SubscriptionRecord
+from storage.records import ChatRecord, DigestAlert, EntryRecord, SubscriptionRecord
+from storage.timeutil import to_db
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ MAX_SENDERS = 4096
 # than the HTTP pool holds (PTB: 256) queue inside httpcore, whose queue costs grow with
 # its square: when sending falls behind the rate, throughput collapses.
 IN_FLIGHT = 64
+KNOWN_ENTRIES = 5_000  # entries a tick keeps between chunks (a busy day has a few hundred)
 
 
 @dataclass
@@ -90,20 +92,33 @@ class DigestService:
         floor = now - WINDOW
         return max(chat.last_digest_at, floor) if chat.last_digest_at else floor
 
-    async def build_many(self, chats: Sequence[ChatRecord], now: datetime) -> list[BuiltDigest]:
+    async def build_many(
+        self,
+        chats: Sequence[ChatRecord],
+        now: datetime,
+        known: dict[int, EntryRecord] | None = None,
+    ) -> list[BuiltDigest]:
         """Digests for a chunk of chats from three bulk queries: none per entry or per chat.
-        The pure building yields to the loop every SLICE chats."""
+        The pure building yields to the loop every SLICE chats. `known`: entries read
+        for earlier chunks of the same tick (read again only when missing; at most
+        KNOWN_ENTRIES kept): every chunk names mostly the same few hundred entries."""
         if not chats:
             return []
         ids = [c.chat_id for c in chats]
         earliest = min(self.since(c, now) for c in chats)
-        alerts = await self.storage.alerts.created_since_for_chats(earliest, ids)
-        entries = await self.storage.entries.get_many([a.entry_id for a in alerts])
+        alerts = await self.storage.alerts.digest_rows(earliest, ids)
+        known = {} if known is None else known
+        missing = {a.entry_id for a in alerts} - known.keys()
+        if len(known) + len(missing) > KNOWN_ENTRIES:
+            known.clear()
+            missing = {a.entry_id for a in alerts}
+        known.update(await self.storage.entries.get_many(list(missing)))
+        entries = known
         await self.directory.load(self.storage, {e.source_id for e in entries.values()})
         subs_by_chat: dict[int, list[SubscriptionRecord]] = {}
         for sub in await self.storage.subscriptions.for_chats(ids):
             subs_by_chat.setdefault(sub.chat_id, []).append(sub)
-        by_chat: dict[int, list[AlertRecord]] = {}
+        by_chat: dict[int, list[DigestAlert]] = {}
         for alert in alerts:
             by_chat.setdefault(alert.chat_id, []).append(alert)
         labels: dict[tuple[int, str], str] = {}  # (source, language): one look-up a chunk
@@ -134,6 +149,9 @@ class DigestService:
                 yield built
             return
         after: tuple[datetime, int] | None = None
+        # The day's entries, read once for the whole tick (an entry edited meanwhile
+        # shows as it was when the tick began).
+        known: dict[int, EntryRecord] = {}
         while True:
             now = self.clock.now()
             page = await self.storage.chats.due_digests(now, CHUNK, after)
@@ -142,7 +160,7 @@ class DigestService:
             last = page[-1]
             assert last.next_digest_at is not None  # due_digests only returns scheduled chats
             after = (last.next_digest_at, last.chat_id)
-            for built in await self.build_many(page, now):
+            for built in await self.build_many(page, now, known):
                 yield built
 
     async def _leased_built(self, leases: ChatLeases) -> AsyncIterator[BuiltDigest]:
@@ -150,6 +168,7 @@ class DigestService:
         A chat already met in this tick (its digest failed and kept its due time) is
         given back and ends the tick, as the paging above does."""
         tried: set[int] = set()
+        known: dict[int, EntryRecord] = {}  # as in due_built
         while True:
             now = self.clock.now()
             claimed = await leases.claim_digests(CHUNK)
@@ -165,7 +184,8 @@ class DigestService:
             for chat_id in fresh:
                 if chat_id not in chats:  # gone meanwhile
                     await self._give_back(chat_id)
-            for built in await self.build_many([chats[c] for c in fresh if c in chats], now):
+            leased = [chats[c] for c in fresh if c in chats]
+            for built in await self.build_many(leased, now, known):
                 yield built
 
     async def _give_back(self, chat_id: int) -> None:
@@ -182,19 +202,20 @@ class DigestService:
     def _build(
         self,
         chat: ChatRecord,
-        alerts: list[AlertRecord],
+        alerts: list[DigestAlert],
         entries: dict[int, EntryRecord],
         subs: list[SubscriptionRecord],
         now: datetime,
         labels: dict[tuple[int, str], str],
     ) -> BuiltDigest:
         since = self.since(chat, now)
+        after = to_db(since) or ""  # stored times compare as text, in time order
         names = {s.sub_id: self.subscriptions.topic_name(s, chat.language) for s in subs}
         items: list[DigestItem] = []
         used: list[int] = []
         for alert in alerts:
             entry = entries.get(alert.entry_id)
-            if entry is None or alert.created_at <= since:
+            if entry is None or alert.created_at <= after:
                 continue
             topics = tuple(dict.fromkeys(names[s] for s in alert.sub_ids if s in names))
             if not topics:
