@@ -47,7 +47,7 @@ async def test_subscribe_unsubscribe_storm_builds_once_and_matches_right(w: Worl
         [added] = await w.reader.ask(BEN, "/abo Supermarkt", **DE)
         assert added["text"].startswith("✅ Abonniert: Supermarkt"), added["text"]
         [gone] = await w.reader.ask(BEN, "/abbestellen Supermarkt", **DE)
-        assert gone["text"] == "🗑 Abo beendet: Supermarkt", gone["text"]
+        assert gone["text"].startswith("🗑 Abo beendet: Supermarkt"), gone["text"]
         ticks.now += 1
         await holder.maintain()
         ticks.now += 1
