@@ -352,20 +352,19 @@ def schedule_jobs(app: AppType, services: Services, delivery_s: float, role: Rol
     async def heartbeat(_context: Any) -> None:
         touch_heartbeat(services)
 
-    retention_days = services.settings.liveblog.retention_days
-    retention = (
-        Retention(services.storage, services.clock, timedelta(days=retention_days))
-        if retention_days > 0
-        else None
-    )
+    retention: list[Retention] = []  # made at the first run (LIVEBLOG_RETENTION_DAYS > 0)
 
     async def index(_context: Any) -> None:
         # Full index builds that subscriptions requested (debounced, bot/matching/holder.py).
         spawn("index", services.subscriptions.holder.maintain)
 
     async def purge(_context: Any) -> None:
-        if retention is not None:
-            spawn("retention", retention.run)
+        days = services.settings.liveblog.retention_days
+        if days <= 0:
+            return
+        if not retention:
+            retention.append(Retention(services.storage, services.clock, timedelta(days=days)))
+        spawn("retention", retention[0].run)
 
     async def renew(_context: Any) -> None:
         leases = services.delivery.leases if services.delivery is not None else None

@@ -98,8 +98,9 @@ def jobs_of(role: Role, tmp_path: Path) -> set[str]:
 
 
 def test_each_role_runs_its_own_jobs(tmp_path: Path) -> None:
-    assert jobs_of("all", tmp_path) == {"poll", "deliver", "digest", "heartbeat"}
-    assert jobs_of("ingest", tmp_path) == {"poll", "heartbeat"}
+    polling = {"poll", "index", "retention", "heartbeat"}
+    assert jobs_of("all", tmp_path) == polling | {"deliver", "digest"}
+    assert jobs_of("ingest", tmp_path) == polling
     assert jobs_of("deliver", tmp_path) == {"deliver", "digest", "renew", "heartbeat"}
 
 
