@@ -85,6 +85,12 @@ async def merge_into(conn: Tx, old: ChatRecord, new: ChatRecord, now: datetime) 
             new.chat_id,
         ),
     )
+    # Story merging (a column only SQL reads): off in either chat stays off.
+    await conn.execute(
+        "UPDATE chats SET merge_stories = (SELECT MIN(merge_stories) FROM chats"
+        " WHERE chat_id IN (?, ?)) WHERE chat_id = ?",
+        (old.chat_id, new.chat_id, new.chat_id),
+    )
     twins = {
         str(row[1]): int(row[0])
         for row in await _rows(

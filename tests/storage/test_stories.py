@@ -162,3 +162,23 @@ async def test_the_next_page_of_one_follow_rule_is_the_same_outlet(store: Storag
 async def source_of(store: Storage, entry_id: int) -> int:
     entries = await store.entries.get_many([entry_id])
     return entries[entry_id].source_id
+
+
+async def test_merging_is_per_chat_and_survives_a_move_into_a_known_supergroup(
+    store: Storage,
+) -> None:
+    for chat_id in (-1, -1001, -2, -1002):
+        await store.chats.upsert(chat_id, "group", None, "de", NOW)
+    assert await store.stories.merging(-1)  # on by default
+    assert await store.stories.merging(404)  # an unknown chat too
+    await store.stories.set_merging(-1, False)
+    assert not await store.stories.merging(-1)
+    assert await store.stories.merging(-2)
+    # Into a supergroup the bot knows: the group's "off" is kept.
+    await store.chats.migrate(-1, -1001, at(1))
+    assert not await store.stories.merging(-1001)
+    # Into one it does not: the row moves with its setting.
+    await store.stories.set_merging(-2, False)
+    await store.chats.delete(-1002)
+    await store.chats.migrate(-2, -1002, at(2))
+    assert not await store.stories.merging(-1002)
