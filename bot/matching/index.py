@@ -24,6 +24,7 @@ from bot.matching.places import default_places
 from bot.matching.places_in_text import anaphors, speaks
 from bot.matching.roles import role_stands
 from bot.matching.scope import foreign
+from bot.matching.sense import all_inside_names
 
 PLACE = "place"  # a city or region: a target of attacks, spoken for by its government
 ATTACK = "attack"  # air raids, drones, missiles: need the place as target in the clause
@@ -319,6 +320,10 @@ class TopicIndex:
     ) -> list[TopicMatch]:
         doc = prepare(title, text, published)
         found = self.match_document(doc)
+        # A topic named only as part of another name ("Dynamo Kiew") is no match, and
+        # the meaning layer must not add it back either.
+        misread = {m.expr for m in found if all_inside_names(doc, (h for _, h in m._proof))}
+        found = [m for m in found if m.expr not in misread]
         if self.meaning is None or not len(self.meaning):
             return found
         partial = self._partial(doc)
@@ -326,7 +331,7 @@ class TopicIndex:
         kept = [m for m in found if m.expr not in dropped]
         return kept + [
             TopicMatch(expr, self.expr_topics[expr], [], doc, self.terms)
-            for expr in sorted(e for e in added if isinstance(e, int))
+            for expr in sorted(e for e in added if isinstance(e, int) and e not in misread)
         ]
 
     def _partial(self, doc: Document) -> set[Hashable]:

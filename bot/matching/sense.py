@@ -1,0 +1,96 @@
+"""Whether a lexical hit is the topic itself or a word inside some other name.
+
+"Dynamo Kiew", "Ollie Pope", "the Carolina Hurricanes", "SK Sturm": the topic's word
+is the last part of a proper name whose first part is another capitalised word in the
+middle of a sentence. That reading holds for any query, listed or not, so it is read
+off the entry's capitals, not off a list of known clubs.
+
+Kept as hits: a capitalised word before the hit that is a function word ("Die
+Vogelgrippe"), the first word of a sentence in English ("Severe storms"), a word
+that is part of the same proof ("Donald Trump"), an office or title ("Präsident
+Selenskyj", "President Trump", "Chef Musk"), or a person's given name when the topic
+itself is a person (its concept knows roles).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.matching.document import Document
+from bot.matching.stopwords import ALL as STOPWORDS
+
+# Word ends of offices and titles in front of a name ("Außenministerin", "Kremlchef").
+_TITLE_ENDS = (
+    "prasident",
+    "prasidentin",
+    "kanzler",
+    "kanzlerin",
+    "minister",
+    "ministerin",
+    "chef",
+    "chefin",
+    "papst",
+    "konig",
+    "konigin",
+    "president",
+    "premier",
+    "senator",
+    "governor",
+    "pope",
+    "king",
+    "queen",
+    "boss",
+    "leader",
+    "general",
+    "secretary",
+    "sprecher",
+    "sprecherin",
+    "spokesman",
+    "spokeswoman",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "herr",
+    "frau",
+)
+
+
+_LONGEST_NAME_PART = 10
+
+
+def _titled(folded: str) -> bool:
+    return any(title in folded for title in _TITLE_ENDS)
+
+
+def inside_name(doc: Document, first: int, last: int, proof_tokens: set[int]) -> bool:
+    """Whether the hit at tokens first..last is the tail of a longer proper name."""
+    tokens = doc.tokens
+    hit = tokens[first]
+    if not hit.upper or first == 0:
+        return False
+    before = tokens[first - 1]
+    if before.unit != hit.unit or first - 1 in proof_tokens or not before.upper:
+        return False
+    if before.folded in STOPWORDS or _titled(before.folded) or before.folded.isdigit():
+        return False
+    # A long word in front is a German noun in apposition ("Stahlunternehmen
+    # Thyssenkrupp"), not the first part of a name.
+    if len(before.folded) > _LONGEST_NAME_PART:
+        return False
+    # Nothing but a space or a hyphen between the two words.
+    return hit.start - before.end <= 1 and first > 1 and _mid_unit(doc, first - 1)
+
+
+def _mid_unit(doc: Document, index: int) -> bool:
+    """Whether token `index` is not the first word of its sentence (or title)."""
+    return doc.tokens[index - 1].unit == doc.tokens[index].unit
+
+
+def all_inside_names(doc: Document, spans: Iterable[tuple[int, int]]) -> bool:
+    """Whether every hit of a proof is the tail of some other proper name."""
+    spans = list(spans)
+    if not spans:
+        return False
+    covered = {i for first, last in spans for i in range(first, last + 1)}
+    return all(inside_name(doc, first, last, covered) for first, last in spans)

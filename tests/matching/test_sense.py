@@ -1,0 +1,51 @@
+"""A topic word that is only the tail of another proper name is no match.
+
+Sentences are from real reports in tests/matching/real/dev.jsonl (sources there).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.matching.index import TopicIndex
+from bot.matching.query import default_resolver
+
+
+def _matches(query: str, text: str, title: str | None = None) -> bool:
+    expr = default_resolver().resolve(query).expr
+    return bool(TopicIndex.build([("q", expr)]).match(title, text))
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        (
+            "hurricanes",
+            "Jordan Staal scored in the second period, and the Carolina Hurricanes "
+            "defeated the Washington Capitals 3-2.",
+        ),
+        ("Sturm", "Nun überwintert der SK Sturm nach Verlustpunkten als Tabellenführer."),
+        ("Kyiv", "Am Mittwoch hat Dynamo Kiew am zweiten Spieltag verloren."),
+    ],
+)
+def test_the_tail_of_another_name_is_not_the_topic(query: str, text: str) -> None:
+    assert not _matches(query, text)
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        (
+            "Papst",
+            "Seit knapp fünf Wochen befindet sich Papst Franziskus mit einer "
+            "komplizierten Atemwegserkrankung in der römischen Gemelli-Klinik.",
+        ),
+        ("Trump", "He became a close ally of U.S. President Donald Trump on Monday."),
+        ("Selenskyj", "Am Abend sprach der ukrainische Präsident Selenskyj in Kiew."),
+        ("Israel", "Two Israelis were released."),
+        ("Vogelgrippe", "Die Vogelgrippe breitet sich in Norddeutschland weiter aus."),
+        ("hurricanes", "Severe Hurricanes hit the coast of Florida."),
+    ],
+)
+def test_titles_function_words_and_sentence_starts_keep_the_match(query: str, text: str) -> None:
+    assert _matches(query, text)
