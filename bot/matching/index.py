@@ -24,7 +24,7 @@ from bot.matching.places import default_places
 from bot.matching.places_in_text import anaphors, speaks
 from bot.matching.roles import role_stands
 from bot.matching.scope import foreign
-from bot.matching.sense import all_inside_names
+from bot.matching.sense import not_the_topic
 
 PLACE = "place"  # a city or region: a target of attacks, spoken for by its government
 ATTACK = "attack"  # air raids, drones, missiles: need the place as target in the clause
@@ -320,9 +320,9 @@ class TopicIndex:
     ) -> list[TopicMatch]:
         doc = prepare(title, text, published)
         found = self.match_document(doc)
-        # A topic named only as part of another name ("Dynamo Kiew") is no match, and
-        # the meaning layer must not add it back either.
-        misread = {m.expr for m in found if all_inside_names(doc, (h for _, h in m._proof))}
+        # A topic named only as part of another name ("Dynamo Kiew") or as a figure in
+        # scare quotes is no match, and the meaning layer must not add it back either.
+        misread = {m.expr for m in found if not_the_topic(doc, title, text, m._proof)}
         found = [m for m in found if m.expr not in misread]
         if self.meaning is None or not len(self.meaning):
             return found

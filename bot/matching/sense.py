@@ -1,4 +1,5 @@
-"""Whether a lexical hit is the topic itself or a word inside some other name.
+"""Whether a lexical hit is the topic itself, or a word inside some other name, or a
+figure of speech in scare quotes.
 
 "Dynamo Kiew", "Ollie Pope", "the Carolina Hurricanes", "SK Sturm": the topic's word
 is the last part of a proper name whose first part is another capitalised word in the
@@ -14,7 +15,7 @@ itself is a person (its concept knows roles).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 from bot.matching.document import Document
 from bot.matching.stopwords import ALL as STOPWORDS
@@ -87,10 +88,34 @@ def _mid_unit(doc: Document, index: int) -> bool:
     return doc.tokens[index - 1].unit == doc.tokens[index].unit
 
 
-def all_inside_names(doc: Document, spans: Iterable[tuple[int, int]]) -> bool:
-    """Whether every hit of a proof is the tail of some other proper name."""
-    spans = list(spans)
-    if not spans:
+# Quotation marks of German, English, French and Swiss typography.
+_QUOTES = frozenset("\"'„“”«»‚‘’‹›")
+
+
+def not_the_topic(
+    doc: Document, title: str | None, text: str, proof: Sequence[tuple[int, tuple[int, int]]]
+) -> bool:
+    """Whether no hit of a proof stands for the topic: each is the tail of another
+    name, or its word is set in scare quotes somewhere in the entry (vor einem
+    „Flächenbrand" warnen, eine „Flut" an Befehlen): the writer marks it as a figure."""
+    if not proof:
         return False
-    covered = {i for first, last in spans for i in range(first, last + 1)}
-    return all(inside_name(doc, first, last, covered) for first, last in spans)
+    covered = {i for _, (first, last) in proof for i in range(first, last + 1)}
+    figurative = {
+        term for term, (first, last) in proof if _quoted(doc, title or "", text, first, last)
+    }
+    return all(
+        term in figurative or inside_name(doc, first, last, covered)
+        for term, (first, last) in proof
+    )
+
+
+def _quoted(doc: Document, title: str, text: str, first: int, last: int) -> bool:
+    """Whether the words first..last stand alone between quotation marks."""
+    start, end = doc.tokens[first], doc.tokens[last]
+    if start.field != end.field:
+        return False
+    source = title if start.field == "title" else text
+    before = source[start.start - 1] if start.start > 0 else ""
+    after = source[end.end] if end.end < len(source) else ""
+    return before in _QUOTES and after in _QUOTES

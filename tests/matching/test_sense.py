@@ -49,3 +49,25 @@ def test_the_tail_of_another_name_is_not_the_topic(query: str, text: str) -> Non
 )
 def test_titles_function_words_and_sentence_starts_keep_the_match(query: str, text: str) -> None:
     assert _matches(query, text)
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        (
+            "Waldbrände",
+            "Diplomaten im Nahen Osten fürchten einen sogenannten «Flächenbrand», also die "
+            "Ausweitung des Gaza-Krieges.",
+        ),
+        (
+            "floods",
+            "Er sagte, die Bewohner sollten mit einer „Flut“ an Evakuierungsbefehlen rechnen.",
+        ),
+    ],
+)
+def test_a_word_in_scare_quotes_is_a_figure_of_speech(query: str, text: str) -> None:
+    assert not _matches(query, text)
+
+
+def test_the_same_word_without_quotes_still_counts() -> None:
+    assert _matches("Waldbrände", "Die Feuerwehr kämpft gegen einen Flächenbrand bei Hamburg.")
