@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 from bot.matching.document import Document
 from bot.matching.stopwords import ALL as STOPWORDS
+from bot.matching.stopwords import ENGLISH, GERMAN
 
 # Word ends of offices and titles in front of a name ("Außenministerin", "Kremlchef").
 _TITLE_ENDS = (
@@ -64,11 +65,13 @@ def _titled(folded: str) -> bool:
     return any(title in folded for title in _TITLE_ENDS)
 
 
-def inside_name(doc: Document, first: int, last: int, proof_tokens: set[int]) -> bool:
-    """Whether the hit at tokens first..last is the tail of a longer proper name."""
+def inside_name(
+    doc: Document, source: str, first: int, proof_tokens: set[int], german: bool
+) -> bool:
+    """Whether the hit starting at token `first` is the tail of a longer proper name."""
     tokens = doc.tokens
     hit = tokens[first]
-    if not hit.upper or first == 0:
+    if not hit.upper or first < 2 or not _mid_unit(doc, first - 1):
         return False
     before = tokens[first - 1]
     if before.unit != hit.unit or first - 1 in proof_tokens or not before.upper:
@@ -79,8 +82,18 @@ def inside_name(doc: Document, first: int, last: int, proof_tokens: set[int]) ->
     # Thyssenkrupp"), not the first part of a name.
     if len(before.folded) > _LONGEST_NAME_PART:
         return False
-    # Nothing but a space or a hyphen between the two words.
-    return hit.start - before.end <= 1 and first > 1 and _mid_unit(doc, first - 1)
+    # Only a space between the two words ("US-Zölle" is a compound, not a name).
+    if hit.start - before.end != 1 or source[before.end] != " ":
+        return False
+    # German writes every noun with a capital ("Gebiet Kursk", "Regierung Trump"): there
+    # only an abbreviation in capitals ("SK Sturm", "FC Bayern") opens a name.
+    return not german or source[before.start : before.end].isupper()
+
+
+def _german(doc: Document) -> bool:
+    """Whether the entry is written in German (more German than English function words)."""
+    words = [t.folded for t in doc.tokens]
+    return sum(w in GERMAN for w in words) > sum(w in ENGLISH for w in words)
 
 
 def _mid_unit(doc: Document, index: int) -> bool:
@@ -104,8 +117,16 @@ def not_the_topic(
     figurative = {
         term for term, (first, last) in proof if _quoted(doc, title or "", text, first, last)
     }
+    german = _german(doc)
     return all(
-        term in figurative or inside_name(doc, first, last, covered)
+        term in figurative
+        or inside_name(
+            doc,
+            (title or "") if doc.tokens[first].field == "title" else text,
+            first,
+            covered,
+            german,
+        )
         for term, (first, last) in proof
     )
 
