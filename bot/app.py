@@ -8,7 +8,7 @@ import gc
 import logging
 import os
 import signal
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,8 @@ from typing import Any
 # Opt in to PTB 22's timedelta values (RetryAfter.retry_after) and skip its warning.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from telegram import BotCommand, BotCommandScopeDefault
+from aiohttp import web
+from telegram import BotCommand, BotCommandScopeDefault, MenuButtonWebApp, WebAppInfo
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot import texts
@@ -50,6 +51,9 @@ from bot.sources.poller import Poller, follow_catalog
 from bot.sources.samples import SAMPLE
 from bot.sources.textexport import parse_text_export
 from bot.subscriptions import SubscriptionService
+from bot.webapp import page
+from bot.webapp.api import SettingsApi
+from bot.webapp.page_texts import page_texts
 from handlers import register_all
 from handlers.aiohttp_request import AiohttpRequest
 from handlers.context import CONTEXT_TYPES, BotData
@@ -76,6 +80,15 @@ async def set_command_menus(app: AppType) -> None:
         )
     english = texts.command_descriptions("en")
     await app.bot.set_my_commands([BotCommand(n, d) for n, d in english.items()])
+
+
+async def set_settings_menu(app: AppType, settings: Settings) -> None:
+    """The chat's menu button opens the settings page, when there is one."""
+    url = settings.liveblog.webapp_url
+    if url is None:
+        return
+    label = page_texts(texts.DEFAULT_LANGUAGE)["menu_button"]
+    await app.bot.set_chat_menu_button(menu_button=MenuButtonWebApp(label, WebAppInfo(url + "/")))
 
 
 def heartbeat_path(settings: Settings) -> Path:
@@ -315,7 +328,20 @@ def ops_server(services: Services) -> OpsServer | None:
             await services.storage.sources.list_active(),
         )
 
-    return OpsServer(metrics, refresh, listen)
+    return OpsServer(metrics, refresh, listen, webapp_routes(services))
+
+
+def webapp_routes(services: Services) -> list[Callable[[web.Application], None]]:
+    """The settings page and its API, when LIVEBLOG_WEBAPP_URL is set."""
+    liveblog = services.settings.liveblog
+    if liveblog.webapp_url is None:
+        return []
+    api = SettingsApi(
+        lambda: services,
+        services.settings.telegram.bot_token.get_secret_value(),
+        timedelta(seconds=liveblog.webapp_max_age_seconds),
+    )
+    return [page.install, api.install]
 
 
 def schedule_jobs(app: AppType, services: Services, delivery_s: float, role: Role = "all") -> None:
@@ -423,6 +449,7 @@ def build_application(
         gc.freeze()
         if role != "deliver":
             await set_command_menus(app)
+            await set_settings_menu(app, settings)
         touch_heartbeat(services)
         if with_jobs:
             schedule_jobs(app, services, settings.liveblog.delivery_seconds, role)

@@ -108,6 +108,12 @@ class LiveblogSettings(BaseSettings):
     health_stale_seconds: float = Field(default=300.0, ge=10, le=86_400)
     log_level: str = "INFO"  # DEBUG, INFO, WARNING, ERROR
     log_json: bool = False  # one JSON object per log line, for log shippers
+    # The settings page (a Telegram Mini App): the public https address at which this
+    # process's HTTP server (LIVEBLOG_METRICS_LISTEN) is reached, behind TLS. Unset: no
+    # page; /einstellungen offers buttons only.
+    webapp_url: str | None = None
+    # How long the signed data a page was opened with stays good (Telegram's auth_date).
+    webapp_max_age_seconds: int = Field(default=86_400, ge=60, le=7 * 86_400)
 
     @field_validator("db", mode="before")
     @classmethod
@@ -148,6 +154,17 @@ class LiveblogSettings(BaseSettings):
             return None
         parse_listen(value)
         return value.strip()
+
+    @field_validator("webapp_url")
+    @classmethod
+    def _valid_webapp_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        url = value.strip().rstrip("/")
+        # Telegram opens Mini Apps only from https addresses.
+        if not url.startswith("https://") or len(url) > 512 or any(c in url for c in " #?"):
+            raise ValueError("an https:// address without spaces, query or fragment")
+        return url
 
     @field_validator("sources", mode="before")
     @classmethod

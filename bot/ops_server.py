@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -18,9 +18,13 @@ class OpsServer:
     """Serves on the bot's own event loop; `refresh` reads the database's state."""
 
     def __init__(
-        self, metrics: Metrics, refresh: Callable[[], Awaitable[None]], listen: str
+        self,
+        metrics: Metrics,
+        refresh: Callable[[], Awaitable[None]],
+        listen: str,
+        routes: Sequence[Callable[[web.Application], None]] = (),
     ) -> None:
-        self.metrics, self._refresh = metrics, refresh
+        self.metrics, self._refresh, self._routes = metrics, refresh, routes
         self.host, self.port = parse_listen(listen)
         self._runner: web.AppRunner | None = None
 
@@ -32,6 +36,8 @@ class OpsServer:
         app = web.Application()
         app.router.add_get("/metrics", self._metrics)
         app.router.add_get("/healthz", self._healthz)
+        for install in self._routes:  # the settings page, when configured
+            install(app)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, self.host, self.port).start()

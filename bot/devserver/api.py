@@ -36,6 +36,7 @@ def ok(result: Any) -> dict[str, Any]:
 _JSON_FIELDS = frozenset(
     {
         "chat_id",
+        "menu_button",
         "message_id",
         "offset",
         "limit",
@@ -133,6 +134,8 @@ class BotApi:
             "setmycommands": self.set_my_commands,
             "getmycommands": self.get_my_commands,
             "deletemycommands": self.delete_my_commands,
+            "setchatmenubutton": self.set_chat_menu_button,
+            "getchatmenubutton": self.get_chat_menu_button,
             "deletewebhook": self.delete_webhook,
             "setwebhook": self.set_webhook,
             "getwebhookinfo": self.get_webhook_info,
@@ -349,6 +352,24 @@ class BotApi:
     def _command_scope_key(self, params: dict[str, Any]) -> str:
         scope = params.get("scope") or {"type": "default"}
         return f"{json.dumps(scope, sort_keys=True)}|{params.get('language_code') or ''}"
+
+    async def set_chat_menu_button(self, params: dict[str, Any]) -> bool:
+        button = params.get("menu_button") or {"type": "default"}
+        kinds = {"commands", "web_app", "default"}
+        if not isinstance(button, dict) or button.get("type") not in kinds:
+            raise ApiError(400, "Bad Request: menu button is invalid")
+        if button["type"] == "web_app":
+            url = str((button.get("web_app") or {}).get("url", ""))
+            if not url.startswith("https://") or not 1 <= len(str(button.get("text", ""))) <= 64:
+                raise ApiError(400, "Bad Request: WEB_APP_URL_INVALID")
+        chat_id = params.get("chat_id")
+        self.state.menu_buttons["default" if chat_id is None else str(chat_id)] = button
+        return True
+
+    async def get_chat_menu_button(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = params.get("chat_id")
+        found = self.state.menu_buttons.get(str(chat_id)) if chat_id is not None else None
+        return found or self.state.menu_buttons.get("default") or {"type": "commands"}
 
     async def set_my_commands(self, params: dict[str, Any]) -> bool:
         commands = params.get("commands") or []

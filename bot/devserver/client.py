@@ -130,6 +130,11 @@ class ChatDriver:
             self.last_seq = max(self.last_seq, got[-1]["seq"])
         return got
 
+    async def webapp_launch(self, user_id: int, **fields: Any) -> dict[str, Any]:
+        """The signed launch data Telegram gives a Mini App that `user_id` opens."""
+        result: dict[str, Any] = await self._post("/control/webapp", {"user_id": user_id, **fields})
+        return result
+
     async def state(self) -> dict[str, Any]:
         response = await self._http.get("/control/state")
         response.raise_for_status()

@@ -6,11 +6,14 @@ import asyncio
 import bisect
 import contextlib
 import itertools
+import json
 import time
 from dataclasses import asdict
 from typing import Any
+from urllib.parse import quote
 
 from bot.devserver.state import BOT_USER, DevState, Event, Fault
+from bot.webapp.initdata import sign
 
 # What Telegram sends as `from` when an anonymous group admin writes.
 ANONYMOUS_ADMIN: dict[str, Any] = {
@@ -181,6 +184,31 @@ class Control:
         )
         self.state.faults.append(fault)
         return fault
+
+    def webapp_launch(self, body: dict[str, Any]) -> dict[str, Any]:
+        """What Telegram puts in a Mini App's URL fragment when a user opens it: the init
+        data signed with the bot's token (as the bot's calls named it), the client's
+        theme. `auth_date` (Unix seconds) may be given to test stale data."""
+        if self.state.token is None:
+            raise ValueError("the bot has not called the API yet: no token to sign with")
+        user = self._user(body, int(body.get("user_id", body.get("chat_id", 1))))
+        fields = {
+            "query_id": f"AAH{user['id']}",
+            "user": json.dumps(user, separators=(",", ":"), ensure_ascii=False),
+            "auth_date": str(int(body.get("auth_date", time.time()))),
+        }
+        init_data = sign(fields, self.state.token)
+        theme = body.get("theme") or {}
+        fragment = "&".join(
+            f"{key}={quote(value, safe='')}"
+            for key, value in (
+                ("tgWebAppData", init_data),
+                ("tgWebAppVersion", "8.0"),
+                ("tgWebAppPlatform", "web"),
+                ("tgWebAppThemeParams", json.dumps(theme, separators=(",", ":"))),
+            )
+        )
+        return {"ok": True, "init_data": init_data, "fragment": fragment}
 
     def set_admins(self, body: dict[str, Any]) -> None:
         self.state.admins[int(body["chat_id"])] = {int(uid) for uid in body.get("user_ids", [])}

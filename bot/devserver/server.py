@@ -57,6 +57,7 @@ class DevServer:
         app.router.add_get("/control/events", self._c_events)
         app.router.add_post("/control/wait", self._c_wait)
         app.router.add_get("/control/state", self._c_state)
+        app.router.add_post("/control/webapp", self._c_webapp)
         return app
 
     async def start(self) -> str:
@@ -86,6 +87,7 @@ class DevServer:
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
             )
         method = request.match_info["method"]
+        self.state.token = request.match_info["token"]
         if request.content_type == "application/json":
             raw: dict[str, Any] = await request.json()
         else:
@@ -158,11 +160,18 @@ class DevServer:
         )
         return web.json_response(events)
 
+    async def _c_webapp(self, request: web.Request) -> web.Response:
+        try:
+            return web.json_response(self.control.webapp_launch(await request.json()))
+        except ValueError as exc:
+            return web.json_response({"ok": False, "description": str(exc)}, status=400)
+
     async def _c_state(self, request: web.Request) -> web.Response:
         return web.json_response(
             {
                 "stats": self.state.stats,
                 "commands": self.state.commands,
+                "menu_buttons": self.state.menu_buttons,
                 "answered_callbacks": self.state.answered_callbacks,
                 "calls": len(self.state.calls),
             }

@@ -76,6 +76,8 @@ class DevState:
         self.calls: list[dict[str, Any]] = []
         self.faults: list[Fault] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}
+        self.menu_buttons: dict[str, dict[str, Any]] = {}  # "default" or a chat id
+        self.token: str | None = None  # the bot's, as its last call named it: signs init data
         self.answered_callbacks: dict[str, dict[str, Any]] = {}
         self.callback_chats: dict[str, int] = {}
         self.stats: dict[str, int] = {

@@ -1,0 +1,1 @@
+"""The settings page as a Telegram Mini App: signed init data, a JSON API, a static page."""
