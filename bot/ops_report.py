@@ -99,6 +99,7 @@ def stats_text(
     now: datetime,
     metrics: Metrics | None,
     subscriptions: int,
+    feedback: dict[str, int] | None = None,
 ) -> str:
     outbox = ", ".join(
         f"{_word(language, 'status', status)} {count}" for status, count in sorted(counts.items())
@@ -129,4 +130,6 @@ def stats_text(
         else:
             lines.append(texts.text(language, "ops_stats_no_failures"))
     lines.append(texts.text(language, "ops_stats_subscriptions", count=subscriptions))
+    if feedback is not None:
+        lines.append(texts.text(language, "ops_stats_feedback", down=feedback.get("down", 0)))
     return "\n".join(lines)

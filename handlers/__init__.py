@@ -4,6 +4,7 @@ from telegram.ext import Application
 
 from handlers import (
     admin,
+    alert_actions,
     buttons,
     digest,
     errors,
@@ -34,6 +35,7 @@ def register_all(app: Application) -> None:  # type: ignore[type-arg]  # PTB's g
         stop,
         membership,
         admin,
+        alert_actions,
         buttons,
         plain_text,
     ):

@@ -6,6 +6,8 @@ for them (readers switch sources with /quellen, a different view).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from telegram import Update
 from telegram.ext import Application
 
@@ -21,6 +23,8 @@ from bot.ops_sources import (
 from handlers.chat import guard, reply
 from handlers.commands import command
 from handlers.context import Context, services
+
+FEEDBACK_DAYS = timedelta(days=7)  # readers' 👎 on alerts counted in /stats
 
 
 async def _operator(update: Update, context: Context) -> str | None:
@@ -45,8 +49,11 @@ async def stats_command(update: Update, context: Context) -> None:
     counts = await svc.storage.alerts.status_counts()
     oldest = await svc.storage.alerts.oldest_due(now)
     subscriptions = len(svc.subscriptions.by_id)
+    feedback = await svc.storage.feedback.counts_since(now - FEEDBACK_DAYS)
     await reply(
-        update, context, stats_text(language, counts, oldest, now, svc.metrics, subscriptions)
+        update,
+        context,
+        stats_text(language, counts, oldest, now, svc.metrics, subscriptions, feedback),
     )
 
 

@@ -359,6 +359,38 @@ class ConfirmationRepository(Protocol):
         ...
 
 
+class FeedbackRepository(Protocol):
+    """Readers' thumbs down on alerts (storage/repos/reader_feedback.py)."""
+
+    async def add(
+        self, chat_id: int, entry_id: int, kind: str, topics: str, via: str, now: datetime
+    ) -> bool: ...
+
+    async def counts_since(self, since: datetime) -> dict[str, int]: ...
+
+    async def recent(self, limit: int) -> list[tuple[int, str, str]]: ...
+
+
+class StoryChoiceRepository(Protocol):
+    """A chat's choice about one story, made from its alert: "mute" or "follow"."""
+
+    async def choose(
+        self, chat_id: int, story_id: int, kind: str, until: datetime, now: datetime
+    ) -> None: ...
+
+    async def active(
+        self, chat_ids: Sequence[int], story_ids: Sequence[int], now: datetime
+    ) -> dict[tuple[int, int], str]: ...
+
+    async def followers(self, story_ids: Sequence[int], now: datetime) -> dict[int, set[int]]: ...
+
+    async def story_of(self, entry_id: int) -> int | None: ...
+
+    async def cancel_pending(self, chat_id: int, story_id: int) -> int: ...
+
+    async def alert_for_message(self, chat_id: int, message_id: int) -> int | None: ...
+
+
 class LeaseRepository(Protocol):
     """Chat leases for several deliver workers (storage/repos/leases.py): `now` is the
     bot's clock (due times), `wall` real time (lease ends)."""
@@ -460,6 +492,12 @@ class Storage(Protocol):
 
     @property
     def leases(self) -> LeaseRepository: ...
+
+    @property
+    def feedback(self) -> FeedbackRepository: ...
+
+    @property
+    def story_choices(self) -> StoryChoiceRepository: ...
 
     @property
     def rates(self) -> RateRepository: ...

@@ -17,6 +17,7 @@ from functools import partial
 from bot.clock import Clock
 from bot.delivery.changes import material_change
 from bot.delivery.spans import SpanPicker
+from bot.delivery.story_choices import apply_story_choices
 from bot.matching.holder import LiveIndex
 from bot.matching.index import TopicIndex
 from bot.metrics import Metrics
@@ -154,6 +155,12 @@ class AlertPipeline:
                 already = {a.chat_id for a in existing}
                 fresh = [a for a in fresh if a.chat_id not in already]
             alerts.extend(fresh)
+        news = [
+            (p.entry.entry_id, stories.get(p.entry.entry_id))
+            for p in batch
+            if not p.edit and p.entry.kind == "news"
+        ]
+        alerts = await apply_story_choices(self.storage, alerts, news, self.clock.now())
         matched = [(p.entry.entry_id, p.entry.content_hash) for p in batch]
         created = await self.storage.alerts.record_matches(alerts, matched, self.clock.now())
         return len(created)

@@ -31,7 +31,11 @@ class Plan:
 def effective_mode(
     alert: AlertRecord, chat: ChatRecord, subs: dict[int, SubscriptionRecord]
 ) -> str:
-    """The most immediate mode among the alert's subscriptions (their own or the chat's)."""
+    """The most immediate mode among the alert's subscriptions (their own or the chat's).
+    An alert of no subscription is an update of a story the reader follows ("mehr dazu"
+    under an earlier alert): they asked for it at once, whatever the chat's mode."""
+    if not alert.sub_ids:
+        return "instant"
     modes = [(subs[s].mode or chat.mode) for s in alert.sub_ids if s in subs] or [chat.mode]
     return min(modes, key=lambda m: _ORDER.get(m, 0))
 

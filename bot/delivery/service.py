@@ -301,10 +301,13 @@ class DeliveryService:
         if not alerts:
             return
         subs = {s.sub_id: s for s in read.subs}
-        orphans = [a.alert_id for a in alerts if not any(s in subs for s in a.sub_ids)]
+        # An alert of no topic is a followed story's update: it has no topic to lose.
+        orphans = [
+            a.alert_id for a in alerts if a.sub_ids and not any(s in subs for s in a.sub_ids)
+        ]
         if orphans:  # every topic that found it was given up since (a race with /abbestellen)
             await self.storage.alerts.cancel(orphans, "subscription removed")
-            alerts = [a for a in alerts if any(s in subs for s in a.sub_ids)]
+            alerts = [a for a in alerts if not a.sub_ids or any(s in subs for s in a.sub_ids)]
         zone = self.zone(chat)
         plan = plan_delivery(chat, alerts, subs, zone, now)
         for until, held in plan.hold.items():
@@ -383,11 +386,27 @@ class DeliveryService:
         unsubscribe = to_plain(texts.text(language, "button_unsubscribe"))
         mute = to_plain(texts.text(language, "button_mute"))
         mute_button = Button(mute, self.codec.encode(chat_id, "mute", "60"))
-        if not alert.sub_ids:  # no longer matches a topic: nothing to unsubscribe from
-            return ((mute_button,),)
+        entry = str(alert.entry_id)
+        story_row = (  # about this alert and its story (handlers/alert_actions.py)
+            Button(
+                to_plain(texts.text(language, "button_why")),
+                self.codec.encode(chat_id, "why", str(alert.alert_id)),
+            ),
+            Button(
+                to_plain(texts.text(language, "button_story_more")),
+                self.codec.encode(chat_id, "more", entry),
+            ),
+            Button(
+                to_plain(texts.text(language, "button_story_mute")),
+                self.codec.encode(chat_id, "smute", entry),
+            ),
+        )
+        if not alert.sub_ids:  # no topic (a followed story, or edited away): nothing to leave
+            return ((mute_button,), story_row)
         # Several topics: the button asks which (handlers/subscribe.py), by the alert.
         arg = str(alert.sub_ids[0]) if len(alert.sub_ids) == 1 else f"a{alert.alert_id}"
-        return ((Button(unsubscribe, self.codec.encode(chat_id, "unsub", arg)), mute_button),)
+        first_row = (Button(unsubscribe, self.codec.encode(chat_id, "unsub", arg)), mute_button)
+        return (first_row, story_row)
 
     # ------------------------------------------------------------------ sending
     async def _send(

@@ -130,6 +130,13 @@ class ChatDriver:
             self.last_seq = max(self.last_seq, got[-1]["seq"])
         return got
 
+    async def react(self, chat_id: int, message_id: int, emoji: str = "👎", **user: Any) -> None:
+        """React to a message (a `message_reaction` update for the bot)."""
+        await self._post(
+            "/control/reaction",
+            {"chat_id": chat_id, "message_id": message_id, "emoji": [emoji], **user},
+        )
+
     async def webapp_launch(self, user_id: int, **fields: Any) -> dict[str, Any]:
         """The signed launch data Telegram gives a Mini App that `user_id` opens."""
         result: dict[str, Any] = await self._post("/control/webapp", {"user_id": user_id, **fields})

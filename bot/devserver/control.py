@@ -78,6 +78,31 @@ class Control:
         )
         return await self.state.push_update({"edited_message" if edit_of else "message": message})
 
+    async def reaction(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A user sets a reaction on a message (a `message_reaction` update; Telegram sends
+        these in private chats, and in groups where the bot is an administrator)."""
+        chat_id = int(body["chat_id"])
+        message_id = int(body["message_id"])
+        if (chat_id, message_id) not in self.state.messages:
+            raise ValueError("no such message")
+        user = self._user(body, chat_id if chat_id > 0 else 1)
+        emoji = [str(e) for e in body.get("emoji", ["👎"])][:3]
+        await self.state.add_event(
+            "user_reaction", chat_id, " ".join(emoji), user_id=user["id"], message_id=message_id
+        )
+        return await self.state.push_update(
+            {
+                "message_reaction": {
+                    "chat": self.state.chat_json(chat_id),
+                    "message_id": message_id,
+                    "user": user,
+                    "date": int(time.time()),
+                    "old_reaction": [],
+                    "new_reaction": [{"type": "emoji", "emoji": e} for e in emoji],
+                }
+            }
+        )
+
     async def button(self, body: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(body["chat_id"])
         message_id = int(body["message_id"])

@@ -11,6 +11,7 @@ from storage.repos.drift import SqlDriftRepository
 from storage.repos.entries import SqlEntryRepository
 from storage.repos.leases import SqlLeaseRepository
 from storage.repos.rates import SqlRateRepository
+from storage.repos.reader_feedback import SqlFeedbackRepository, SqlStoryChoiceRepository
 from storage.repos.retention import SqlRetentionRepository
 from storage.repos.sources import SqlSourceRepository
 from storage.repos.stories import SqlStoryRepository
@@ -32,6 +33,8 @@ class SqlStorage:
         self.rates = SqlRateRepository(db)
         self.drift = SqlDriftRepository(db)
         self.retention = SqlRetentionRepository(db)
+        self.feedback = SqlFeedbackRepository(db)
+        self.story_choices = SqlStoryChoiceRepository(db)
 
     @property
     def dialect(self) -> str:
