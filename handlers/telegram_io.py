@@ -7,7 +7,7 @@ from typing import Any
 
 import aiohttp
 import httpx
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, WebAppInfo
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -23,6 +23,7 @@ from telegram.ext import ExtBot
 from bot.delivery.messenger import (
     AmbiguousSend,
     BadMarkup,
+    Button,
     ChatGone,
     ChatMoved,
     Keyboard,
@@ -39,9 +40,13 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
     if not keyboard:
         return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.text, callback_data=b.data) for b in row] for row in keyboard]
-    )
+    return InlineKeyboardMarkup([[_button(b) for b in row] for row in keyboard])
+
+
+def _button(button: Button) -> InlineKeyboardButton:
+    if button.web_app is not None:
+        return InlineKeyboardButton(button.text, web_app=WebAppInfo(button.web_app))
+    return InlineKeyboardButton(button.text, callback_data=button.data)
 
 
 def _seconds(value: int | float | timedelta) -> float:

@@ -14,9 +14,12 @@ def services_of(app: Any) -> Services:
 
 
 def buttons(event: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, callback data) of a message's buttons; a button that opens a page has none."""
     markup = (event.get("data") or {}).get("reply_markup") or {}
     return [
-        (b["text"], b["callback_data"]) for row in markup.get("inline_keyboard", []) for b in row
+        (b["text"], b.get("callback_data", ""))
+        for row in markup.get("inline_keyboard", [])
+        for b in row
     ]
 
 

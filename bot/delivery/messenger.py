@@ -14,6 +14,7 @@ from typing import Protocol
 class Button:
     text: str
     data: str  # callback data, at most 64 bytes (buttons.py signs and checks it)
+    web_app: str | None = None  # instead of data: an https page to open (private chats only)
 
 
 Keyboard = tuple[tuple[Button, ...], ...]

@@ -81,13 +81,19 @@ def _chat_id(params: dict[str, Any]) -> int:
         raise ApiError(400, "Bad Request: chat not found") from exc
 
 
-def _check_markup(markup: Any) -> dict[str, Any] | None:
+def _check_markup(markup: Any, private: bool = True) -> dict[str, Any] | None:
     if markup in (None, ""):
         return None
     if not isinstance(markup, dict):
         raise ApiError(400, "Bad Request: can't parse reply keyboard markup JSON object")
     for row in markup.get("inline_keyboard", []):
         for button in row:
+            if "web_app" in button:
+                url = str((button.get("web_app") or {}).get("url", ""))
+                if not private:  # Telegram opens Mini Apps from inline buttons only there
+                    raise ApiError(400, "Bad Request: BUTTON_TYPE_INVALID")
+                if not url.startswith("https://"):
+                    raise ApiError(400, "Bad Request: BUTTON_URL_INVALID")
             data = button.get("callback_data")
             if data is not None and not 1 <= len(str(data).encode()) <= MAX_CALLBACK_DATA:
                 raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
@@ -248,8 +254,8 @@ class BotApi:
     async def send_message(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = self._target_chat(params)
         html, text = _render(params)
-        markup = _check_markup(params.get("reply_markup"))
         chat_type = self.state.chat_json(chat_id).get("type", "private")
+        markup = _check_markup(params.get("reply_markup"), chat_type == "private")
         paid = _paid(params)
         retry_after = self.limiter.check(
             chat_id, str(chat_type), asyncio.get_running_loop().time(), paid
