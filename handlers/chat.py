@@ -40,6 +40,14 @@ async def chat_language(update: Update, context: Context) -> str:
     return texts.pick_language(user.language_code if user else None)
 
 
+def topic_of(update: Update) -> int | None:
+    """The forum topic an update came from (None: not a forum, or its general topic)."""
+    message = update.effective_message
+    if message is None or not message.is_topic_message:
+        return None
+    return message.message_thread_id
+
+
 async def reply(
     update: Update, context: Context, html_text: str, keyboard: Keyboard | None = None
 ) -> None:
@@ -49,6 +57,7 @@ async def reply(
     await context.bot.send_message(
         chat.id,
         fit_message(html_text),  # a last guard: every text must fit, whatever it quotes
+        message_thread_id=topic_of(update),  # a forum topic's command is answered there
         parse_mode=ParseMode.HTML,
         link_preview_options=NO_PREVIEW,
         reply_markup=markup(keyboard),

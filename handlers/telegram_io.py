@@ -30,6 +30,7 @@ from bot.delivery.messenger import (
     NotModified,
     Rejected,
     RetryLater,
+    ThreadGone,
     Transient,
 )
 from bot.logs import redact
@@ -80,6 +81,8 @@ def translate(exc: Exception, secrets: tuple[str, ...] = ()) -> Exception:
             return BadMarkup(text)
         if "not modified" in lowered:
             return NotModified(text)
+        if "thread not found" in lowered or "topic_closed" in lowered or "topic_deleted" in lowered:
+            return ThreadGone(text)
         if (
             "chat not found" in lowered
             or "bot was kicked" in lowered
@@ -109,11 +112,13 @@ class TelegramMessenger:
         text: str,
         keyboard: Keyboard | None = None,
         paid: bool = False,
+        thread_id: int | None = None,
     ) -> int:
         try:
             message = await self.bot.send_message(
                 chat_id,
                 html if html is not None else text,
+                message_thread_id=thread_id,
                 parse_mode=ParseMode.HTML if html is not None else None,
                 link_preview_options=NO_PREVIEW,
                 reply_markup=markup(keyboard),

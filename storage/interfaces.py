@@ -391,6 +391,18 @@ class StoryChoiceRepository(Protocol):
     async def alert_for_message(self, chat_id: int, message_id: int) -> int | None: ...
 
 
+class ForumRouteRepository(Protocol):
+    """The forum topic of a supergroup that a chat's (or one subscription's) alerts go to."""
+
+    async def route(self, chat_id: int, sub_id: int, thread_id: int | None) -> None: ...
+
+    async def for_chat(self, chat_id: int) -> dict[int, int]: ...
+
+    async def forget_thread(self, chat_id: int, thread_id: int) -> int: ...
+
+    async def clear(self, chat_id: int) -> None: ...
+
+
 class LeaseRepository(Protocol):
     """Chat leases for several deliver workers (storage/repos/leases.py): `now` is the
     bot's clock (due times), `wall` real time (lease ends)."""
@@ -498,6 +510,9 @@ class Storage(Protocol):
 
     @property
     def story_choices(self) -> StoryChoiceRepository: ...
+
+    @property
+    def forum_routes(self) -> ForumRouteRepository: ...
 
     @property
     def rates(self) -> RateRepository: ...

@@ -65,6 +65,11 @@ class NotModified(SendError):
     """An edit that changes nothing."""
 
 
+class ThreadGone(SendError):
+    """The forum topic a message was routed to was deleted or closed: the chat is there,
+    the topic is not (sent again to the group's general topic, never dropped)."""
+
+
 class Messenger(Protocol):
     async def send(
         self,
@@ -73,9 +78,11 @@ class Messenger(Protocol):
         text: str,
         keyboard: Keyboard | None = None,
         paid: bool = False,
+        thread_id: int | None = None,
     ) -> int:
         """Send `html` (or, when None, the plain `text`); returns the message id.
-        `paid`: a paid broadcast, allowed past the free overall rate (costs Stars)."""
+        `paid`: a paid broadcast, allowed past the free overall rate (costs Stars).
+        `thread_id`: a forum topic of the group (None: its general topic)."""
         ...
 
     async def edit(

@@ -21,6 +21,8 @@ from bot import texts
 from bot.chat_settings import chat_zone
 from bot.clock import Clock
 from bot.delivery.buttons import ButtonCodec
+from bot.delivery.fit import LIMIT
+from bot.delivery.forum import ForumRouter
 from bot.delivery.leases import ChatLeases
 from bot.delivery.messenger import (
     AmbiguousSend,
@@ -34,6 +36,7 @@ from bot.delivery.messenger import (
     Rejected,
     RetryLater,
     SendError,
+    ThreadGone,
     Transient,
 )
 from bot.delivery.pacing import ChatPacer, SlidingWindow
@@ -136,6 +139,7 @@ class DeliveryService:
         self.metrics = metrics
         # Claims and sent marks of all chats being served go to the database together.
         self.book = SendBook(storage.alerts)
+        self.forum = ForumRouter(storage)  # the topic of a forum supergroup, if routed
 
     def zone(self, chat: ChatRecord) -> ZoneInfo:
         return chat_zone(chat.timezone, self.default_zone)
@@ -410,7 +414,34 @@ class DeliveryService:
 
     # ------------------------------------------------------------------ sending
     async def _send(
-        self, chat: ChatRecord, html: str, keyboard: Keyboard | None, priority: Priority
+        self,
+        chat: ChatRecord,
+        html: str,
+        keyboard: Keyboard | None,
+        priority: Priority,
+        sub_ids: Sequence[int] = (),
+    ) -> int:
+        """One message into the chat's forum topic for these subscriptions, if it has
+        one; a topic that is closed or gone gets the message in the general topic, with a
+        note, and is forgotten."""
+        thread = await self.forum.thread(chat, sub_ids)
+        try:
+            return await self._send_paced(chat, html, keyboard, priority, thread)
+        except ThreadGone:
+            if thread is None:
+                raise Rejected("thread refused without a thread") from None
+            await self.forum.gone(chat.chat_id, thread)
+            noted = texts.text(chat.language, "forum_topic_gone") + "\n\n" + html
+            html = noted if len(noted) <= LIMIT else html
+            return await self._send_paced(chat, html, keyboard, priority, None)
+
+    async def _send_paced(
+        self,
+        chat: ChatRecord,
+        html: str,
+        keyboard: Keyboard | None,
+        priority: Priority,
+        thread: int | None,
     ) -> int:
         """One message, paced; on broken markup, once more as plain text."""
         paid = self.paid_window is not None
@@ -423,7 +454,9 @@ class DeliveryService:
         self.pacer.note(chat.chat_id, chat.is_private)
         started = time.perf_counter()
         try:
-            return await self.messenger.send(chat.chat_id, html, to_plain(html), keyboard, paid)
+            return await self.messenger.send(
+                chat.chat_id, html, to_plain(html), keyboard, paid, thread
+            )
         except BadMarkup:
             log.warning(
                 "chat %s: Telegram rejected our HTML; resending as plain text", chat.chat_id
@@ -432,7 +465,9 @@ class DeliveryService:
             await window.acquire(priority, chat.chat_id)
             self.pacer.note(chat.chat_id, chat.is_private)
             try:
-                return await self.messenger.send(chat.chat_id, None, to_plain(html), keyboard, paid)
+                return await self.messenger.send(
+                    chat.chat_id, None, to_plain(html), keyboard, paid, thread
+                )
             except BadMarkup as exc:
                 raise Rejected(f"unparseable even as plain text: {exc}") from exc
         finally:
@@ -453,7 +488,11 @@ class DeliveryService:
         await self.book.claim([alert.alert_id])
         try:
             message_id = await self._send(
-                chat, html, self.keyboard(chat.chat_id, alert, chat.language), single(alert)
+                chat,
+                html,
+                self.keyboard(chat.chat_id, alert, chat.language),
+                single(alert),
+                alert.sub_ids,
             )
         except SendError as exc:
             return await self._failed(chat, [alert], exc, stats)

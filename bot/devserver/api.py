@@ -256,6 +256,7 @@ class BotApi:
         html, text = _render(params)
         chat_type = self.state.chat_json(chat_id).get("type", "private")
         markup = _check_markup(params.get("reply_markup"), chat_type == "private")
+        thread = self._thread(chat_id, params.get("message_thread_id"))
         paid = _paid(params)
         retry_after = self.limiter.check(
             chat_id, str(chat_type), asyncio.get_running_loop().time(), paid
@@ -276,6 +277,7 @@ class BotApi:
             markup,
             int(time.time()),
             paid=paid,
+            thread_id=thread,
         )
         self.state.messages[(chat_id, message.message_id)] = message
         self.state.stats["sent"] += 1
@@ -286,9 +288,21 @@ class BotApi:
             chat_id,
             text,
             message_id=message.message_id,
-            data={"html": html, "reply_markup": markup, "paid": paid},
+            data={"html": html, "reply_markup": markup, "paid": paid, "thread_id": thread},
         )
         return self.state.bot_message_json(message)
+
+    def _thread(self, chat_id: int, raw: Any) -> int | None:
+        """A message's forum topic, refused as Telegram refuses it when closed or gone."""
+        if raw in (None, ""):
+            return None
+        thread = int(raw)
+        status = self.state.topics.get(chat_id, {}).get(thread)
+        if status == "closed":
+            raise ApiError(400, "Bad Request: TOPIC_CLOSED")
+        if status != "open":
+            raise ApiError(400, "Bad Request: message thread not found")
+        return thread
 
     def _existing(self, params: dict[str, Any]) -> BotMessage:
         chat_id = self._target_chat(params)

@@ -130,6 +130,14 @@ class ChatDriver:
             self.last_seq = max(self.last_seq, got[-1]["seq"])
         return got
 
+    async def topic(self, chat_id: int, action: str = "create", thread_id: int = 0) -> int:
+        """Create ("create"), "close", "reopen" or "delete" a forum topic; its thread id."""
+        body: dict[str, Any] = {"chat_id": chat_id, "action": action}
+        if action != "create":
+            body["thread_id"] = thread_id
+        result = await self._post("/control/topic", body)
+        return int(result["thread_id"])
+
     async def react(self, chat_id: int, message_id: int, emoji: str = "👎", **user: Any) -> None:
         """React to a message (a `message_reaction` update for the bot)."""
         await self._post(

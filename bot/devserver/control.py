@@ -51,6 +51,9 @@ class Control:
         chat_type = str(body.get("chat_type") or ("private" if chat_id > 0 else "group"))
         user = self._user(body, chat_id if chat_id > 0 else 1)
         self.state.ensure_chat(chat_id, chat_type, body.get("title"), user)
+        thread = body.get("thread_id")
+        if body.get("forum") or thread is not None:  # a forum supergroup (topics on)
+            self.state.chats[chat_id].update(type="supergroup", is_forum=True)
         text = str(body.get("text", ""))
         edit_of = body.get("edit_of")
         now = int(time.time())
@@ -61,6 +64,8 @@ class Control:
             "from": ANONYMOUS_ADMIN if body.get("anonymous") else user,
             "text": text,
         }
+        if thread is not None:  # typed in a forum topic
+            message.update(message_thread_id=int(thread), is_topic_message=True)
         if body.get("anonymous"):
             message["sender_chat"] = self.state.chat_json(chat_id)
         if edit_of:
@@ -77,6 +82,23 @@ class Control:
             message_id=message["message_id"],
         )
         return await self.state.push_update({"edited_message" if edit_of else "message": message})
+
+    def topic(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A forum topic's life: {"chat_id", "action": "create"} → its thread id;
+        "close", "reopen", "delete" with "thread_id"."""
+        chat_id, action = int(body["chat_id"]), str(body.get("action", "create"))
+        topics = self.state.topics.setdefault(chat_id, {})
+        if action == "create":
+            thread = self.state.next_message_id(chat_id)  # a topic's id is a message id
+            topics[thread] = "open"
+            chat = self.state.chats.setdefault(chat_id, {"id": chat_id, "title": "Forum"})
+            chat.update(type="supergroup", is_forum=True)
+            return {"ok": True, "thread_id": thread}
+        thread = int(body["thread_id"])
+        if thread not in topics or action not in {"close", "reopen", "delete"}:
+            raise ValueError("no such topic or action")
+        topics[thread] = {"close": "closed", "reopen": "open", "delete": "deleted"}[action]
+        return {"ok": True, "thread_id": thread}
 
     async def reaction(self, body: dict[str, Any]) -> dict[str, Any]:
         """A user sets a reaction on a message (a `message_reaction` update; Telegram sends

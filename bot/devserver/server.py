@@ -59,6 +59,7 @@ class DevServer:
         app.router.add_get("/control/state", self._c_state)
         app.router.add_post("/control/webapp", self._c_webapp)
         app.router.add_post("/control/reaction", self._c_reaction)
+        app.router.add_post("/control/topic", self._c_topic)
         return app
 
     async def start(self) -> str:
@@ -160,6 +161,12 @@ class DevServer:
             min(float(body.get("timeout", 10.0)), 120.0),
         )
         return web.json_response(events)
+
+    async def _c_topic(self, request: web.Request) -> web.Response:
+        try:
+            return web.json_response(self.control.topic(await request.json()))
+        except (KeyError, ValueError) as exc:
+            return web.json_response({"ok": False, "description": str(exc)}, status=400)
 
     async def _c_reaction(self, request: web.Request) -> web.Response:
         try:

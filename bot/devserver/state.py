@@ -48,6 +48,7 @@ class BotMessage:
     date: int
     edited: bool = False
     paid: bool = False  # sent with allow_paid_broadcast (counted against the paid limit)
+    thread_id: int | None = None  # the forum topic it was sent into
 
 
 @dataclass
@@ -77,6 +78,8 @@ class DevState:
         self.faults: list[Fault] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.menu_buttons: dict[str, dict[str, Any]] = {}  # "default" or a chat id
+        # Forum supergroups' topics: chat → thread id → "open" | "closed" | "deleted".
+        self.topics: dict[int, dict[int, str]] = {}
         self.token: str | None = None  # the bot's, as its last call named it: signs init data
         self.answered_callbacks: dict[str, dict[str, Any]] = {}
         self.callback_chats: dict[str, int] = {}
@@ -150,4 +153,6 @@ class DevState:
             body["edit_date"] = int(time.time())
         if message.reply_markup:
             body["reply_markup"] = message.reply_markup
+        if message.thread_id is not None:
+            body.update(message_thread_id=message.thread_id, is_topic_message=True)
         return body

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.chat_settings import chat_zone
 from bot.clock import Clock
+from bot.delivery.forum import ForumRouter
 from bot.delivery.leases import ChatLeases
 from bot.delivery.messenger import (
     AmbiguousSend,
@@ -20,6 +21,7 @@ from bot.delivery.messenger import (
     Messenger,
     RetryLater,
     SendError,
+    ThreadGone,
 )
 from bot.delivery.pacing import ChatPacer, SlidingWindow
 from bot.delivery.priority import Priority, PriorityWindow
@@ -73,6 +75,7 @@ class DigestService:
         leases: ChatLeases | None = None,
     ) -> None:
         self.storage, self.messenger, self.subscriptions = storage, messenger, subscriptions
+        self.forum = ForumRouter(storage)
         self.directory = directory or SourceDirectory(Catalog(()), ())
         self.clock, self.default_zone = clock, default_zone
         # `is None`, not `or`: an empty pacer is falsy (it has a length).
@@ -249,13 +252,24 @@ class DigestService:
         # they wait for, like a single alert.
         priority = Priority.DIGEST if consume else Priority.INSTANT
         now = self.clock.now()
+        thread = await self.forum.thread(chat)  # a forum supergroup's routed topic
         try:
             for message in built.messages:
                 await self.pacer.wait(chat.chat_id, chat.is_private)
                 try:
                     async with self._in_flight:
                         await self.window.acquire(priority, chat.chat_id)
-                        await self.messenger.send(chat.chat_id, message, to_plain(message))
+                        try:
+                            await self.messenger.send(
+                                chat.chat_id, message, to_plain(message), thread_id=thread
+                            )
+                        except ThreadGone:
+                            if thread is None:
+                                raise
+                            # The topic was closed or deleted: the general topic, at once.
+                            await self.forum.gone(chat.chat_id, thread)
+                            thread = None
+                            await self.messenger.send(chat.chat_id, message, to_plain(message))
                 except AmbiguousSend as exc:
                     # It most likely arrived. Resending the digest a few minutes later,
                     # and again after each such timeout, repeated it without end.

@@ -23,3 +23,12 @@ CREATE TABLE story_choices (
 );
 
 CREATE INDEX story_choices_by_until ON story_choices (until);
+
+-- Forum supergroups: the topic (message_thread_id) a chat's alerts go to, for all of its
+-- subscriptions (sub_id 0) or for one.
+CREATE TABLE forum_routes (
+    chat_id     BIGINT NOT NULL REFERENCES chats(chat_id) ON DELETE CASCADE ON UPDATE CASCADE,
+    sub_id      INTEGER NOT NULL,
+    thread_id   INTEGER NOT NULL,
+    PRIMARY KEY (chat_id, sub_id)
+);

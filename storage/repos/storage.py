@@ -9,6 +9,7 @@ from storage.repos.choices import SqlSourceChoiceRepository
 from storage.repos.confirmations import SqlConfirmationRepository
 from storage.repos.drift import SqlDriftRepository
 from storage.repos.entries import SqlEntryRepository
+from storage.repos.forum_routes import SqlForumRouteRepository
 from storage.repos.leases import SqlLeaseRepository
 from storage.repos.rates import SqlRateRepository
 from storage.repos.reader_feedback import SqlFeedbackRepository, SqlStoryChoiceRepository
@@ -35,6 +36,7 @@ class SqlStorage:
         self.retention = SqlRetentionRepository(db)
         self.feedback = SqlFeedbackRepository(db)
         self.story_choices = SqlStoryChoiceRepository(db)
+        self.forum_routes = SqlForumRouteRepository(db)
 
     @property
     def dialect(self) -> str:

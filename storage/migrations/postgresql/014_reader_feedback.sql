@@ -20,3 +20,11 @@ CREATE TABLE story_choices (
 );
 
 CREATE INDEX story_choices_by_until ON story_choices (until);
+
+-- Forum supergroups: the topic a chat's alerts go to (see the SQLite 014).
+CREATE TABLE forum_routes (
+    chat_id     BIGINT NOT NULL REFERENCES chats(chat_id) ON DELETE CASCADE ON UPDATE CASCADE,
+    sub_id      BIGINT NOT NULL,
+    thread_id   BIGINT NOT NULL,
+    PRIMARY KEY (chat_id, sub_id)
+);
