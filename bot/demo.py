@@ -111,7 +111,7 @@ class Demo:
             try:
                 # Telegram tolerates short bursts in a private chat (a reader typing a few
                 # commands in a row); the stand-in's strict mode is for the benchmarks.
-                limits = RateLimits(private_burst=10)
+                limits = RateLimits(private_burst=20)
                 async with DevServer(limits) as telegram, ChatDriver(telegram.url) as reader:
                     settings = Settings(
                         telegram=TelegramSettings(
@@ -163,6 +163,8 @@ class Demo:
         self.say("\n--- Anna's chat ---")
         await self.show_chat(reader, ANNA)
 
+        await self.why_and_settings(reader)
+
         self.say("\n--- Ben's chat (English) ---")
         await self.show_chat(reader, BEN)
 
@@ -173,6 +175,25 @@ class Demo:
 
         self.say("\n=== 23:55 – Anna asks for her digest: the day, grouped by topic ===")
         await reader.ask(ANNA, "/zusammenfassung", **DE)
+        await self.show_chat(reader, ANNA)
+
+    async def why_and_settings(self, reader: ChatDriver) -> None:
+        """Anna asks why an alert came (the button under it), then opens her settings
+        and switches to hourly delivery by tapping."""
+        self.say(
+            "\n=== Anna taps ❓ Warum? under the Kyiv alert, then changes a setting by tap ==="
+        )
+        events = await reader.events(ANNA)
+        alert = next(e for e in events if e["kind"] == "bot_message" and e["text"].startswith("🔔"))
+        why = _button(alert["data"]["reply_markup"]["inline_keyboard"], "❓ Warum?")
+        if why is not None:
+            await reader.click(ANNA, alert["message_id"], why, replies=2, **DE)
+        [menu] = [
+            e for e in await reader.ask(ANNA, "/einstellungen", **DE) if e["kind"] == "bot_message"
+        ]
+        hourly = _button(menu["data"]["reply_markup"]["inline_keyboard"], "stündlich")
+        if hourly is not None:
+            await reader.click(ANNA, menu["message_id"], hourly, replies=2, **DE)
         await self.show_chat(reader, ANNA)
 
     async def tap_topic(self, reader: ChatDriver, message: dict[str, Any], name: str) -> None:
@@ -209,7 +230,7 @@ class Demo:
 
 
 def _button(keyboard: list[list[dict[str, Any]]], text: str) -> str | None:
-    found = (b["callback_data"] for row in keyboard for b in row if b["text"] == text)
+    found = (b.get("callback_data") for row in keyboard for b in row if b["text"] == text)
     return next(found, None)
 
 
