@@ -16,6 +16,7 @@ from telegram.ext import Application
 
 from bot import texts
 from bot.chat_settings import MODES, SettingError
+from bot.delivery.buttons import ButtonCodec
 from bot.delivery.messenger import Button, Keyboard
 from bot.delivery.render import to_plain
 from bot.reader_settings import DIGEST_TIMES, LIKELY_ZONES, QUIET_PRESETS, ReaderSettings
@@ -24,6 +25,7 @@ from handlers.chat import begin, ensure_chat, reply
 from handlers.commands import command
 from handlers.context import Context, services
 from handlers.telegram_io import markup
+from storage.records import ChatRecord
 
 LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
 
@@ -42,35 +44,24 @@ def _mark(label: str, on: bool) -> str:
     return f"✓ {label}" if on else label
 
 
-async def settings_message(
-    context: Context, chat_id: int, language: str, private: bool
-) -> tuple[str, Keyboard]:
-    svc = services(context)
-    view = await ReaderSettings(svc).view(chat_id, language)
-    chat, t = view.chat, texts.text
-    off = t(language, "settings_off")
-    quiet = f"{chat.quiet_start}–{chat.quiet_end}" if chat.quiet_start else off
-    summary = t(
-        language,
-        "settings_summary",
-        mode=to_plain(t(language, f"mode_{chat.mode}")),
-        quiet=quiet,
-        digest=chat.digest_time or off,
-        zone=view.zone.key,
-        speaks=LANGUAGE_NAMES.get(chat.language, chat.language),
-    )
-    text = "\n".join(
-        [t(language, "settings_header"), "", summary, "", t(language, "settings_more")]
-    )
+KINDS = ("mode", "quiet", "digest", "zone", "language")  # the summary's lines, in order
+
+
+def choice_rows(
+    codec: ButtonCodec, chat_id: int, chat: ChatRecord, zone: str, language: str, action: str
+) -> dict[str, tuple[Button, ...]]:
+    """Each setting's row of common choices, the current one marked; `action` is "set"
+    (the whole settings message) or "one" (a message about that setting alone)."""
+    t = texts.text
 
     def button(label: str, on: bool, arg: str) -> Button:
-        return Button(_mark(to_plain(label), on)[:60], svc.codec.encode(chat_id, "set", arg))
+        return Button(_mark(to_plain(label), on)[:60], codec.encode(chat_id, action, arg))
 
-    rows: list[tuple[Button, ...]] = [
-        tuple(
+    return {
+        "mode": tuple(
             button(t(language, f"mode_{mode}"), chat.mode == mode, f"m.{mode}") for mode in MODES
         ),
-        (
+        "quiet": (
             *(
                 button(
                     t(language, "settings_quiet_button", start=s[:2], end=e[:2]),
@@ -81,7 +72,7 @@ async def settings_message(
             ),
             button(t(language, "settings_quiet_off"), not chat.quiet_start, "q.off"),
         ),
-        (
+        "digest": (
             *(
                 button(
                     t(language, "settings_digest_button", time=at),
@@ -92,19 +83,61 @@ async def settings_message(
             ),
             button(t(language, "settings_digest_off"), not chat.digest_time, "d.off"),
         ),
-        tuple(
-            button(zone.split("/")[-1].replace("_", " "), view.zone.key == zone, f"z.{n}")
-            for n, zone in enumerate(LIKELY_ZONES[:5])
+        "zone": tuple(
+            button(name.split("/")[-1].replace("_", " "), zone == name, f"z.{n}")
+            for n, name in enumerate(LIKELY_ZONES[:5])
         ),
-        tuple(
+        "language": tuple(
             button(name, chat.language == code, f"l.{code}")
             for code, name in LANGUAGE_NAMES.items()
         ),
-    ]
+    }
+
+
+def summary_lines(chat: ChatRecord, zone: str, language: str) -> dict[str, str]:
+    """Each setting's line ("Zustellung: sofort"), by kind."""
+    t = texts.text
+    off = t(language, "settings_off")
+    quiet = f"{chat.quiet_start}–{chat.quiet_end}" if chat.quiet_start else off
+    summary = t(
+        language,
+        "settings_summary",
+        mode=to_plain(t(language, f"mode_{chat.mode}")),
+        quiet=quiet,
+        digest=chat.digest_time or off,
+        zone=zone,
+        speaks=LANGUAGE_NAMES.get(chat.language, chat.language),
+    )
+    return dict(zip(KINDS, summary.split("\n"), strict=True))
+
+
+async def settings_message(
+    context: Context, chat_id: int, language: str, private: bool
+) -> tuple[str, Keyboard]:
+    svc = services(context)
+    view = await ReaderSettings(svc).view(chat_id, language)
+    lines = summary_lines(view.chat, view.zone.key, language)
+    t = texts.text
+    text = "\n".join(
+        [t(language, "settings_header"), "", *lines.values(), "", t(language, "settings_more")]
+    )
+    rows = list(choice_rows(svc.codec, chat_id, view.chat, view.zone.key, language, "set").values())
     page = svc.settings.liveblog.webapp_url
     if private and page is not None:
         rows.append((Button(to_plain(t(language, "settings_open_page")), "", page + "/"),))
     return text, tuple(rows)
+
+
+async def one_setting(
+    context: Context, chat_id: int, language: str, kind: str
+) -> tuple[str, Keyboard]:
+    """One setting's line and its row of choices: what /modus, /ruhe, /zusammenfassung,
+    /zeitzone and /sprache show under their answer when given no value."""
+    svc = services(context)
+    view = await ReaderSettings(svc).view(chat_id, language)
+    line = summary_lines(view.chat, view.zone.key, language)[kind]
+    rows = choice_rows(svc.codec, chat_id, view.chat, view.zone.key, language, "one")
+    return line, (rows[kind],)
 
 
 async def settings_command(update: Update, context: Context) -> None:
@@ -160,6 +193,35 @@ async def settings_button(update: Update, context: Context, arg: str, language: 
             text, parse_mode=ParseMode.HTML, reply_markup=markup(keyboard)
         )
     except BadRequest as exc:  # the same tap twice: nothing to redraw
+        if "not modified" not in exc.message.lower():
+            raise
+    return toast(language, "settings_saved")
+
+
+_KIND_OF = {"m": "mode", "q": "quiet", "d": "digest", "z": "zone", "l": "language"}
+
+
+@route("one")
+async def one_setting_button(update: Update, context: Context, arg: str, language: str) -> str:
+    """A tap under a single setting's answer: change it, redraw that line and row."""
+    query, chat = update.callback_query, update.effective_chat
+    kind = _KIND_OF.get(arg.partition(".")[0])
+    if query is None or chat is None or kind is None:
+        return toast(language, "button_expired")
+    await ensure_chat(update, context)
+    settings = ReaderSettings(services(context))
+    try:
+        await apply_choice(settings, chat.id, arg)
+    except SettingError:
+        return toast(language, "button_expired")
+    language = (await settings.chat(chat.id)).language
+    line, keyboard = await one_setting(context, chat.id, language, kind)
+    text = "✓ " + line
+    try:
+        await query.edit_message_text(
+            text, parse_mode=ParseMode.HTML, reply_markup=markup(keyboard)
+        )
+    except BadRequest as exc:
         if "not modified" not in exc.message.lower():
             raise
     return toast(language, "settings_saved")
