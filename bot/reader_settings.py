@@ -6,7 +6,7 @@ moves it too; per-topic changes reach the topic index)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
@@ -89,6 +89,16 @@ class ReaderSettings:
         raise SettingError("no_topic")
 
     # ------------------------------------------------------------------ changes
+    async def release_held(self, chat_id: int) -> None:
+        """Alerts held for a setting that just changed (quiet hours, a pause, a mode) are
+        due now; the next delivery tick plans them again under the new settings, so what
+        still has to wait (an hourly batch, the digest) is held again, and nothing else."""
+        now = self.svc.clock.now()
+        pending = await self.svc.storage.alerts.created_since(now - timedelta(days=30), chat_id)
+        held = [a.alert_id for a in pending if a.status == "pending" and a.due_at > now]
+        if held:
+            await self.svc.storage.alerts.reschedule(held, now, None)
+
     async def set_mode(self, chat_id: int, mode: str) -> str | None:
         """The chat's delivery mode; daily mode without a digest time gets the default
         one (returned), since a daily mode without a digest would deliver nothing."""
@@ -96,6 +106,7 @@ class ReaderSettings:
             raise SettingError("bad_mode", mode)
         now = self.svc.clock.now()
         await self.svc.storage.chats.set_mode(chat_id, mode, now)
+        await self.release_held(chat_id)  # from daily or hourly to sooner: they go now
         if mode != "daily":
             return None
         record = await self.chat(chat_id)
@@ -110,12 +121,14 @@ class ReaderSettings:
         sub = await self._sub(chat_id, sub_id)
         await self.svc.storage.subscriptions.set_mode(chat_id, sub_id, mode)
         await self.svc.subscriptions.holder.refresh()
+        await self.release_held(chat_id)
         return TopicView(sub.sub_id, sub.display, sub.query, mode, sub.urgent)
 
     async def set_urgent(self, chat_id: int, sub_id: int, urgent: bool) -> TopicView:
         sub = await self._sub(chat_id, sub_id)
         await self.svc.storage.subscriptions.set_urgent(chat_id, sub_id, urgent)
         await self.svc.subscriptions.holder.refresh()
+        await self.release_held(chat_id)
         return TopicView(sub.sub_id, sub.display, sub.query, sub.mode, urgent)
 
     async def remove_topic(self, chat_id: int, sub_id: int) -> bool:
@@ -131,6 +144,7 @@ class ReaderSettings:
         now = self.svc.clock.now()
         start_at, end_at = window if window is not None else (None, None)
         await self.svc.storage.chats.set_quiet(chat_id, start_at, end_at, now)
+        await self.release_held(chat_id)  # planned again under the new window
 
     async def set_timezone(self, chat_id: int, wanted: str) -> str:
         name = parse_timezone(wanted)
@@ -140,6 +154,7 @@ class ReaderSettings:
         if record.digest_time:  # the same local time in the new zone
             following = next_digest_at(record.digest_time, ZoneInfo(name), now)
             await self.svc.storage.chats.set_digest(chat_id, record.digest_time, following, now)
+        await self.release_held(chat_id)  # quiet hours may have moved
         return name
 
     async def set_digest(self, chat_id: int, at: str | None) -> datetime | None:

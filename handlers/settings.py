@@ -18,10 +18,12 @@ from bot.chat_settings import (
 )
 from bot.delivery.render import to_plain
 from bot.digest.schedule import next_digest_at
+from bot.reader_settings import ReaderSettings
 from handlers.buttons import route, toast
 from handlers.chat import args_text, begin, quote, reply, zone_of
 from handlers.commands import command
 from handlers.context import Context, services
+from handlers.settings_menu import choices
 
 DEFAULT_DIGEST_TIME = "20:00"
 
@@ -31,15 +33,8 @@ def _local(moment: datetime, zone: ZoneInfo, language: str) -> str:
 
 
 async def release_held(context: Context, chat_id: int) -> None:
-    """Alerts held for a setting that just changed (quiet hours, a pause, a mode) are
-    due now; the next delivery tick plans them again under the new settings, so what
-    still has to wait (an hourly batch, the digest) is held again, and nothing else."""
-    svc = services(context)
-    now = svc.clock.now()
-    pending = await svc.storage.alerts.created_since(now - timedelta(days=30), chat_id)
-    held = [a.alert_id for a in pending if a.status == "pending" and a.due_at > now]
-    if held:
-        await svc.storage.alerts.reschedule(held, now, None)
+    """What the old setting held back goes now (bot/reader_settings.py says why)."""
+    await ReaderSettings(services(context)).release_held(chat_id)
 
 
 async def _current_mode(context: Context, chat_id: int, language: str) -> str:
@@ -83,7 +78,8 @@ async def mode_command(update: Update, context: Context) -> None:
             raise SettingError("bad_mode")
     except SettingError:
         current = await _current_mode(context, chat_id, language) if not args else ""
-        await reply(update, context, current + texts.text(language, "mode_usage"))
+        keyboard = None if args else await choices(context, chat_id, language, "mode")
+        await reply(update, context, current + texts.text(language, "mode_usage"), keyboard)
         return
     if mode == "hourly":
         message += "\n" + texts.text(language, "mode_hourly_explained")
@@ -146,7 +142,8 @@ async def quiet_command(update: Update, context: Context) -> None:
                 if record is not None and record.quiet_start and record.quiet_end
                 else texts.text(language, "quiet_none")
             )
-        await reply(update, context, current + texts.text(language, "quiet_usage"))
+        keyboard = None if text else await choices(context, chat_id, language, "quiet")
+        await reply(update, context, current + texts.text(language, "quiet_usage"), keyboard)
         return
     now = svc.clock.now()
     if window is None:
@@ -176,7 +173,8 @@ async def timezone_command(update: Update, context: Context) -> None:
         zone = await zone_of(context, chat_id)
         local = svc.clock.now().astimezone(zone).strftime("%H:%M")
         current = texts.text(language, "timezone_current", zone=zone.key, time=local)
-        await reply(update, context, current + texts.text(language, "timezone_usage"))
+        keyboard = await choices(context, chat_id, language, "zone")
+        await reply(update, context, current + texts.text(language, "timezone_usage"), keyboard)
         return
     try:
         name = parse_timezone(wanted)
@@ -264,7 +262,8 @@ async def lang_command(update: Update, context: Context) -> None:
     wanted = args_text(context).lower()[:5]
     if wanted not in texts.LANGUAGES:
         current = "" if wanted else texts.text(language, "lang_current")
-        await reply(update, context, current + texts.text(language, "lang_usage"))
+        keyboard = None if wanted else await choices(context, chat_id, language, "language")
+        await reply(update, context, current + texts.text(language, "lang_usage"), keyboard)
         return
     svc = services(context)
     await svc.storage.chats.set_language(chat_id, wanted, svc.clock.now())

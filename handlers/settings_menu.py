@@ -198,6 +198,11 @@ async def settings_button(update: Update, context: Context, arg: str, language: 
     return toast(language, "settings_saved")
 
 
+async def choices(context: Context, chat_id: int, language: str, kind: str) -> Keyboard:
+    """The row of common choices for one setting, under a command's answer."""
+    return (await one_setting(context, chat_id, language, kind))[1]
+
+
 _KIND_OF = {"m": "mode", "q": "quiet", "d": "digest", "z": "zone", "l": "language"}
 
 

@@ -93,3 +93,22 @@ async def test_tampered_setting_buttons_change_nothing(w: World) -> None:
     chat = await w.services.storage.chats.get(ANNA)
     assert chat is not None
     assert (chat.mode, chat.quiet_start, chat.language) == ("instant", None, "de")
+
+
+async def test_a_setting_command_without_a_value_offers_its_choices(w: World) -> None:
+    [answer] = messages(await w.reader.ask(ANNA, "/modus", **DE))
+    assert marked(answer) == ["✓ sofort"]
+    _, edited = await tap(w, ANNA, answer, "stündlich", **DE)
+    assert edited["text"].startswith("✓ Zustellung: stündlich")
+    assert marked(edited) == ["✓ stündlich"]
+    [quiet] = messages(await w.reader.ask(ANNA, "/ruhe", **DE))
+    _, edited = await tap(w, ANNA, quiet, "🌙 22–07", **DE)
+    assert marked(edited) == ["✓ 🌙 22–07"]
+    [zone] = messages(await w.reader.ask(ANNA, "/zeitzone", **DE))
+    assert "✓ Berlin" in marked(zone)
+    [lang] = messages(await w.reader.ask(ANNA, "/sprache", **DE))
+    _, edited = await tap(w, ANNA, lang, "English", **DE)
+    assert marked(edited) == ["✓ English"]
+    chat = await w.services.storage.chats.get(ANNA)
+    assert chat is not None
+    assert (chat.mode, chat.quiet_start, chat.language) == ("hourly", "22:00", "en")
