@@ -52,6 +52,7 @@ class SettingsView:
     zone: ZoneInfo
     topics: tuple[TopicView, ...]
     sources: tuple[SourceView, ...]
+    merging: bool  # other outlets' reports of one story named on its alert
 
 
 class ReaderSettings:
@@ -76,7 +77,9 @@ class ReaderSettings:
             SourceView(entry.id, entry.label(language), entry.id not in off)
             for entry in svc.sources.followed
         )
-        return SettingsView(record, chat_zone(record.timezone, svc.zone), topics, sources)
+        merging = await svc.storage.stories.merging(chat_id)
+        zone = chat_zone(record.timezone, svc.zone)
+        return SettingsView(record, zone, topics, sources, merging)
 
     def _topic(self, sub: SubscriptionRecord, language: str) -> TopicView:
         name = self.svc.subscriptions.topic_name(sub, language)
@@ -173,6 +176,9 @@ class ReaderSettings:
         if language not in texts.LANGUAGES:
             raise SettingError("bad_language", language)
         await self.svc.storage.chats.set_language(chat_id, language, self.svc.clock.now())
+
+    async def set_merging(self, chat_id: int, on: bool) -> None:
+        await self.svc.storage.stories.set_merging(chat_id, on)
 
     async def set_source(self, chat_id: int, catalog_id: str, on: bool) -> None:
         if self.svc.sources.followed_entry(catalog_id) is None:

@@ -64,6 +64,7 @@ class SettingsApi:
             "timezone": _timezone,
             "language": _language,
             "source": _source,
+            "merge": _merge,
         }
 
     def install(self, app: web.Application) -> None:
@@ -182,6 +183,7 @@ def _state_json(view: SettingsView, language: str, note: str | None) -> dict[str
         "timezone": view.zone.key,
         "topics": [asdict(topic) for topic in view.topics],
         "sources": [asdict(source) for source in view.sources],
+        "merging": view.merging,
         "choices": {
             "modes": list(MODES),
             "quiet": [{"start": s, "end": e} for s, e in QUIET_PRESETS],
@@ -251,3 +253,7 @@ async def _language(settings: ReaderSettings, chat_id: int, body: dict[str, Any]
 
 async def _source(settings: ReaderSettings, chat_id: int, body: dict[str, Any]) -> None:
     await settings.set_source(chat_id, _text(body, "source", 100), bool(body.get("on")))
+
+
+async def _merge(settings: ReaderSettings, chat_id: int, body: dict[str, Any]) -> None:
+    await settings.set_merging(chat_id, bool(body.get("on")))

@@ -129,6 +129,7 @@ async def test_settings_changed_by_clicking_reach_the_database_and_the_chat(
         assert pressed.get_attribute("aria-pressed") == "true"
         Select(browser.find_element(By.CSS_SELECTOR, ".topic-mode")).select_by_value("instant")
         saved(browser)
+        click(browser, '[data-merge="off"]')
 
     await in_browser(change_settings)
     chat = await w.services.storage.chats.get(ANNA)
@@ -136,6 +137,7 @@ async def test_settings_changed_by_clicking_reach_the_database_and_the_chat(
     assert (chat.mode, chat.quiet_start, chat.quiet_end, chat.digest_time, chat.timezone) == (
         "hourly", "23:00", "07:00", "07:00", "Europe/Vienna",
     )  # fmt: skip
+    assert await w.services.storage.stories.merging(ANNA) is False
     [sub] = await w.services.storage.subscriptions.for_chat(ANNA)
     assert (sub.query, sub.mode) == ("Drohnen", "instant")
     [listing] = messages(await w.reader.ask(ANNA, "/abos", first_name="Anna"))

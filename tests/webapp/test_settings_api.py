@@ -178,3 +178,11 @@ async def test_one_reader_cannot_flood_the_api(w: World) -> None:
     assert codes[-1] == 429
     other = await opened_by(w, BEN)
     assert (await other.state()).status_code == 200
+
+
+async def test_story_merging_is_switched_on_the_page(w: World) -> None:
+    page = await opened_by(w, ANNA)
+    assert (await page.state()).json()["merging"] is True
+    off = await page.post("change", {"op": "merge", "on": False})
+    assert off.json()["merging"] is False
+    assert await w.services.storage.stories.merging(ANNA) is False

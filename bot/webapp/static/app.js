@@ -144,6 +144,9 @@
     choices("language", next.choices.languages.map((l) =>
       button(l === "de" ? "Deutsch" : "English", next.language === l, () => change({ op: "language", language: l }), { language: l })));
 
+    choices("merge", [true, false].map((on) =>
+      button(on ? words.merge_on : words.merge_off, next.merging === on, () => change({ op: "merge", on: on }), { merge: on ? "on" : "off" })));
+
     const sources = $("sources");
     sources.replaceChildren(...next.sources.map((s) => {
       const li = document.createElement("li");
