@@ -9,6 +9,8 @@ inline buttons only in private chats). Anything else can still be typed: /ruhe 2
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
@@ -172,9 +174,12 @@ async def apply_choice(settings: ReaderSettings, chat_id: int, arg: str) -> None
         raise SettingError("bad_value", arg)
 
 
-@route("set")
-async def settings_button(update: Update, context: Context, arg: str, language: str) -> str:
-    """Change the tapped setting, then redraw the message with the new marks."""
+Redraw = Callable[[int, str, bool], Awaitable[tuple[str, Keyboard]]]
+
+
+async def _tap(update: Update, context: Context, arg: str, language: str, redraw: Redraw) -> str:
+    """Change the tapped setting, then redraw the message with the new marks (in the
+    chat's language after the change: a language tap answers in the new one)."""
     query, chat = update.callback_query, update.effective_chat
     if query is None or chat is None:
         return toast(language, "button_expired")
@@ -184,10 +189,8 @@ async def settings_button(update: Update, context: Context, arg: str, language: 
         await apply_choice(settings, chat.id, arg)
     except SettingError:
         return toast(language, "button_expired")
-    language = (await settings.chat(chat.id)).language  # a language tap answers in it
-    text, keyboard = await settings_message(
-        context, chat.id, language, chat.type == ChatType.PRIVATE
-    )
+    language = (await settings.chat(chat.id)).language
+    text, keyboard = await redraw(chat.id, language, chat.type == ChatType.PRIVATE)
     try:
         await query.edit_message_text(
             text, parse_mode=ParseMode.HTML, reply_markup=markup(keyboard)
@@ -196,6 +199,16 @@ async def settings_button(update: Update, context: Context, arg: str, language: 
         if "not modified" not in exc.message.lower():
             raise
     return toast(language, "settings_saved")
+
+
+@route("set")
+async def settings_button(update: Update, context: Context, arg: str, language: str) -> str:
+    """A tap in the /einstellungen message: the whole message is drawn again."""
+
+    async def redraw(chat_id: int, language: str, private: bool) -> tuple[str, Keyboard]:
+        return await settings_message(context, chat_id, language, private)
+
+    return await _tap(update, context, arg, language, redraw)
 
 
 async def choices(context: Context, chat_id: int, language: str, kind: str) -> Keyboard:
@@ -208,28 +221,16 @@ _KIND_OF = {"m": "mode", "q": "quiet", "d": "digest", "z": "zone", "l": "languag
 
 @route("one")
 async def one_setting_button(update: Update, context: Context, arg: str, language: str) -> str:
-    """A tap under a single setting's answer: change it, redraw that line and row."""
-    query, chat = update.callback_query, update.effective_chat
+    """A tap under a single setting's answer: that line and row are drawn again."""
     kind = _KIND_OF.get(arg.partition(".")[0])
-    if query is None or chat is None or kind is None:
+    if kind is None:
         return toast(language, "button_expired")
-    await ensure_chat(update, context)
-    settings = ReaderSettings(services(context))
-    try:
-        await apply_choice(settings, chat.id, arg)
-    except SettingError:
-        return toast(language, "button_expired")
-    language = (await settings.chat(chat.id)).language
-    line, keyboard = await one_setting(context, chat.id, language, kind)
-    text = "✓ " + line
-    try:
-        await query.edit_message_text(
-            text, parse_mode=ParseMode.HTML, reply_markup=markup(keyboard)
-        )
-    except BadRequest as exc:
-        if "not modified" not in exc.message.lower():
-            raise
-    return toast(language, "settings_saved")
+
+    async def redraw(chat_id: int, language: str, _private: bool) -> tuple[str, Keyboard]:
+        line, keyboard = await one_setting(context, chat_id, language, kind)
+        return "✓ " + line, keyboard
+
+    return await _tap(update, context, arg, language, redraw)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]  # PTB's generics
