@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.ops_listen import parse_listen
@@ -157,9 +157,11 @@ class LiveblogSettings(BaseSettings):
 
     @field_validator("webapp_url")
     @classmethod
-    def _valid_webapp_url(cls, value: str | None) -> str | None:
+    def _valid_webapp_url(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is None or not value.strip():
             return None
+        if info.data.get("metrics_listen") is None:  # the page's server
+            raise ValueError("needs LIVEBLOG_METRICS_LISTEN: that HTTP server serves the page")
         url = value.strip().rstrip("/")
         # Telegram opens Mini Apps only from https addresses.
         if not url.startswith("https://") or len(url) > 512 or any(c in url for c in " #?"):

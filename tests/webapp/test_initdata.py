@@ -6,12 +6,15 @@ import hashlib
 import hmac
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
+from bot.config import LiveblogSettings
 from bot.webapp.initdata import InitDataError, sign, validate
 
 TOKEN = "123456:TEST-token-abcdef"
@@ -92,3 +95,16 @@ def test_signed_data_without_a_user_is_refused() -> None:
 def test_any_string_is_refused_cleanly(text: str) -> None:
     with pytest.raises(InitDataError):
         validate(text, TOKEN, NOW)
+
+
+def test_the_page_needs_https_and_a_server_to_be_served_from(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="METRICS_LISTEN"):
+        LiveblogSettings(db=tmp_path / "x.sqlite3", webapp_url="https://bot.example.org/app")
+    with pytest.raises(ValidationError, match="https"):
+        LiveblogSettings(
+            db=tmp_path / "x.sqlite3", metrics_listen="127.0.0.1:0", webapp_url="http://x/app"
+        )
+    ok = LiveblogSettings(
+        db=tmp_path / "x.sqlite3", metrics_listen="127.0.0.1:0", webapp_url="https://x.org/app/"
+    )
+    assert ok.webapp_url == "https://x.org/app"
