@@ -17,7 +17,9 @@ DE = {"first_name": "Anna", "language_code": "de"}
 
 @pytest.fixture
 async def w(tmp_path: Path) -> AsyncIterator[World]:
-    async with world(tmp_path, webapp_url="https://bot.example.org/app") as it:
+    async with world(
+        tmp_path, metrics_listen="127.0.0.1:0", webapp_url="https://bot.example.org/app"
+    ) as it:
         yield it
 
 
