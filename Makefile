@@ -26,13 +26,14 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-# Most tests wait on sockets, not the CPU: they run in parallel. Tests that assert
-# wall-clock bounds (loop lag, answer times) run alone afterwards, on a quiet machine.
+# Most tests wait on sockets, not the CPU: they run in parallel. No test bounds wall-clock
+# time: loop stalls and answer times are bounded in CPU time of the loop's thread against
+# a calibration of the same run (tests/calibration.py), so the suite holds on a busy
+# machine, beside another `make test`. Speed targets live in benchmarks/.
 PYTEST_WORKERS ?= 4
 
 pytest: $(STAMP)
-	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) -m "not timing"
-	$(BIN)/python -m pytest -q -m timing
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS)
 
 test: lint typecheck pytest
 

@@ -14,21 +14,19 @@ import re
 import time
 from pathlib import Path
 
-import pytest
-
 from bot.matching.index import TopicIndex
 from bot.recent import SAMPLE_ENTRIES
 from bot.sources.samples import sample_entries
 from storage.records import NewEntry
+from tests.calibration import cpu_bound
 from tests.delivery.world import World, berlin, world
 from tests.hostile.loop_probe import LoopProbe
 
-# Wall-clock bounds: run alone, after the parallel part of the suite (see Makefile).
-pytestmark = pytest.mark.timing
-
 ENTRIES = 2000
-LAG_BOUND_S = 0.25
-START_BOUND_S = 2.0
+# CPU seconds of the loop's thread (see tests/calibration.py): what one stretch of
+# callbacks may hold it for, and what the loop may spend before /start is answered.
+HELD_BOUND_S = 0.25
+START_BOUND_S = 0.5
 # Distinct queries (no shared cache entry); each used to block the loop ~0.3 s or more.
 QUERIES = ["Luftangriffe auf Kiew", "Nordkorea", "Selenskyj"]
 
@@ -59,13 +57,13 @@ async def test_a_burst_of_counts_never_blocks_start(tmp_path: Path) -> None:
             for chat, query in zip(readers, QUERIES, strict=True):
                 await w.reader.say(chat, f"/abo {query}")
             await w.reader.say(9199, "/vorschau Kiew")
-            asked = time.monotonic()
+            asked = time.thread_time()
             welcome = await w.reader.ask(9200, "/start", first_name="Zoe")
-            start_s = time.monotonic() - asked
+            start_s = time.thread_time() - asked  # the loop's CPU until the answer came
             answers = await w.reader.wait_for(None, len(QUERIES) + 2, after=mark, wait_s=60)
         assert "Willkommen" in welcome[0]["text"]
-        assert start_s < START_BOUND_S, start_s
-        assert probe.max_lag_s < LAG_BOUND_S, probe.max_lag_s
+        assert start_s < cpu_bound(START_BOUND_S), start_s
+        assert probe.max_held_s < cpu_bound(HELD_BOUND_S), (probe.max_held_s, probe.max_lag_s)
 
         # The counts are the real ones (over the newest SAMPLE_ENTRIES), computed off the loop.
         by_chat = {a["chat_id"]: a["text"] for a in answers if a["kind"] == "bot_message"}
@@ -76,7 +74,10 @@ async def test_a_burst_of_counts_never_blocks_start(tmp_path: Path) -> None:
             expr = w.services.subscriptions.resolve(query).expr
             index = TopicIndex.build([("q", expr)])
             assert int(said.group(1)) == sum(1 for e in stored if index.match(e.title, e.body))
-        print(f"/start answered in {start_s:.3f} s; worst loop lag {probe.max_lag_s:.3f} s")
+        print(
+            f"/start answered after {start_s:.3f} s of loop CPU; worst stretch held"
+            f" {probe.max_held_s:.3f} s CPU, {probe.max_lag_s:.3f} s real time"
+        )
         assert "Die letzten Treffer" in by_chat[9199]
         assert len(entries) == ENTRIES
 

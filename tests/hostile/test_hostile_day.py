@@ -5,8 +5,10 @@ The real bot polls the sample liveblog and the issue's hostile sources (a 5 MB p
 word, a gzip bomb, deep JSON and HTML, followed overviews with file:// and off-host
 links and 40k links) for 500 chats with 25 long subscriptions each, while bursts of
 commands arrive and a fresh reader says /start every half second. Time in the story
-moves by the FakeClock; the wall clock only measures how long the loop was held and
-how long a /start waited. Afterwards every alert is accounted for.
+moves by the FakeClock. How long the loop was held and how long a /start waited are
+bounded in CPU time of the loop's thread (tests/calibration.py), which neighbours on a
+busy machine do not inflate; the real-time figures are printed. Afterwards every alert
+is accounted for.
 
 What the replay found: delivery ignored the configured pacing (an empty ChatPacer is
 falsy: test_delivery_configured_pacing.py), and full passes of the cyclic garbage
@@ -31,7 +33,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from pydantic import SecretStr
 
 from bot.clock import FakeClock
@@ -41,18 +42,16 @@ from bot.harness import running_bot
 from bot.services import Services
 from bot.sources.samples import LiveblogSimulator
 from storage.records import AlertRecord, AlertStatus
+from tests.calibration import cpu_bound
 from tests.conftest import TOKEN
 from tests.delivery.world import PAGE, berlin
 from tests.hostile.day_world import Backstage, HostileSources, backstage
 from tests.hostile.loop_probe import LoopProbe
 
-# Wall-clock bounds: run alone, after the parallel part of the suite (see Makefile).
-pytestmark = pytest.mark.timing
-
 CHATS = int(os.environ.get("HOSTILE_DAY_CHATS", "500"))
 SUBSCRIPTIONS = 25
-LAG_BOUND_S = 0.25
-START_BOUND_S = 2.0
+HELD_BOUND_S = 0.25  # CPU seconds of the loop's thread, one stretch between wake-ups
+START_BOUND_S = 2.0  # CPU seconds the loop spends between a /start and its answer
 START_EVERY_S = 0.5
 BY_COMMAND = 48  # chats whose 25th subscription comes from a real /abo
 # Every chat has 25 long subscriptions; a third follow the war in Ukraine (all of the
@@ -94,6 +93,7 @@ class Readers:
     subscribed: list[int] = field(default_factory=list)
     by_command: dict[int, str] = field(default_factory=dict)  # chat → its 25th query
     starters: list[int] = field(default_factory=list)
+    start_cpu: list[float] = field(default_factory=list)  # loop CPU until each answer
     bystanders: list[int] = field(default_factory=lambda: list(range(8_800_001, 8_800_041)))
 
 
@@ -166,6 +166,9 @@ async def ask_start_every(reader: ChatDriver, readers: Readers, stop: asyncio.Ev
         chat = 9_000_000 + len(readers.starters)
         readers.starters.append(chat)
         await reader.say(chat, "/start", first_name="Neu")
+        asked = time.thread_time()  # the prober runs on the bot's loop: its thread's CPU
+        await reader.wait_for(chat, 1, after=0, kinds=["bot_message"], wait_s=60)
+        readers.start_cpu.append(time.thread_time() - asked)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), START_EVERY_S)
 
@@ -246,8 +249,8 @@ async def test_a_hostile_day_never_stalls_the_loop_and_loses_nothing(tmp_path: P
                         ticked = services.delivery.tick()
                         await asyncio.gather(ticked, burst(reader, readers, 2 * n + 1))
                         await services.delivery.tick()  # what the commands' turn held back
-                    worst[f"poll {n}"] = polling.max_lag_s
-                    worst[f"deliver {n}"] = delivering.max_lag_s
+                    worst[f"poll {n}"] = polling.max_held_s
+                    worst[f"deliver {n}"] = delivering.max_held_s
                 stop.set()
                 await prober
                 # The last /start is answered (the bot is healthy after the day).
@@ -258,14 +261,18 @@ async def test_a_hostile_day_never_stalls_the_loop_and_loses_nothing(tmp_path: P
             counts = await services.storage.alerts.status_counts()
             print(
                 f"\nhostile day: {CHATS} chats; setup {setup_s:.1f} s, replay {replay_s:.1f} s;"
-                f" worst loop lag {probe.max_lag_s * 1000:.0f} ms over {probe.ticks} ticks;"
+                f" worst loop stretch {probe.max_held_s * 1000:.0f} ms CPU"
+                f" ({probe.max_lag_s * 1000:.0f} ms real) over {probe.ticks} ticks;"
                 f" /start p50 {statistics.median(latencies) * 1000:.0f} ms,"
-                f" max {latencies[-1] * 1000:.0f} ms ({len(latencies)} asked);"
+                f" max {latencies[-1] * 1000:.0f} ms real,"
+                f" max {max(readers.start_cpu) * 1000:.0f} ms loop CPU ({len(latencies)} asked);"
+                f" calibration x{cpu_bound(1.0):.2f};"
                 f" outbox {dict(sorted(counts.items()))};"
                 f" worst phase {max(worst, key=lambda k: worst[k])}"
             )
-            assert probe.max_lag_s < LAG_BOUND_S, f"the loop was held {probe.max_lag_s:.3f} s"
-            assert latencies[-1] < START_BOUND_S, latencies[-5:]
+            held = probe.max_held_s
+            assert held < cpu_bound(HELD_BOUND_S), f"the loop was held {held:.3f} s of CPU"
+            assert max(readers.start_cpu) < cpu_bound(START_BOUND_S), readers.start_cpu[-5:]
             await check_outbox(services, stage, readers, hostile, clock.now())
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -16,9 +15,6 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.metrics import Metrics
 from tests.delivery.world import World, berlin, world
-
-# Wall-clock bounds: run alone, after the parallel part of the suite (see Makefile).
-pytestmark = pytest.mark.timing
 
 ANNA = 4201
 DE = {"first_name": "Anna", "language_code": "de"}
@@ -77,11 +73,8 @@ async def test_metrics_count_what_happened(w: World) -> None:
 
 async def test_healthz_fails_when_ticks_stop_and_recovers(w: World) -> None:
     async with httpx.AsyncClient() as client:
-        started = time.perf_counter()
         ok = await client.get(ops_url(w) + "/healthz")
-        took = time.perf_counter() - started
         assert ok.status_code == 200, ok.text
-        assert took < 1.0
         w.clock.advance(timedelta(seconds=100))
         await w.poll()  # polling goes on, delivery is stuck
         w.clock.advance(timedelta(seconds=30))
