@@ -51,6 +51,7 @@ from bot.sources.poller import Poller, follow_catalog
 from bot.sources.samples import SAMPLE
 from bot.sources.textexport import parse_text_export
 from bot.subscriptions import SubscriptionService
+from bot.ticks import EXIT_UNHEALTHY, TickRunner, Watchdog
 from bot.webapp import page
 from bot.webapp.api import SettingsApi
 from bot.webapp.page_texts import page_texts
@@ -126,7 +127,7 @@ async def build_services(
     # must not leave a connection (and aiosqlite's thread) keeping the process alive.
     resolver = QueryResolver(default_lexicon())
     catalog, followed = resolve_configured(settings.liveblog.catalog, settings.liveblog.sources)
-    storage = await open_storage(settings.liveblog.db)
+    storage = await open_storage(settings.liveblog.db, settings.liveblog.db_timeout_seconds)
     try:
         return await _services_on(app, settings, clock, role, storage, resolver, catalog, followed)
     except BaseException:
@@ -346,18 +347,17 @@ def webapp_routes(services: Services) -> list[Callable[[web.Application], None]]
 
 def schedule_jobs(app: AppType, services: Services, delivery_s: float, role: Role = "all") -> None:
     """The JobQueue's work. Each tick starts its work as a task and returns, so a long
-    delivery never makes APScheduler skip (and warn about) the next run.
+    delivery never makes APScheduler skip (and warn about) the next run; one that
+    overruns LIVEBLOG_TICK_TIMEOUT_SECONDS is abandoned (bot/ticks.py).
 
     `ingest` polls and matches (writing the outbox); `deliver` sends alerts, edits and
     digests and renews its chat leases; `all` does everything in one process."""
     assert app.job_queue is not None  # the job-queue extra is a dependency
-    running: dict[str, Any] = {}
-
-    def spawn(name: str, work: Any) -> None:
-        task = running.get(name)
-        if task is not None and not task.done():
-            return
-        running[name] = app.create_task(work(), name=name)
+    liveblog = services.settings.liveblog
+    runner = TickRunner(
+        lambda work, name: app.create_task(work, name=name), liveblog.tick_timeout_seconds
+    )
+    spawn = runner.spawn
 
     async def poll(_context: Any) -> None:
         if services.poller is not None:
@@ -412,6 +412,28 @@ def schedule_jobs(app: AppType, services: Services, delivery_s: float, role: Rol
         lease_s = services.settings.liveblog.lease_seconds
         jq.run_repeating(renew, interval=lease_s / 3, first=lease_s / 3, name="renew")
     jq.run_repeating(heartbeat, interval=30, first=30, name="heartbeat")
+    if services.metrics is not None:
+        watchdog = Watchdog(services.metrics, services.clock, liveblog.unhealthy_exit_seconds)
+
+        async def watch(_context: Any) -> None:
+            exit_if_sick(app, watchdog)
+
+        every = min(30.0, liveblog.unhealthy_exit_seconds / 4)
+        jq.run_repeating(watch, interval=every, first=every, name="watchdog")
+
+
+def exit_if_sick(app: AppType, watchdog: Watchdog) -> bool:
+    """Stop the process with EXIT_UNHEALTHY when it has been unhealthy for too long."""
+    reason = watchdog.verdict()
+    if reason is None or app.bot_data.exit_code:
+        return False
+    log.error("%s: exiting with code %d for the supervisor to restart", reason, EXIT_UNHEALTHY)
+    app.bot_data.exit_code = EXIT_UNHEALTHY
+    if app.bot_data.stop is not None:
+        app.bot_data.stop.set()  # a deliver worker (run_worker)
+    else:
+        app.stop_running()  # run_polling / run_webhook: a graceful stop
+    return True
 
 
 def telegram_limiter(liveblog: LiveblogSettings) -> AIORateLimiter:
@@ -497,6 +519,7 @@ def run_worker(app: AppType) -> None:
 
     async def serve() -> None:
         stop = asyncio.Event()
+        app.bot_data.stop = stop
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(NotImplementedError):

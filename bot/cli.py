@@ -98,7 +98,8 @@ def _run(args: argparse.Namespace) -> int:
 
         print(f"error: {type(exc).__name__}: {redact(str(exc), [token, secret])}", file=sys.stderr)
         return 1
-    return 0
+    code: int = app.bot_data.exit_code  # bot/ticks.py: unhealthy for too long
+    return code
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -106,6 +106,13 @@ class LiveblogSettings(BaseSettings):
     retention_days: float = Field(default=30.0, ge=0, le=3650)
     # /healthz fails when polling or delivery has not finished a tick for this long.
     health_stale_seconds: float = Field(default=300.0, ge=10, le=86_400)
+    # Unhealthy this much longer: the process exits (code 3) for its supervisor to restart.
+    unhealthy_exit_seconds: float = Field(default=300.0, ge=10, le=86_400)
+    # Every database call gives up after this long (the pool's command timeout, the
+    # server's statement timeout, SQLite's busy timeout); a tick is abandoned and the
+    # next one started when it has run for tick_timeout_seconds.
+    db_timeout_seconds: float = Field(default=30.0, ge=0.1, le=3600)
+    tick_timeout_seconds: float = Field(default=600.0, ge=1, le=86_400)
     log_level: str = "INFO"  # DEBUG, INFO, WARNING, ERROR
     log_json: bool = False  # one JSON object per log line, for log shippers
     # The settings page (a Telegram Mini App): the public https address at which this

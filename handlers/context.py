@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
 from collections.abc import Hashable
 from typing import Any
@@ -25,6 +26,10 @@ class BotData:
     def __init__(self) -> None:
         self.services: Services | None = None
         self.ops_server: OpsServer | None = None  # /metrics and /healthz, when configured
+        # Set when the process must end with this code (bot/ticks.py: unhealthy too long);
+        # a deliver worker's runner stops on `stop`, run_polling/run_webhook on stop_running.
+        self.exit_code = 0
+        self.stop: asyncio.Event | None = None
         self.rate_windows: BoundedDict[Hashable, deque[float]] = BoundedDict(
             MAX_TRACKED, RATE_WINDOW_S
         )

@@ -70,9 +70,12 @@ def describe(target: str | Path) -> str:
     return "PostgreSQL " + urlunsplit(parts._replace(netloc=netloc))
 
 
-async def open_db(target: str | Path) -> Db:
+async def open_db(target: str | Path, timeout_s: float | None = None) -> Db:
     """The database without migrating it. A path or `sqlite://` URL means SQLite,
-    `postgresql://…` PostgreSQL (add `?schema=name` to keep to a schema of one's own)."""
+    `postgresql://…` PostgreSQL (add `?schema=name` to keep to a schema of one's own).
+
+    `timeout_s`: every call gives up after this long (a running bot: a database that
+    stopped answering must not stop it for good); None for tools and migrations."""
     problem = db_problem(target)
     if problem is not None:
         raise ValueError(f"LIVEBLOG_DB: {problem}")
@@ -80,18 +83,22 @@ async def open_db(target: str | Path) -> Db:
     if is_postgres(text):
         from storage.postgres.database import PostgresDb
 
-        return await PostgresDb.open(text)
+        return await PostgresDb.open(text, timeout_s=timeout_s)
     from storage.sqlite.database import SqliteDb
 
-    return await SqliteDb.open(str(sqlite_path(text)))
+    return await SqliteDb.open(str(sqlite_path(text)), timeout_s=timeout_s)
 
 
-async def open_storage(target: str | Path) -> Storage:
-    """Open and migrate the database."""
+async def open_storage(target: str | Path, timeout_s: float | None = None) -> Storage:
+    """Open and migrate the database. Migrations run without the call timeout (building
+    an index on a big table may take minutes), on a connection of their own."""
     db = await open_db(target)
     try:
         await apply_migrations(db)
     except BaseException:
         await db.close()
         raise
-    return SqlStorage(db)
+    if timeout_s is None:
+        return SqlStorage(db)
+    await db.close()
+    return SqlStorage(await open_db(target, timeout_s))

@@ -10,6 +10,11 @@ finds the book idle goes at the next turn of the loop.
 
 If a combined transaction fails, each write is tried again alone, so one chat's bad
 row fails that chat's write only, as it would without batching.
+
+A message that went out but whose 'sent' could not be written (the database timed out
+or was unreachable) is known to have arrived: it is kept in `unconfirmed` and written
+before anything re-queues what is still 'sending', so that a database outage alone
+never sends it twice.
 """
 
 from __future__ import annotations
@@ -36,6 +41,9 @@ class SendBook:
         self._queue: list[_Write] = []
         self._flusher: asyncio.Task[None] | None = None
         self.transactions = 0  # combined transactions written (for benchmarks and tests)
+        # Sent, not yet recorded: bounded by the sends in flight when the database failed
+        # (no claim, no send while it stays down).
+        self.unconfirmed: dict[int, Sent] = {}
 
     async def claim(self, alert_ids: list[int]) -> None:
         await self._submit(_Write(claims=alert_ids))
@@ -43,7 +51,21 @@ class SendBook:
     async def mark_sent(
         self, sent: list[tuple[int, str]], message_id: int | None, now: datetime
     ) -> None:
-        await self._submit(_Write(sent=[(a, h, message_id, now) for a, h in sent]))
+        rows = [(a, h, message_id, now) for a, h in sent]
+        try:
+            await self._submit(_Write(sent=rows))
+        except Exception:
+            self.unconfirmed.update((row[0], row) for row in rows)
+            raise
+
+    async def confirm_unconfirmed(self) -> int:
+        """Write the sends the database missed; raises while it still fails."""
+        rows = list(self.unconfirmed.values())
+        if rows:
+            await self._submit(_Write(sent=rows))
+            for row in rows:
+                self.unconfirmed.pop(row[0], None)
+        return len(rows)
 
     async def _submit(self, write: _Write) -> None:
         if not write.claims and not write.sent:
@@ -63,6 +85,11 @@ class SendBook:
                 batch, self._queue = self._queue, []
                 try:
                     await self._write(batch)
+                except TimeoutError as exc:
+                    # The database did not answer: no row of the batch is to blame, and
+                    # trying each alone would wait out one timeout per chat in turn.
+                    for write in batch:
+                        _resolve(write, exc)
                 except Exception:
                     for write in batch:  # alone, so only a bad write fails
                         await self._write_one(write)

@@ -135,6 +135,10 @@ class DeliveryService:
         self.leases = leases
         self.directory = directory or SourceDirectory(Catalog(()), ())
         self._busy: set[int] = set()
+        # A chat's serving failed or a tick was abandoned: alerts it claimed may still be
+        # 'sending' although nothing sends them any more (the one process's own claims;
+        # deliver workers get theirs back when the lease expires).
+        self._stale_claims = False
         self._moved: dict[int, int] = {}
         self.metrics = metrics
         # Claims and sent marks of all chats being served go to the database together.
@@ -159,10 +163,24 @@ class DeliveryService:
         """Claim due chats up to the free send slots, serve them, claim more as they
         finish: a long outbox keeps every slot busy, and chats another worker holds are
         never touched."""
+        await self.book.confirm_unconfirmed()  # before anything is re-queued
         await leases.recover()
         loop = asyncio.get_running_loop()
-        stop_claiming = loop.time() + TICK_BUDGET_S
         running: set[asyncio.Task[None]] = set()
+        try:
+            await self._serve_leased_chats(leases, loop.time() + TICK_BUDGET_S, running, stats)
+        except BaseException as exc:
+            await _end_all(running, cancel=not isinstance(exc, Exception))
+            raise
+
+    async def _serve_leased_chats(
+        self,
+        leases: ChatLeases,
+        stop_claiming: float,
+        running: set[asyncio.Task[None]],
+        stats: DeliveryStats,
+    ) -> None:
+        loop = asyncio.get_running_loop()
         while True:
             free = self.concurrency - len(running)
             # Claim in batches (a quarter of the slots at least) while others still run:
@@ -182,7 +200,8 @@ class DeliveryService:
                     running.add(asyncio.create_task(work))
             if not running:
                 return
-            _, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            running -= done
 
     async def _local_tick(self, stats: DeliveryStats) -> None:
         """One process owns the outbox: like the leased tick, chats are taken a few at a
@@ -190,10 +209,31 @@ class DeliveryService:
         while thousands of chats are being served starts as soon as a slot frees, not
         after the whole tick. A chat is served once a tick (one that fails stays for the
         next tick instead of spinning here)."""
+        await self.book.confirm_unconfirmed()  # what went out is never re-queued
+        if self._stale_claims and not self._busy:
+            self._stale_claims = False  # before the query: a failure sets it again
+            requeued = await self.storage.alerts.reset_in_flight()
+            if requeued:
+                log.warning("re-queued %d alerts left claimed by a failed delivery", requeued)
         loop = asyncio.get_running_loop()
-        stop_claiming = loop.time() + TICK_BUDGET_S
         running: set[asyncio.Task[None]] = set()
         served: set[int] = set()
+        try:
+            await self._serve_local(loop.time() + TICK_BUDGET_S, running, served, stats)
+        except BaseException as exc:
+            self._stale_claims = True
+            await _end_all(running, cancel=not isinstance(exc, Exception))
+            self._busy.clear()  # the only tick: nothing else serves a chat now
+            raise
+
+    async def _serve_local(
+        self,
+        stop_claiming: float,
+        running: set[asyncio.Task[None]],
+        served: set[int],
+        stats: DeliveryStats,
+    ) -> None:
+        loop = asyncio.get_running_loop()
         while True:
             free = self.concurrency - len(running)
             if (
@@ -211,7 +251,8 @@ class DeliveryService:
                     running.add(asyncio.create_task(work))
             if not running:
                 return
-            _, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            running -= done
 
     async def _read_group(self, chat_ids: list[int]) -> dict[int, ChatRead]:
         """The group's reads; on failure none, and each chat reads its own."""
@@ -291,6 +332,7 @@ class DeliveryService:
                     await self.deliver_chat(moved, stats)
         except Exception:  # one chat's trouble must never stop the others
             log.exception("delivery to chat %s failed", chat.chat_id)
+            self._stale_claims = True
         finally:
             self._busy.discard(chat.chat_id)
 
@@ -711,3 +753,14 @@ class DeliveryService:
         if self.leases is not None:
             await self.storage.leases.clear()
         return await self.storage.alerts.reset_in_flight()
+
+
+async def _end_all(tasks: set[asyncio.Task[None]], cancel: bool) -> None:
+    """The chats a failed tick was serving: their sends are real, so they finish (each
+    call bounded by its timeout) and record what went out. An abandoned or stopping
+    tick (cancelled) stops them too; what they claimed goes again (the in-flight case)."""
+    if cancel:
+        for task in tasks:
+            task.cancel()
+    if tasks:
+        await asyncio.gather(*tasks, return_exceptions=True)

@@ -6,7 +6,10 @@ The translation skips quoted text, and is cached per statement text.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
+import socket
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from functools import lru_cache
@@ -64,6 +67,40 @@ async def _keep(conn: asyncpg.Connection) -> None:
     asyncpg still clears its own listeners and rolls back an unfinished transaction."""
 
 
+def server_timeouts(timeout_s: float) -> dict[str, str]:
+    """What the server enforces for each of our sessions, so that it frees locks and
+    connections of a client that vanished or hangs: a statement runs at most the call
+    timeout; a transaction left open that long (plus a margin) is aborted; a silent
+    client is probed after a minute of quiet."""
+    ms = max(1, int(timeout_s * 1000))
+    return {
+        "statement_timeout": str(ms),
+        "idle_in_transaction_session_timeout": str(2 * ms + 5000),
+        "tcp_keepalives_idle": "60",
+        "tcp_keepalives_interval": "10",
+        "tcp_keepalives_count": "3",
+    }
+
+
+def keepalive(sock: socket.socket | None, timeout_s: float) -> None:
+    """Our side of the socket: keepalive probes find a peer that is gone while idle, and
+    TCP_USER_TIMEOUT drops a connection whose sent bytes stay unacknowledged (a
+    partition) instead of letting the kernel retransmit for a quarter of an hour."""
+    if sock is None:
+        return
+    options = [
+        (socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1),
+        (socket.IPPROTO_TCP, getattr(socket, "TCP_KEEPIDLE", None), 60),
+        (socket.IPPROTO_TCP, getattr(socket, "TCP_KEEPINTVL", None), 10),
+        (socket.IPPROTO_TCP, getattr(socket, "TCP_KEEPCNT", None), 3),
+        (socket.IPPROTO_TCP, getattr(socket, "TCP_USER_TIMEOUT", None), int(timeout_s * 1000)),
+    ]
+    for level, option, value in options:
+        if option is not None:
+            with contextlib.suppress(OSError):  # not every platform has each option
+                sock.setsockopt(level, option, value)
+
+
 class _PgTx:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
@@ -96,14 +133,32 @@ class PostgresDb:
         asyncpg.IntegrityConstraintViolationError,
     )
 
-    def __init__(self, pool: asyncpg.Pool, schema: str | None) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool, schema: str | None, timeout_s: float | None = None
+    ) -> None:
         self._pool = pool
         self.schema = schema
+        self.timeout_s = timeout_s  # also how long a call waits for a free connection
 
     @classmethod
-    async def open(cls, url: str, min_size: int = 1, max_size: int = 10) -> PostgresDb:
+    async def open(
+        cls, url: str, min_size: int = 1, max_size: int = 10, timeout_s: float | None = None
+    ) -> PostgresDb:
+        """`timeout_s`: each call, each connection attempt and each wait for a pooled
+        connection gives up after this long (asyncpg's command timeout, and the server's
+        statement timeout); None waits as long as it takes (migrations, tools)."""
         dsn, schema = split_schema(url)
         settings = {"search_path": schema} if schema else {}
+        limits: dict[str, Any] = {}
+        if timeout_s is not None:
+            settings |= server_timeouts(timeout_s)
+            limits = {"command_timeout": timeout_s, "timeout": timeout_s}
+
+            async def on_connect(conn: asyncpg.Connection) -> None:
+                transport = getattr(conn, "_transport", None)
+                keepalive(transport.get_extra_info("socket") if transport else None, timeout_s)
+
+            limits["init"] = on_connect
         if schema:
             # A schema of our own (tests, several bots in one database) is made on first use.
             conn = await asyncpg.connect(dsn)
@@ -114,28 +169,39 @@ class PostgresDb:
             finally:
                 await conn.close()
         pool = await asyncpg.create_pool(
-            dsn, min_size=min_size, max_size=max_size, server_settings=settings, reset=_keep
+            dsn,
+            min_size=min_size,
+            max_size=max_size,
+            server_settings=settings,
+            reset=_keep,
+            **limits,
         )
-        return cls(pool, schema)
+        return cls(pool, schema, timeout_s)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
-        async with self._pool.acquire() as conn, conn.transaction():
+        async with self._pool.acquire(timeout=self.timeout_s) as conn, conn.transaction():
             yield _PgTx(conn)
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        return _changed(await self._pool.execute(numbered(sql), *params))
+        async with self._pool.acquire(timeout=self.timeout_s) as conn:
+            return _changed(await conn.execute(numbered(sql), *params))
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         async with self.transaction() as tx:
             await tx.executemany(sql, rows)
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        return list(await self._pool.fetch(numbered(sql), *params))
+        async with self._pool.acquire(timeout=self.timeout_s) as conn:
+            return list(await conn.fetch(numbered(sql), *params))
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        row: Row | None = await self._pool.fetchrow(numbered(sql), *params)
+        async with self._pool.acquire(timeout=self.timeout_s) as conn:
+            row: Row | None = await conn.fetchrow(numbered(sql), *params)
         return row
 
     async def close(self) -> None:
-        await self._pool.close()
+        try:  # a connection lost mid-call must not keep a stopping bot waiting
+            await asyncio.wait_for(self._pool.close(), self.timeout_s)
+        except TimeoutError:
+            self._pool.terminate()

@@ -64,14 +64,19 @@ class SqliteDb(_SqliteTx):
         sqlite3.InterfaceError,
     )
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: aiosqlite.Connection, timeout_s: float | None = None) -> None:
         super().__init__(conn)
         self.conn = conn
         self._write_lock = asyncio.Lock()
+        self.timeout_s = timeout_s
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
-        async with self._write_lock:
+        # A transaction that never ends must not queue every later write behind it for
+        # good: waiting for the lock gives up like a busy database file does.
+        async with asyncio.timeout(self.timeout_s):
+            await self._write_lock.acquire()
+        try:
             await self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield _SqliteTx(self.conn)
@@ -80,6 +85,8 @@ class SqliteDb(_SqliteTx):
                 raise
             else:
                 await self.conn.execute("COMMIT")
+        finally:
+            self._write_lock.release()
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         async with self.transaction() as tx:
@@ -93,7 +100,7 @@ class SqliteDb(_SqliteTx):
         await self.conn.close()
 
     @classmethod
-    async def open(cls, path: str) -> SqliteDb:
+    async def open(cls, path: str, timeout_s: float | None = None) -> SqliteDb:
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: we issue BEGIN/COMMIT ourselves (see transaction()).
@@ -102,8 +109,11 @@ class SqliteDb(_SqliteTx):
             await conn.execute("PRAGMA journal_mode=WAL")
             await conn.execute("PRAGMA synchronous=NORMAL")
             await conn.execute("PRAGMA foreign_keys=ON")
-            await conn.execute("PRAGMA busy_timeout=5000")
+            # Another process holding the file (a backup, the CLI): wait this long, then
+            # fail the call instead of hanging on the lock.
+            busy_ms = int((timeout_s or 5.0) * 1000)
+            await conn.execute(f"PRAGMA busy_timeout={busy_ms}")
         except BaseException:
             await conn.close()
             raise
-        return cls(conn)
+        return cls(conn, timeout_s)

@@ -60,9 +60,15 @@ async def test_an_urgent_alert_due_mid_tick_overtakes_the_chats_still_waiting(
         await storage.alerts.create_many(
             [NewAlert(URGENT_CHAT, alarm.entry.entry_id, (urgent.sub_id,), (), True, now)], now
         )
-        stats = await tick
+        sent = (await tick).alerts_sent
+        # A tick stops taking chats after TICK_BUDGET_S of real time; on a busy machine
+        # that comes before the thousandth: the next ticks serve the rest.
+        for _ in range(10):
+            if sent == len(BUSY_CHATS) + 1:
+                break
+            sent += (await w.deliver()).alerts_sent
         events = [e for e in w.telegram.state.events if e.kind == "bot_message"]
-    assert stats.alerts_sent == len(BUSY_CHATS) + 1
+    assert sent == len(BUSY_CHATS) + 1
     busy_seq = sorted(e.seq for e in events if e.chat_id in BUSY_CHATS)
     [alert] = [e for e in events if e.chat_id == URGENT_CHAT]
     after = sum(1 for seq in busy_seq if seq > alert.seq)

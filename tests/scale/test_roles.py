@@ -91,17 +91,21 @@ def jobs_of(role: Role, tmp_path: Path) -> set[str]:
         liveblog=LiveblogSettings(db=tmp_path / "x.sqlite3", sources=[]),
     )
     app = build_application(settings, role=role)
-    services: Any = SimpleNamespace(settings=settings)
+    clock = FakeClock(datetime(2024, 1, 1, tzinfo=UTC))
+    services: Any = SimpleNamespace(settings=settings, metrics=Metrics(clock), clock=clock)
     schedule_jobs(app, services, 5.0, role)
     assert app.job_queue is not None
     return {job.name for job in app.job_queue.jobs() if job.name}
 
 
 def test_each_role_runs_its_own_jobs(tmp_path: Path) -> None:
-    polling = {"poll", "index", "retention", "heartbeat"}
+    # Every role has the watchdog: unhealthy for too long, it exits (bot/ticks.py).
+    polling = {"poll", "index", "retention", "heartbeat", "watchdog"}
     assert jobs_of("all", tmp_path) == polling | {"deliver", "digest"}
     assert jobs_of("ingest", tmp_path) == polling
-    assert jobs_of("deliver", tmp_path) == {"deliver", "digest", "renew", "heartbeat"}
+    assert jobs_of("deliver", tmp_path) == {
+        "deliver", "digest", "renew", "heartbeat", "watchdog"
+    }  # fmt: skip
 
 
 def test_health_asks_only_for_the_jobs_a_role_runs() -> None:
