@@ -12,12 +12,13 @@ from collections.abc import Callable, Hashable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 # Opt in to PTB 22's timedelta values (RetryAfter.retry_after) and skip its warning.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from aiohttp import web
-from telegram import BotCommand, BotCommandScopeDefault, MenuButtonWebApp, WebAppInfo
+from telegram import BotCommand, BotCommandScopeDefault, MenuButtonWebApp, Update, WebAppInfo
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot import texts
@@ -55,6 +56,7 @@ from bot.ticks import EXIT_UNHEALTHY, TickRunner, Watchdog
 from bot.webapp import page
 from bot.webapp.api import SettingsApi
 from bot.webapp.page_texts import page_texts
+from bot.webhook_server import WebhookServer
 from handlers import register_all
 from handlers.aiohttp_request import AiohttpRequest
 from handlers.context import CONTEXT_TYPES, BotData
@@ -516,23 +518,51 @@ def build_application(
 def run_worker(app: AppType) -> None:
     """Run an application without an updater (a deliver worker) until SIGTERM/SIGINT:
     what run_polling does, minus asking Telegram for updates."""
+    asyncio.run(_serve(app))
 
-    async def serve() -> None:
-        stop = asyncio.Event()
-        app.bot_data.stop = stop
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            with contextlib.suppress(NotImplementedError):
-                loop.add_signal_handler(sig, stop.set)
-        async with app:
-            if app.post_init is not None:
-                await app.post_init(app)
-            await app.start()
-            try:
-                await stop.wait()
-            finally:
-                await app.stop()
-                if app.post_shutdown is not None:
-                    await app.post_shutdown(app)
 
-    asyncio.run(serve())
+def run_webhook(app: AppType, listen: tuple[str, int], webhook_url: str, secret: str) -> None:
+    """Take updates by webhook, through our own listener (bot/webhook_server.py) instead
+    of PTB's, which reads a whole request before it checks the secret."""
+    asyncio.run(_serve(app, (listen, webhook_url, secret)))
+
+
+async def _serve(app: AppType, webhook: tuple[tuple[str, int], str, str] | None = None) -> None:
+    stop = asyncio.Event()
+    app.bot_data.stop = stop
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    async with app:
+        if app.post_init is not None:
+            await app.post_init(app)
+        await app.start()
+        listener = None
+        try:
+            if webhook is not None:
+                listener = await start_webhook(app, *webhook)
+            await stop.wait()
+        finally:
+            if listener is not None:
+                await listener.stop()
+            await app.stop()
+            if app.post_shutdown is not None:
+                await app.post_shutdown(app)
+
+
+async def start_webhook(
+    app: AppType, listen: tuple[str, int], webhook_url: str, secret: str
+) -> WebhookServer:
+    """Listen, then tell Telegram where to POST (with the secret it must send back)."""
+
+    async def deliver(data: dict[str, Any]) -> None:
+        update = Update.de_json(data, app.bot)
+        if update is not None:
+            await app.update_queue.put(update)
+
+    path = urlparse(webhook_url).path
+    listener = WebhookServer(listen[0], listen[1], path, secret, deliver)
+    await listener.start()
+    await app.bot.set_webhook(webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
+    return listener

@@ -65,26 +65,16 @@ def _run(args: argparse.Namespace) -> int:
     from telegram import Update
     from telegram.error import InvalidToken
 
-    from bot.app import build_application, run_worker
+    from bot.app import build_application, run_webhook, run_worker
 
     try:
         app = build_application(settings, role=args.role)
         if args.role == "deliver":
             run_worker(app)
         elif args.webhook is not None:
-            from urllib.parse import urlparse
-
             from bot.ops_listen import parse_listen
 
-            host, port = parse_listen(args.listen)
-            app.run_webhook(
-                listen=host,
-                port=port,
-                url_path=urlparse(args.webhook).path.lstrip("/"),
-                webhook_url=args.webhook,
-                secret_token=secret,
-                allowed_updates=Update.ALL_TYPES,
-            )
+            run_webhook(app, parse_listen(args.listen), args.webhook, secret)
         else:
             app.run_polling(allowed_updates=Update.ALL_TYPES)
     except InvalidToken:
