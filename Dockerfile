@@ -35,4 +35,4 @@ EXPOSE 9090
 HEALTHCHECK --interval=60s --timeout=10s --start-period=30s --retries=3 \
     CMD ["liveblog-alerts", "health"]
 ENTRYPOINT ["liveblog-alerts"]
-CMD ["run"]
+CMD ["run", "--role", "all"]

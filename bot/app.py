@@ -25,7 +25,7 @@ from bot import texts
 from bot.clock import Clock, SystemClock
 from bot.config import LiveblogSettings, Settings
 from bot.delivery.buttons import ButtonCodec, secret_from
-from bot.delivery.leases import ChatLeases
+from bot.delivery.leases import ChatLeases, worker_name
 from bot.delivery.pacing import ChatPacer, SlidingWindow
 from bot.delivery.pipeline import AlertPipeline
 from bot.delivery.priority import PriorityWindow
@@ -39,7 +39,7 @@ from bot.matching.query import QueryResolver
 from bot.metrics import Metrics
 from bot.ops_server import OpsServer
 from bot.retention import Retention
-from bot.roles import Role
+from bot.roles import BEAT_S, Role, RoleRegistration
 from bot.services import Services
 from bot.sources.catalog import Catalog, CatalogSource, resolve_configured
 from bot.sources.directory import SourceDirectory
@@ -147,6 +147,10 @@ async def _services_on(
     catalog: Catalog,
     followed: list[CatalogSource],
 ) -> Services:
+    roles = None
+    if is_postgres(settings.liveblog.db):  # a database other processes may share
+        roles = RoleRegistration(storage, worker_name(), role)
+        await roles.join()  # RoleConflict: the caller closes the database
     metrics = Metrics(clock, settings.liveblog.health_stale_seconds)
     metrics.health_jobs = {"all": ("poll", "delivery"), "ingest": ("poll",)}.get(
         role, ("delivery",)
@@ -283,6 +287,7 @@ async def _services_on(
         fetcher=fetcher,
         sources=directory,
         metrics=metrics,
+        roles=roles,
     )
 
 
@@ -394,6 +399,13 @@ def schedule_jobs(app: AppType, services: Services, delivery_s: float, role: Rol
             retention.append(Retention(services.storage, services.clock, timedelta(days=days)))
         spawn("retention", retention[0].run)
 
+    async def beat(_context: Any) -> None:
+        if services.roles is not None:
+            try:
+                await services.roles.beat()
+            except Exception:  # the next beat comes in BEAT_S; stale only after STALE_S
+                log.exception("renewing this process's role failed")
+
     async def renew(_context: Any) -> None:
         leases = services.delivery.leases if services.delivery is not None else None
         if leases is not None:
@@ -414,6 +426,8 @@ def schedule_jobs(app: AppType, services: Services, delivery_s: float, role: Rol
         lease_s = services.settings.liveblog.lease_seconds
         jq.run_repeating(renew, interval=lease_s / 3, first=lease_s / 3, name="renew")
     jq.run_repeating(heartbeat, interval=30, first=30, name="heartbeat")
+    if services.roles is not None:
+        jq.run_repeating(beat, interval=BEAT_S, first=BEAT_S, name="role")
     if services.metrics is not None:
         watchdog = Watchdog(services.metrics, services.clock, liveblog.unhealthy_exit_seconds)
 
@@ -485,6 +499,9 @@ def build_application(
             app.bot_data.ops_server = None
         services = app.bot_data.services
         if services is not None:
+            if services.roles is not None:
+                with contextlib.suppress(Exception):  # its row goes stale on its own
+                    await services.roles.leave()
             if services.poller is not None:
                 await services.poller.wait_idle()
             if services.fetcher is not None:

@@ -66,6 +66,7 @@ def _run(args: argparse.Namespace) -> int:
     from telegram.error import InvalidToken
 
     from bot.app import build_application, run_webhook, run_worker
+    from bot.roles import RoleConflict
 
     try:
         app = build_application(settings, role=args.role)
@@ -77,6 +78,9 @@ def _run(args: argparse.Namespace) -> int:
             run_webhook(app, parse_listen(args.listen), args.webhook, secret)
         else:
             app.run_polling(allowed_updates=Update.ALL_TYPES)
+    except RoleConflict as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except InvalidToken:
         # PTB's message quotes the token; ours must not.
         print(

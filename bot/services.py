@@ -12,6 +12,7 @@ from bot.delivery.pipeline import AlertPipeline
 from bot.delivery.service import DeliveryService
 from bot.digest.service import DigestService
 from bot.metrics import Metrics
+from bot.roles import RoleRegistration
 from bot.sources.catalog import Catalog
 from bot.sources.directory import SourceDirectory
 from bot.sources.fetch import Fetcher
@@ -37,3 +38,5 @@ class Services:
     sources: SourceDirectory = field(
         default_factory=lambda: SourceDirectory(Catalog(()), ())
     )  # the catalog, what is followed, labels
+    # On a shared (PostgreSQL) database: this process's entry in the role registry.
+    roles: RoleRegistration | None = None

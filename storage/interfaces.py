@@ -475,6 +475,23 @@ class RetentionRepository(Protocol):
     async def table_rows(self) -> dict[str, int]: ...
 
 
+class ProcessRepository(Protocol):
+    """The bot's processes on this database and their roles (storage/repos/processes.py)."""
+
+    async def join(
+        self,
+        worker: str,
+        role: str,
+        excluded: Collection[str],
+        wall: datetime,
+        stale_before: datetime,
+    ) -> list[tuple[str, str, datetime]]: ...
+
+    async def beat(self, worker: str, wall: datetime) -> bool: ...
+
+    async def leave(self, worker: str) -> None: ...
+
+
 class Storage(Protocol):
     """One open database: the repositories share its connection(s)."""
 
@@ -522,5 +539,8 @@ class Storage(Protocol):
 
     @property
     def retention(self) -> RetentionRepository: ...
+
+    @property
+    def processes(self) -> ProcessRepository: ...
 
     async def close(self) -> None: ...

@@ -71,7 +71,8 @@ async def send(server: DevServer, **params: Any) -> httpx.Response:
 @pytest.mark.timing
 async def test_http_paid_sends_pass_the_free_limit_and_are_recorded() -> None:
     async with (
-        DevServer(RateLimits(global_per_s=2, paid_per_s=3)) as server,
+        # Frozen: every send in the same second, however slowly a busy machine makes them.
+        DevServer(RateLimits(global_per_s=2, paid_per_s=3), limits_clock=lambda: 100.0) as server,
         ChatDriver(server.url) as driver,
     ):
         free = [(await send(server, chat_id=c, text="free")).status_code for c in (1, 2, 3)]

@@ -259,7 +259,7 @@ class BotApi:
         thread = self._thread(chat_id, params.get("message_thread_id"))
         paid = _paid(params)
         retry_after = self.limiter.check(
-            chat_id, str(chat_type), asyncio.get_running_loop().time(), paid
+            chat_id, str(chat_type), self.limiter.now(), paid
         )
         if retry_after:
             self.state.stats["rate_limited"] += 1

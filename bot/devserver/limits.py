@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -42,8 +44,10 @@ class _Window:
 
 
 class RateLimiter:
-    def __init__(self, limits: RateLimits) -> None:
+    def __init__(self, limits: RateLimits, now: Callable[[], float] | None = None) -> None:
         self.limits = limits
+        # Seconds on the stand-in's loop; tests of the limits themselves freeze it.
+        self.now = now or (lambda: asyncio.get_running_loop().time())
         self._global = _Window(limits.global_per_s, 1.0)
         self._paid = _Window(limits.paid_per_s, 1.0)
         self._chats: dict[int, _Window] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -27,9 +28,10 @@ class DevServer:
         host: str = "127.0.0.1",
         port: int = 0,
         max_long_poll_s: float = 50.0,
+        limits_clock: Callable[[], float] | None = None,
     ):
         self.state = DevState()
-        self.limiter = RateLimiter(limits or RateLimits())
+        self.limiter = RateLimiter(limits or RateLimits(), limits_clock)
         # Tests cap long polls so a stopping bot is not kept waiting for its last poll.
         self.api = BotApi(self.state, self.limiter, max_long_poll_s)
         self.control = Control(self.state)

@@ -11,6 +11,7 @@ from storage.repos.drift import SqlDriftRepository
 from storage.repos.entries import SqlEntryRepository
 from storage.repos.forum_routes import SqlForumRouteRepository
 from storage.repos.leases import SqlLeaseRepository
+from storage.repos.processes import SqlProcessRepository
 from storage.repos.rates import SqlRateRepository
 from storage.repos.reader_feedback import SqlFeedbackRepository, SqlStoryChoiceRepository
 from storage.repos.retention import SqlRetentionRepository
@@ -37,6 +38,7 @@ class SqlStorage:
         self.feedback = SqlFeedbackRepository(db)
         self.story_choices = SqlStoryChoiceRepository(db)
         self.forum_routes = SqlForumRouteRepository(db)
+        self.processes = SqlProcessRepository(db)
 
     @property
     def dialect(self) -> str:

@@ -92,7 +92,9 @@ def jobs_of(role: Role, tmp_path: Path) -> set[str]:
     )
     app = build_application(settings, role=role)
     clock = FakeClock(datetime(2024, 1, 1, tzinfo=UTC))
-    services: Any = SimpleNamespace(settings=settings, metrics=Metrics(clock), clock=clock)
+    services: Any = SimpleNamespace(
+        settings=settings, metrics=Metrics(clock), clock=clock, roles=None
+    )
     schedule_jobs(app, services, 5.0, role)
     assert app.job_queue is not None
     return {job.name for job in app.job_queue.jobs() if job.name}
