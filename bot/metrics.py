@@ -136,6 +136,9 @@ class Metrics:
         self.sent_rate = MinuteRate(clock)
         self.failures: Tally[tuple[str, bool]] = Tally()  # (reason, retried) since start
         self._source_labels: set[str] = set()
+        # What the last refresh read from the database; ages are computed per scrape.
+        self._oldest_due: datetime | None = None
+        self._sources: list[SourceRecord] = []
 
     # ------------------------------------------------------------------ recording
     def tick_done(self, job: str) -> None:
@@ -174,12 +177,20 @@ class Metrics:
         oldest_due: datetime | None,
         sources: Iterable[SourceRecord],
     ) -> None:
-        """Set the gauges from the database's state (called on each scrape)."""
-        now = self.clock.now()
+        """Keep the database's state for the gauges (read every few seconds by the ops
+        server, never per scrape: a scrape costs no query however often it comes)."""
         for status, count in counts.items():
             self.outbox.labels(status).set(count)
+        self._oldest_due = oldest_due
+        self._sources = list(sources)
+        self.scraped()
+
+    def scraped(self) -> None:
+        """The gauges that are ages: computed from what was kept, at the scrape's moment."""
+        now = self.clock.now()
+        oldest_due = self._oldest_due
         self.oldest_due.set(max(0.0, (now - oldest_due).total_seconds()) if oldest_due else 0.0)
-        for source in sources:
+        for source in self._sources:
             label = self.source_label(source)
             self.source_failures.labels(label).set(source.consecutive_failures)
             age = (now - source.last_success_at).total_seconds() if source.last_success_at else -1

@@ -1,7 +1,9 @@
 """/sources and /stats for the operators named in LIVEBLOG_ADMIN_IDS.
 
 Everyone else gets the ordinary "unknown command" answer: the commands do not exist
-for them (readers switch sources with /quellen, a different view).
+for them (readers switch sources with /quellen, a different view). An operator typing
+one in a group gets a pointer to the private chat instead of the answer: the outbox,
+failures and source health are not the group's to read.
 """
 
 from __future__ import annotations
@@ -35,6 +37,10 @@ async def _operator(update: Update, context: Context) -> str | None:
     user = update.effective_user
     if user is None or user.id not in services(context).settings.liveblog.admin_ids:
         await reply(update, context, texts.text(language, "unknown_command"))
+        return None
+    chat = update.effective_chat
+    if chat is None or chat.type != "private":
+        await reply(update, context, texts.text(language, "ops_private_only"))
         return None
     return language
 

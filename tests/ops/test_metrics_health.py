@@ -14,6 +14,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.metrics import Metrics
+from bot.ops_server import OpsServer
 from tests.delivery.world import World, berlin, world
 
 ANNA = 4201
@@ -26,10 +27,14 @@ async def w(tmp_path: Path) -> AsyncIterator[World]:
         yield it
 
 
-def ops_url(w: World) -> str:
+def ops_server(w: World) -> OpsServer:
     server = w.app.bot_data.ops_server
     assert server is not None
-    return str(server.url)
+    return server
+
+
+def ops_url(w: World) -> str:
+    return str(ops_server(w).url)
 
 
 async def scrape(w: World) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -50,6 +55,7 @@ async def test_metrics_count_what_happened(w: World) -> None:
     await w.reader.fault("retry_after", method="sendMessage", chat_id=ANNA, retry_after=1)
     stats = await w.step(berlin(4, 1, 30))
     assert stats.retried == 1
+    await ops_server(w).refresh_now()  # what its task does every 15 s
     seen = await scrape(w)
     assert seen[("liveblog_alerts_retried_total", (("reason", "flood_control"),))] == 1
     assert seen[("liveblog_entries_ingested_total", (("kind", "new"),))] >= 1
@@ -57,8 +63,10 @@ async def test_metrics_count_what_happened(w: World) -> None:
     assert seen[("liveblog_outbox_alerts", (("status", "pending"),))] >= 1
     assert seen[("liveblog_outbox_oldest_due_seconds", ())] == 0  # due in one second
     w.clock.advance(timedelta(seconds=31))  # due for 30 s: delivery is late
+    await ops_server(w).refresh_now()  # the gauge shows it from the next refresh on
     assert (await scrape(w))[("liveblog_outbox_oldest_due_seconds", ())] == 30
     await w.deliver()
+    await ops_server(w).refresh_now()
     seen = await scrape(w)
     sent = seen[("liveblog_alerts_sent_total", ())]
     assert sent == (await w.services.storage.alerts.status_counts())["sent"] >= 1
@@ -69,6 +77,32 @@ async def test_metrics_count_what_happened(w: World) -> None:
     assert health == [0]  # the one source, healthy
     # Cardinality stays small: a handful of series, whatever the traffic.
     assert len(seen) < 120
+
+
+async def test_a_scrape_reads_no_database(w: World) -> None:
+    """Issue 21: every scrape counted the outbox (284 ms at 2 M alerts). The gauges come
+    from the server's periodic refresh; scrapes, however many, make no query."""
+    storage = w.services.storage
+    queries: list[str] = []
+    for name in ("status_counts", "oldest_due"):
+        real = getattr(storage.alerts, name)
+
+        async def counted(*args: object, _real: object = real, _name: str = name) -> object:
+            queries.append(_name)
+            return await _real(*args)  # type: ignore[operator]
+
+        setattr(storage.alerts, name, counted)
+    server = ops_server(w)
+    for _ in range(20):
+        await scrape(w)
+    assert queries == []
+    await w.reader.ask(ANNA, "/abo Drohnen", **DE)
+    await w.step(berlin(4, 1, 30))
+    before = (await scrape(w)).get(("liveblog_outbox_alerts", (("status", "sent"),)), 0)
+    await server.refresh_now()
+    assert queries == ["status_counts", "oldest_due"]
+    after = (await scrape(w))[("liveblog_outbox_alerts", (("status", "sent"),))]
+    assert after == (await storage.alerts.status_counts())["sent"] > before
 
 
 async def test_healthz_fails_when_ticks_stop_and_recovers(w: World) -> None:

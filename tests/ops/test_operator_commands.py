@@ -32,6 +32,18 @@ async def test_everyone_else_gets_the_unknown_command_answer(w: World) -> None:
     assert [s.source_id for s in await w.services.storage.sources.list_active()] == [1]
 
 
+async def test_operator_output_goes_only_to_a_private_chat(w: World) -> None:
+    """Issue 21: /stats and /sources typed by an operator in a group answered there."""
+    group = {"chat_type": "group", "title": "Redaktion", "user_id": ADMIN, **DE}
+    for command in ("/stats", "/sources", "/sources pause 1", "/sources add https://e.org/"):
+        [said] = await w.reader.ask(-4401, command, **group)
+        assert said["text"] == "Betriebsbefehle beantworte ich nur im privaten Chat mit mir."
+    # Nothing was changed from the group, and the private chat still answers.
+    assert [s.source_id for s in await w.services.storage.sources.list_active()] == [1]
+    assert "1 · 127.0.0.1" in await answer(w, ADMIN, "/sources")
+    assert (await answer(w, ADMIN, "/stats")).startswith("Ausgang")
+
+
 async def test_operator_lists_adds_pauses_and_resumes_sources(w: World) -> None:
     storage = w.services.storage
     listing = await answer(w, ADMIN, "/sources")
