@@ -1,7 +1,11 @@
 """PostgreSQL through an asyncpg pool, speaking the repositories' portable SQL.
 
 The repositories write `?` placeholders (SQLite's); PostgreSQL numbers them ($1, $2, …).
-The translation skips quoted text, and is cached per statement text.
+The translation skips what PostgreSQL's own lexer does not read as SQL tokens: comments
+(-- and /* */), string literals ('…', E'…' with backslash escapes), quoted identifiers
+and dollar-quoted bodies ($$…$$, $tag$…$tag$). A `?` meant as PostgreSQL's jsonb
+operator is written `??` (it cannot be told from a placeholder otherwise). The result is
+cached per statement text.
 """
 
 from __future__ import annotations
@@ -21,8 +25,22 @@ from asyncpg.exceptions import _base as asyncpg_base
 
 from storage.db import Dialect, Row, Tx
 
-# Quoted literals and identifiers pass through; a bare ? becomes the next $n.
-_PIECES = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\?")
+# Comments, literals, identifiers and dollar quotes pass through; `??` is the literal
+# operator; a bare ? becomes the next $n. A dollar quote's tag cannot start with a digit
+# ($1 is a parameter) and cannot follow a name's character (a$b$ is one identifier).
+_PIECES = re.compile(
+    r"""
+      --[^\n]*
+    | /\*.*?\*/
+    | (?<![\w$])[Ee]'(?:[^'\\]|\\.|'')*'
+    | '(?:[^']|'')*'
+    | "(?:[^"]|"")*"
+    | (?<![\w$])(?P<dollar>\$(?:[A-Za-z_\x80-\uffff][\w\x80-\uffff]*)?\$).*?(?P=dollar)
+    | \?\?
+    | \?
+    """,
+    re.VERBOSE | re.DOTALL,
+)
 _SCHEMA = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
@@ -33,8 +51,11 @@ def numbered(sql: str) -> str:
 
     def renumber(match: re.Match[str]) -> str:
         nonlocal count
-        if match.group(0) != "?":
-            return match.group(0)
+        piece = match.group(0)
+        if piece == "??":
+            return "?"
+        if piece != "?":
+            return piece
         count += 1
         return f"${count}"
 
