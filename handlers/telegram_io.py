@@ -27,6 +27,7 @@ from bot.delivery.messenger import (
     ChatGone,
     ChatMoved,
     Keyboard,
+    MessageGone,
     NotModified,
     Rejected,
     RetryLater,
@@ -83,6 +84,8 @@ def translate(exc: Exception, secrets: tuple[str, ...] = ()) -> Exception:
             return NotModified(text)
         if "thread not found" in lowered or "topic_closed" in lowered or "topic_deleted" in lowered:
             return ThreadGone(text)
+        if "message to edit not found" in lowered:
+            return MessageGone(text)
         if (
             "chat not found" in lowered
             or "bot was kicked" in lowered

@@ -273,7 +273,11 @@ class AlertRepository(Protocol):
     async def edits_pending(self, limit: int = 200) -> list[AlertRecord]: ...
 
     async def mark_edited(
-        self, alert_id: int, sent_hash: str | None, error: str | None
+        self,
+        alert_id: int,
+        sent_hash: str | None,
+        error: str | None,
+        message_id: int | None = None,
     ) -> None: ...
 
     async def created_since(

@@ -215,6 +215,9 @@ class AlertRecord:
     digested_at: datetime | None
     created_at: datetime
     ambiguous_sends: int = 0  # sends that timed out after the request went out
+    # The chat message_id belongs to: the chat's own id, unless the chat moved since
+    # (a group that became a supergroup); None for rows sent before it was recorded.
+    message_chat_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,6 +70,11 @@ class ThreadGone(SendError):
     the topic is not (sent again to the group's general topic, never dropped)."""
 
 
+class MessageGone(SendError):
+    """The message to edit is not in the chat: a group that became a supergroup keeps
+    its old messages behind (the supergroup's ids are new), or it was deleted."""
+
+
 class Messenger(Protocol):
     async def send(
         self,

@@ -31,6 +31,7 @@ from bot.delivery.messenger import (
     ChatGone,
     ChatMoved,
     Keyboard,
+    MessageGone,
     Messenger,
     NotModified,
     Rejected,
@@ -729,6 +730,10 @@ class DeliveryService:
             )
             await self.window.acquire(single(alert), chat.chat_id)
             try:
+                if alert.message_chat_id not in (None, chat.chat_id):
+                    # The group became a supergroup: the message stayed in the old group,
+                    # and its id may name another message in the new one.
+                    raise MessageGone(f"message {alert.message_id} is in the old group")
                 await self.messenger.edit(
                     chat.chat_id,
                     alert.message_id,
@@ -737,6 +742,27 @@ class DeliveryService:
                 )
             except NotModified:
                 pass
+            except MessageGone:
+                # Its message is not in this chat (moved, or deleted): the update goes
+                # as a new message, whose id later edits use.
+                try:
+                    new_id = await self._send(
+                        chat, html, self.keyboard(chat.chat_id, alert, chat.language),
+                        single(alert),
+                    )  # fmt: skip
+                except RetryLater as exc:
+                    self.pacer.hold(chat.chat_id, exc.seconds)
+                    continue
+                except SendError as exc:
+                    await self.storage.alerts.mark_edited(
+                        alert.alert_id, None, f"edit failed: {exc}"
+                    )
+                    continue
+                await self.storage.alerts.mark_edited(
+                    alert.alert_id, entry.content_hash, None, message_id=new_id
+                )
+                stats.edits += 1
+                continue
             except RetryLater as exc:
                 self.pacer.hold(chat.chat_id, exc.seconds)
                 continue  # stays pending: tried again next tick

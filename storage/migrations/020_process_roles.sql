@@ -8,3 +8,8 @@ CREATE TABLE process_roles (
     role     TEXT NOT NULL,
     seen_at  TEXT NOT NULL
 );
+
+-- A sent alert's message id is only valid in the chat it was sent to. When a group
+-- becomes a supergroup its alerts move to the new chat id (ON UPDATE CASCADE), but the
+-- messages stay in the old group: an edit then sends the update as a new message.
+ALTER TABLE alerts ADD COLUMN message_chat_id INTEGER;

@@ -18,7 +18,8 @@ FINISHED_COUNT_SECONDS = 300.0
 
 _COLUMNS = (
     "alert_id, chat_id, entry_id, sub_ids, spans, urgent, status, due_at, attempts, last_error,"
-    " message_id, sent_at, sent_hash, edit_pending, digested_at, created_at, ambiguous_sends"
+    " message_id, sent_at, sent_hash, edit_pending, digested_at, created_at, ambiguous_sends,"
+    " message_chat_id"
 )
 
 
@@ -56,6 +57,7 @@ def _alert(row: Sequence[Any]) -> AlertRecord:
         from_db(row[14]),  # digested_at
         from_db_required(row[15]),  # created_at
         int(row[16]),  # ambiguous_sends
+        row[17],  # message_chat_id
     )
 
 
@@ -187,7 +189,7 @@ class SqlAlertRepository:
             for alert_id, sent_hash in sent:
                 await conn.execute(
                     "UPDATE alerts SET status = 'sent', message_id = ?, sent_at = ?, sent_hash = ?,"
-                    " last_error = NULL WHERE alert_id = ?",
+                    " last_error = NULL, message_chat_id = chat_id WHERE alert_id = ?",
                     (message_id, to_db(now), sent_hash, alert_id),
                 )
 
@@ -207,7 +209,8 @@ class SqlAlertRepository:
             if sent:
                 await conn.executemany(
                     "UPDATE alerts SET status = 'sent', message_id = ?, sent_at = ?,"
-                    " sent_hash = ?, last_error = NULL WHERE alert_id = ?",
+                    " sent_hash = ?, last_error = NULL, message_chat_id = chat_id"
+                    " WHERE alert_id = ?",
                     [
                         (message_id, to_db(at), sent_hash, alert_id)
                         for alert_id, sent_hash, message_id, at in sent
@@ -316,13 +319,25 @@ class SqlAlertRepository:
     async def edits_pending(self, limit: int = 200) -> list[AlertRecord]:
         return await self._select("edit_pending = 1 ORDER BY alert_id LIMIT ?", (limit,))
 
-    async def mark_edited(self, alert_id: int, sent_hash: str | None, error: str | None) -> None:
+    async def mark_edited(
+        self,
+        alert_id: int,
+        sent_hash: str | None,
+        error: str | None,
+        message_id: int | None = None,
+    ) -> None:
+        """`message_id`: the edit went out as a new message (the old one was gone, or
+        in the group this chat was before it became a supergroup)."""
+        done = "edit_pending = 0, edit_lease_until = NULL, sent_hash = COALESCE(?, sent_hash),"
+        if message_id is None:
+            await self._set_many([alert_id], done + " last_error = ?", sent_hash, error)
+            return
         await self._set_many(
             [alert_id],
-            "edit_pending = 0, edit_lease_until = NULL, sent_hash = COALESCE(?, sent_hash),"
-            " last_error = ?",
+            done + " last_error = ?, message_id = ?, message_chat_id = chat_id",
             sent_hash,
             error,
+            message_id,
         )
 
     async def created_since(self, since: datetime, chat_id: int | None = None) -> list[AlertRecord]:

@@ -85,3 +85,41 @@ def test_settings_the_supergroup_set_itself_win() -> None:
     assert merged.timezone == "Asia/Tokyo"
     assert (merged.quiet_start, merged.quiet_end) == ("22:00", "06:00")
     assert merged.mode == "daily"
+
+
+async def test_an_alert_sent_before_the_move_is_updated_in_the_supergroup(
+    tmp_path: Path, db_target: str
+) -> None:
+    """Issue 21: after the move, a sent alert kept the old group's message id, which
+    the supergroup does not know ("message to edit not found"): its update was lost.
+    Now the update goes to the supergroup as a new message, and the next one edits that."""
+    async with world(tmp_path, db=db_target) as w:
+        await w.reader.set_admins(OLD, [ADMIN])
+        await w.reader.ask(OLD, "/abo Luftangriffe auf Kiew", **IN_OLD)
+        await w.step(berlin(4, 1, 30))
+        [sent] = [m for m in await w.bot_messages(OLD) if "🔔" in m["text"]]
+        await w.reader.migrate(OLD, NEW)
+        await w.reader.set_admins(NEW, [ADMIN])
+        await w.reader.ask(NEW, "/abos", **IN_NEW)  # the service message moves the chat
+        [alert] = await w.services.storage.alerts.for_chat(NEW)
+        assert alert.message_id == sent["message_id"]  # an id of the old group's
+
+        title = "Kiew erneut mit Drohnen attackiert"
+        key = next(e.key for e in w.liveblog.entries if e.title == title)
+        original = next(e.text for e in w.liveblog.entries if e.key == key)
+        w.liveblog.correct(key, original + " Nach ersten Angaben wurden zwei Menschen verletzt.")
+        await w.step(berlin(4, 1, 35))
+        [update] = [m for m in await w.bot_messages(NEW) if "✏️" in m["text"]]
+        assert update["kind"] == "bot_message"  # a new message, in the supergroup
+        assert "zwei Menschen verletzt" in update["text"]
+        [alert] = await w.services.storage.alerts.for_chat(NEW)
+        assert alert.message_id == update["message_id"]
+        assert alert.last_error is None
+
+        later = " Zwei Menschen wurden verletzt, ein Wohnhaus brannte bis zum Morgen."
+        w.liveblog.correct(key, original + later)
+        await w.step(berlin(4, 1, 40))
+        edits = [m for m in await w.bot_messages(NEW) if m["kind"] == "bot_edit"]
+        assert [e["message_id"] for e in edits] == [update["message_id"]]  # edited in place
+        assert "ein Wohnhaus brannte" in edits[0]["text"]
+        assert [m for m in await w.bot_messages(OLD) if m["kind"] == "bot_edit"] == []

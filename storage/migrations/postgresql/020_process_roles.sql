@@ -4,3 +4,6 @@ CREATE TABLE process_roles (
     role     TEXT NOT NULL,
     seen_at  TEXT COLLATE "C" NOT NULL
 );
+
+-- The chat a sent alert's message id belongs to (see the SQLite migration).
+ALTER TABLE alerts ADD COLUMN message_chat_id BIGINT;
