@@ -195,3 +195,40 @@ async def test_two_workers_survive_a_partition_and_a_reset(pg_target: str, tmp_p
         f" {PARTITION_S:.0f} s partition, first send {healed:.2f} s after it healed,"
         f" {after_reset:.2f} s after the reset; {proxy.dropped_bytes} bytes dropped"
     )
+
+
+async def test_a_worker_cut_off_for_good_exits_for_its_supervisor(
+    pg_target: str, tmp_path: Path
+) -> None:
+    """A database that never answers again: the worker's ticks fail (each call after
+    DB_TIMEOUT_S), /healthz would say 503 after LIVEBLOG_HEALTH_STALE_SECONDS, and after
+    LIVEBLOG_UNHEALTHY_EXIT_SECONDS more the process exits with code 3: a supervisor
+    (Docker's restart policy) starts a fresh one instead of leaving it stuck."""
+    storage = await open_storage(pg_target)
+    await storage.close()
+    async with (
+        DevServer(LIMITS, max_long_poll_s=0.2) as server,
+        TcpProxy("127.0.0.1", urlsplit(pg_target).port or 5432) as proxy,
+    ):
+        worker = await start_role(
+            "deliver", server, through(pg_target, proxy.port), tmp_path, TOKEN, "sick",
+            LIVEBLOG_DB_TIMEOUT_SECONDS=str(DB_TIMEOUT_S),
+            LIVEBLOG_HEALTH_STALE_SECONDS="10",
+            LIVEBLOG_UNHEALTHY_EXIT_SECONDS="10",
+        )  # fmt: skip
+        try:
+            async with asyncio.timeout(TIMEOUT_S):
+                while not await asyncio.to_thread((tmp_path / "heartbeat-sick").exists):
+                    assert worker.returncode is None, "the worker died at start-up"
+                    await asyncio.sleep(0.05)
+            proxy.partition()
+            cut_off = time.monotonic()
+            code = await asyncio.wait_for(worker.wait(), TIMEOUT_S)
+            took = time.monotonic() - cut_off
+        finally:
+            if worker.returncode is None:
+                worker.kill()
+                await worker.wait()
+    assert code == 3
+    assert took >= 20 - 1  # not before it was unhealthy (10 s) for the limit (10 s)
+    print(f"\nexited with code {code} {took:.1f} s after the database went silent")
