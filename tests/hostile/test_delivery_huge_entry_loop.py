@@ -56,7 +56,6 @@ async def test_a_topic_added_while_matching_runs_is_not_lost(tmp_path: Path) -> 
         await svc.storage.chats.upsert(9400, "private", None, "de", w.clock.now())
         await svc.storage.chats.upsert(9401, "private", None, "de", w.clock.now())
         assert (await svc.subscriptions.subscribe(9400, "Kiew")).status == "added"
-        started = holder.builds
 
         under_way, release = threading.Event(), threading.Event()
 
