@@ -25,7 +25,7 @@ from bot import texts
 from bot.clock import Clock, SystemClock
 from bot.config import LiveblogSettings, Settings
 from bot.delivery.buttons import ButtonCodec, secret_from
-from bot.delivery.leases import ChatLeases, worker_name
+from bot.delivery.leases import ChatLeases
 from bot.delivery.pacing import ChatPacer, SlidingWindow
 from bot.delivery.pipeline import AlertPipeline
 from bot.delivery.priority import PriorityWindow
@@ -39,7 +39,7 @@ from bot.matching.query import QueryResolver
 from bot.metrics import Metrics
 from bot.ops_server import OpsServer
 from bot.retention import Retention
-from bot.roles import BEAT_S, Role, RoleRegistration
+from bot.roles import BEAT_S, Role, RoleRegistration, registration_name
 from bot.services import Services
 from bot.sources.catalog import Catalog, CatalogSource, resolve_configured
 from bot.sources.directory import SourceDirectory
@@ -147,10 +147,10 @@ async def _services_on(
     catalog: Catalog,
     followed: list[CatalogSource],
 ) -> Services:
-    roles = None
-    if is_postgres(settings.liveblog.db):  # a database other processes may share
-        roles = RoleRegistration(storage, worker_name(), role)
-        await roles.join()  # RoleConflict: the caller closes the database
+    # Every process says which role it runs, on SQLite too: a second `run` on the same
+    # database file would clear the first one's claims and pace on its own.
+    roles = RoleRegistration(storage, registration_name(), role)
+    await roles.join()  # RoleConflict: the caller closes the database
     metrics = Metrics(clock, settings.liveblog.health_stale_seconds)
     metrics.health_jobs = {"all": ("poll", "delivery"), "ingest": ("poll",)}.get(
         role, ("delivery",)
@@ -331,7 +331,7 @@ def ops_server(services: Services) -> OpsServer | None:
         alerts = services.storage.alerts
         now = services.clock.now()
         metrics.refresh(
-            await alerts.outbox_counts(),
+            await alerts.outbox_counts(now),
             await alerts.oldest_due(now),
             await services.storage.sources.list_active(),
         )

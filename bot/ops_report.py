@@ -10,6 +10,7 @@ from bot import texts
 from bot.metrics import RATE_MINUTES, Metrics
 from bot.sources.directory import SourceDirectory
 from storage.records import DriftRecord, SourceRecord
+from storage.repos.alerts import FINISHED_COUNT_SECONDS
 
 MAX_LISTED = 40  # sources in one /sources answer (a message holds 4,096 characters)
 MAX_ERROR = 120
@@ -109,6 +110,7 @@ def stats_text(
             language,
             "ops_stats_outbox",
             counts=outbox or texts.text(language, "ops_stats_outbox_empty"),
+            minutes=f"{FINISHED_COUNT_SECONDS / 60:g}",
         ),
         texts.text(language, "ops_stats_oldest", age=_age((now - oldest_due).total_seconds()))
         if oldest_due is not None

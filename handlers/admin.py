@@ -52,7 +52,9 @@ async def stats_command(update: Update, context: Context) -> None:
         return
     svc = services(context)
     now = svc.clock.now()
-    counts = await svc.storage.alerts.status_counts()
+    # The counts the metrics refresh keeps: waiting alerts exact, finished ones counted at
+    # most every few minutes (a /stats must not cost a scan of the whole outbox).
+    counts = await svc.storage.alerts.outbox_counts(now)
     oldest = await svc.storage.alerts.oldest_due(now)
     subscriptions = len(svc.subscriptions.by_id)
     feedback = await svc.storage.feedback.counts_since(now - FEEDBACK_DAYS)

@@ -298,7 +298,7 @@ class AlertRepository(Protocol):
 
     async def status_counts(self) -> dict[str, int]: ...
 
-    async def outbox_counts(self) -> dict[str, int]:
+    async def outbox_counts(self, now: datetime) -> dict[str, int]:
         """status_counts for metrics: waiting states exact, finished ones cached."""
         ...
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -64,7 +63,7 @@ def _alert(row: Sequence[Any]) -> AlertRecord:
 class SqlAlertRepository:
     def __init__(self, db: Db) -> None:
         self._db = db
-        self._finished: tuple[float, dict[str, int]] | None = None  # (monotonic, counts)
+        self._finished: tuple[datetime, dict[str, int]] | None = None  # (counted at, counts)
 
     async def _select(self, where: str, params: Sequence[Any]) -> list[AlertRecord]:
         return [
@@ -399,11 +398,12 @@ class SqlAlertRepository:
             )
         }
 
-    async def outbox_counts(self) -> dict[str, int]:
+    async def outbox_counts(self, now: datetime) -> dict[str, int]:
         """status_counts for /metrics and /stats, cheap at any outbox size: the waiting
         states are counted on the (status, due_at) index every time; the finished ones,
         which only grow with what was sent and need a scan of them, at most every
-        FINISHED_COUNT_SECONDS (a scrape every 15 s must not read the whole table)."""
+        FINISHED_COUNT_SECONDS of the caller's clock (`now`): a refresh every 15 s and an
+        operator's every /stats must not read the whole table."""
         live = {
             str(row[0]): int(row[1])
             for row in await self._db.fetchall(
@@ -411,8 +411,9 @@ class SqlAlertRepository:
                 " GROUP BY status"
             )
         }
-        moment = time.monotonic()
-        if self._finished is None or moment - self._finished[0] > FINISHED_COUNT_SECONDS:
+        cached = self._finished
+        age = (now - cached[0]).total_seconds() if cached is not None else -1.0
+        if cached is None or not 0 <= age <= FINISHED_COUNT_SECONDS:  # or the clock went back
             finished = {
                 str(row[0]): int(row[1])
                 for row in await self._db.fetchall(
@@ -420,8 +421,8 @@ class SqlAlertRepository:
                     " WHERE status NOT IN ('pending', 'sending') GROUP BY status"
                 )
             }
-            self._finished = (moment, finished)
-        return {**self._finished[1], **live}
+            cached = self._finished = (now, finished)
+        return {**cached[1], **live}
 
     async def oldest_due(self, now: datetime) -> datetime | None:
         row = await self._db.fetchone(

@@ -101,7 +101,7 @@ async def test_a_scrape_reads_no_database(w: World) -> None:
     await server.refresh_now()
     assert queries == ["outbox_counts", "oldest_due"]
     seen = await scrape(w)
-    counts = await storage.alerts.outbox_counts()
+    counts = await storage.alerts.outbox_counts(w.clock.now())
     for status, count in counts.items():
         assert seen[("liveblog_outbox_alerts", (("status", status),))] == count
 

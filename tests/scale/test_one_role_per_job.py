@@ -73,3 +73,31 @@ async def test_the_second_role_refuses_to_share_the_database(
         f"error: role {second} cannot share this database with a running {first} process"
     ), out
     assert "Traceback" not in out
+
+
+async def test_a_second_run_on_one_sqlite_file_refuses_and_a_crashed_one_does_not_block(
+    tmp_path: Path,
+) -> None:
+    """SQLite too: a second `run` on the same file refuses with one line; once the first
+    is killed (no chance to say it left), a restart is not refused (its pid is gone)."""
+    db = str(tmp_path / "bot.sqlite3")
+    async with DevServer(max_long_poll_s=0.2) as server:
+        running = await start_role("all", server, db, tmp_path, TOKEN, "first")
+        try:
+            await started(running, tmp_path / "heartbeat-first")
+            code, out = await refused("all", server, db, tmp_path)
+        finally:
+            running.kill()  # SIGKILL: its registration stays behind
+            await running.wait()
+        lines = [line for line in out.splitlines() if line.strip()]
+        assert code == 2, out
+        assert lines[-1].startswith(
+            "error: role all cannot share this database with a running all process"
+        ), out
+        assert "Traceback" not in out
+        restarted = await start_role("all", server, db, tmp_path, TOKEN, "restarted")
+        try:
+            await started(restarted, tmp_path / "heartbeat-restarted")
+        finally:
+            restarted.terminate()
+            await restarted.wait()

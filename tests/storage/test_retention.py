@@ -9,6 +9,7 @@ from bot.clock import FakeClock
 from bot.retention import FLOOR, Retention
 from storage import Storage
 from storage.records import AlertStatus
+from storage.repos.alerts import FINISHED_COUNT_SECONDS
 from tests.storage.world import NOW, alert, many_chats, news, source_with
 
 DAY = timedelta(days=1)
@@ -176,13 +177,16 @@ async def test_outbox_counts_are_live_for_waiting_states(store: Storage) -> None
     [a, b, c] = await store.alerts.create_many([alert(x, e) for x in (1, 2, 3)], NOW)
     await store.alerts.claim([a])
     await store.alerts.mark_sent([(a, "h")], 1, NOW)
-    assert await store.alerts.outbox_counts() == {"pending": 2, "sent": 1}
+    assert await store.alerts.outbox_counts(NOW) == {"pending": 2, "sent": 1}
     await store.alerts.claim([b])
     await store.alerts.mark_sent([(b, "h")], 2, NOW)
     await store.alerts.claim([c])
-    counts = await store.alerts.outbox_counts()
+    later = NOW + timedelta(seconds=FINISHED_COUNT_SECONDS)
+    counts = await store.alerts.outbox_counts(later)
     assert (counts["sending"], counts.get("pending", 0)) == (1, 0)  # waiting: exact
     assert counts["sent"] == 1  # finished: counted again only every few minutes
+    assert (await store.alerts.outbox_counts(later + timedelta(seconds=1)))["sent"] == 2
+    assert (await store.alerts.outbox_counts(NOW))["sent"] == 2  # a clock set back: counted
 
 
 async def test_indexes_for_edits_and_purges_exist(store: Storage) -> None:
