@@ -174,7 +174,14 @@ class Demo:
         await self.summary(services)
 
         self.say("\n=== 23:55 – Anna asks for her digest: the day, grouped by topic ===")
-        await reader.ask(ANNA, "/zusammenfassung", **DE)
+        [menu] = [
+            e
+            for e in await reader.ask(ANNA, "/zusammenfassung", **DE)
+            if e["kind"] == "bot_message"
+        ]
+        now = _button(menu["data"]["reply_markup"]["inline_keyboard"], "🗞 jetzt lesen")
+        if now is not None:  # the digest's times as buttons, and one to read it now
+            await reader.click(ANNA, menu["message_id"], now, replies=2, **DE)
         await self.show_chat(reader, ANNA)
 
     async def why_and_settings(self, reader: ChatDriver) -> None:

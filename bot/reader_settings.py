@@ -123,14 +123,17 @@ class ReaderSettings:
             raise SettingError("bad_mode", mode)
         sub = await self._sub(chat_id, sub_id)
         await self.svc.storage.subscriptions.set_mode(chat_id, sub_id, mode)
-        await self.svc.subscriptions.holder.refresh()
+        await self.svc.subscriptions.chat_changed(chat_id)  # the record anew, no rebuild
         await self.release_held(chat_id)
+        if mode == "daily" and not (await self.chat(chat_id)).digest_time:
+            # A daily topic's alerts come only with the digest: without one, never.
+            await self.set_digest(chat_id, DEFAULT_DIGEST_TIME)
         return TopicView(sub.sub_id, sub.display, sub.query, mode, sub.urgent)
 
     async def set_urgent(self, chat_id: int, sub_id: int, urgent: bool) -> TopicView:
         sub = await self._sub(chat_id, sub_id)
         await self.svc.storage.subscriptions.set_urgent(chat_id, sub_id, urgent)
-        await self.svc.subscriptions.holder.refresh()
+        await self.svc.subscriptions.chat_changed(chat_id)  # the record anew, no rebuild
         await self.release_held(chat_id)
         return TopicView(sub.sub_id, sub.display, sub.query, sub.mode, urgent)
 
@@ -164,6 +167,9 @@ class ReaderSettings:
         """The daily digest's local time (None: no digest); the next digest's moment."""
         now = self.svc.clock.now()
         if at is None:
+            if await self.daily(chat_id):
+                # Daily alerts come only with the digest: without it they would wait forever.
+                raise SettingError("digest_needed")
             await self.svc.storage.chats.set_digest(chat_id, None, None, now)
             return None
         at = parse_clock(at)
@@ -171,6 +177,14 @@ class ReaderSettings:
         following = next_digest_at(at, chat_zone(record.timezone, self.svc.zone), now)
         await self.svc.storage.chats.set_digest(chat_id, at, following, now)
         return following
+
+    async def daily(self, chat_id: int) -> bool:
+        """Whether the chat, or one of its topics, takes its alerts daily (with the digest)."""
+        record = await self.chat(chat_id)
+        subs = await self.svc.storage.subscriptions.for_chat(chat_id)
+        return any((sub.mode or record.mode) == "daily" for sub in subs) or (
+            record.mode == "daily" and not subs
+        )
 
     async def set_language(self, chat_id: int, language: str) -> None:
         if language not in texts.LANGUAGES:

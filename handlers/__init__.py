@@ -19,6 +19,7 @@ from handlers import (
     stop,
     stories,
     subscribe,
+    topic_menu,
     topics,
 )
 
@@ -29,6 +30,7 @@ def register_all(app: Application) -> None:  # type: ignore[type-arg]  # PTB's g
         start,
         topics,
         subscribe,
+        topic_menu,
         feeds,
         preview,
         settings,

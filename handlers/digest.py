@@ -1,4 +1,4 @@
-"""/digest (/zusammenfassung): now, daily at a time, or off."""
+"""/digest (/zusammenfassung): its setting and choices, now, daily at a time, or off."""
 
 from __future__ import annotations
 
@@ -9,26 +9,19 @@ from bot import texts
 from bot.chat_settings import SettingError, parse_clock
 from bot.digest.schedule import next_digest_at
 from bot.matching.normalize import fold
+from bot.reader_settings import ReaderSettings
+from handlers.buttons import route, toast
 from handlers.chat import args_text, ensure_chat, guard, reply, zone_of
 from handlers.commands import command
 from handlers.context import Context, services
+from handlers.settings_menu import one_setting
 
 NOW_WORDS = frozenset({"now", "jetzt", "sofort", "heute", "today"})
 
 
-async def _daily_mode(context: Context, chat_id: int) -> bool:
-    """Whether the chat, or one of its subscriptions, takes its alerts daily."""
-    svc = services(context)
-    chat = await svc.storage.chats.get(chat_id)
-    subs = await svc.storage.subscriptions.for_chat(chat_id)
-    chat_mode = chat.mode if chat is not None else "instant"
-    return any((s.mode or chat_mode) == "daily" for s in subs) or (
-        chat_mode == "daily" and not subs
-    )
-
-
 async def digest_command(update: Update, context: Context) -> None:
-    """Send the digest now, or schedule it daily (`/digest 20:00`), or stop it."""
+    """Show the digest's setting with choices, send the digest so far (`/digest now`),
+    schedule it daily (`/digest 20:00`), or stop it."""
     text = args_text(context)
     # In groups only administrators: a digest on request posts to everyone, too.
     language = await guard(update, context, admin=True)
@@ -38,12 +31,19 @@ async def digest_command(update: Update, context: Context) -> None:
     await ensure_chat(update, context)
     svc = services(context)
     assert svc.digests is not None  # built in post_init
-    if not text or fold(text) in NOW_WORDS:
+    if not text:
+        # Like /modus and /ruhe: what is set now, the common times as buttons, and one
+        # to read the digest so far.
+        line, keyboard = await one_setting(context, chat.id, language, "digest")
+        usage = texts.text(language, "digest_usage")
+        await reply(update, context, line + "\n" + usage, keyboard)
+        return
+    if fold(text) in NOW_WORDS:
         await svc.digests.on_request(chat.id)
         return
     now = svc.clock.now()
     if fold(text) in {"off", "aus", "stop", "stopp"}:
-        if await _daily_mode(context, chat.id):
+        if await ReaderSettings(svc).daily(chat.id):
             # Daily alerts come only with the digest: without it they would wait forever.
             await reply(update, context, texts.text(language, "digest_off_daily"))
             return
@@ -69,6 +69,20 @@ async def digest_command(update: Update, context: Context) -> None:
             next=texts.moment(language, following, zone),
         ),
     )
+
+
+@route("dnow")
+async def digest_now_button(
+    update: Update, context: Context, arg: str, language: str
+) -> str | None:
+    """"Read now" under /zusammenfassung's answer: the digest so far, as `/digest now`."""
+    chat = update.effective_chat
+    svc = services(context)
+    if chat is None or svc.digests is None:
+        return toast(language, "button_expired")
+    await ensure_chat(update, context)
+    await svc.digests.on_request(chat.id)
+    return None
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]  # PTB's generics

@@ -139,6 +139,9 @@ async def one_setting(
     view = await ReaderSettings(svc).view(chat_id, language)
     line = summary_lines(view.chat, view.zone.key, language)[kind]
     rows = choice_rows(svc.codec, chat_id, view.chat, view.zone.key, language, "one")
+    if kind == "digest":  # the digest so far, on request (handlers/digest.py)
+        label = to_plain(texts.text(language, "digest_now_button"))
+        return line, (rows[kind], (Button(label, svc.codec.encode(chat_id, "dnow")),))
     return line, (rows[kind],)
 
 
@@ -187,7 +190,9 @@ async def _tap(update: Update, context: Context, arg: str, language: str, redraw
     settings = ReaderSettings(services(context))
     try:
         await apply_choice(settings, chat.id, arg)
-    except SettingError:
+    except SettingError as exc:
+        if exc.code == "digest_needed":  # "digest off" while alerts come daily
+            return toast(language, "settings_digest_needed")
         return toast(language, "button_expired")
     language = (await settings.chat(chat.id)).language
     text, keyboard = await redraw(chat.id, language, chat.type == ChatType.PRIVATE)

@@ -21,6 +21,7 @@ from handlers.buttons import route, toast
 from handlers.chat import args_text, begin, quote, reply
 from handlers.commands import command
 from handlers.context import Context, services
+from handlers.topic_menu import list_button
 from handlers.topics import catalog_keyboard
 
 LIST_NAME_UNITS = 80  # 25 names of this size and the settings fit one message
@@ -221,7 +222,11 @@ async def list_text(context: Context, chat_id: int, language: str) -> tuple[str,
             if chat.quiet_start
             else ""
         )
-        digest = t(language, "list_digest", time=chat.digest_time) if chat.digest_time else ""
+        digest = (
+            t(language, "list_digest", time=chat.digest_time)
+            if chat.digest_time
+            else t(language, "list_digest_off")
+        )
         paused = ""
         if chat.paused_until and chat.paused_until > svc.clock.now():
             local = texts.moment(language, chat.paused_until, ZoneInfo(zone))
@@ -241,6 +246,8 @@ async def list_text(context: Context, chat_id: int, language: str) -> tuple[str,
             + digest
             + paused
         )
+    chat_mode = chat.mode if chat is not None else "instant"
+    # Per topic: remove it, or open its own settings (mode, urgency) by tapping.
     keyboard = tuple(
         (
             Button(
@@ -254,13 +261,14 @@ async def list_text(context: Context, chat_id: int, language: str) -> tuple[str,
                 )[:60],
                 svc.codec.encode(chat_id, "unsub", str(sub.sub_id)),
             ),
+            list_button(context, chat_id, sub, chat_mode, language),
         )
         for n, sub in enumerate(subs, 1)
     )
     listed = [
         ListedSub(
             svc.subscriptions.topic_name(sub, language),
-            sub.mode,
+            sub.mode or chat_mode,  # every topic shows how it comes
             sub.urgent,
             source_names(svc.sources, limits[sub.sub_id], language)
             if sub.sub_id in limits

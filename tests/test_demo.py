@@ -20,6 +20,16 @@ async def test_the_demo_follows_two_sources() -> None:
     # Batches and the digest mix sources: every item names its own.
     assert "Zum Eintrag · n-tv · Ukraine-Ticker" in out
     assert "Eintrag · tagesschau · Ukraine" in out
+    # Issue 19's acceptance: an alert's "Warum?" and a setting changed by a button.
+    why = out.split("👤 Reader taps [ ❓ Warum? ]", 1)[1]
+    assert why.split("\n")[2].strip() == "❓ Warum diese Meldung?"
+    assert "Dein Thema Luftangriffe auf Kiew sucht" in why
+    tapped = out.split("👤 Reader taps [ stündlich ]", 1)[1].split("👤", 1)[0]
+    assert "Zustellung: stündlich" in tapped
+    assert "[ sofort ]  [ ✓ stündlich ]  [ täglich ]" in tapped
+    assert "💬 Gespeichert." in tapped
+    # The digest is read by its button under /zusammenfassung's choices.
+    assert "👤 Reader taps [ 🗞 jetzt lesen ]\n🤖 Bot:\n    🗞 Deine Zusammenfassung" in out
 
 
 async def test_the_demo_shows_the_english_reader_s_alerts() -> None:

@@ -114,3 +114,65 @@ async def test_a_setting_command_without_a_value_offers_its_choices(w: World) ->
     chat = await w.services.storage.chats.get(ANNA)
     assert chat is not None
     assert (chat.mode, chat.quiet_start, chat.language) == ("hourly", "22:00", "en")
+
+
+EN = {"first_name": "Ann", "language_code": "en"}
+# Each command the issue names, bare, in both languages: (command, the marks it shows).
+BARE = {
+    "de": [
+        ("/einstellungen", ["✓ sofort", "✓ 🌙 aus", "✓ 📰 aus", "✓ Berlin", "✓ Deutsch"]),
+        ("/modus", ["✓ sofort"]),
+        ("/ruhe", ["✓ 🌙 aus"]),
+        ("/zusammenfassung", ["✓ 📰 aus"]),
+        ("/zeitzone", ["✓ Berlin"]),
+        ("/sprache", ["✓ Deutsch"]),
+    ],
+    "en": [
+        ("/settings", ["✓ instant", "✓ 🌙 off", "✓ 📰 off", "✓ Berlin", "✓ English"]),
+        ("/mode", ["✓ instant"]),
+        ("/quiet", ["✓ 🌙 off"]),
+        ("/digest", ["✓ 📰 off"]),
+        ("/timezone", ["✓ Berlin"]),
+        ("/lang", ["✓ English"]),
+    ],
+}
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+async def test_every_setting_command_answers_a_bare_call_with_marked_choices(
+    w: World, language: str
+) -> None:
+    chat, user = (ANNA, DE) if language == "de" else (ANNA + 10, EN)
+    for command, marks in BARE[language]:
+        [answer] = messages(await w.reader.ask(chat, command, **user))
+        assert marked(answer) == marks, command
+        assert len(buttons(answer)) > len(marks), command  # choices besides the current one
+
+
+async def test_the_digest_by_tapping_and_read_now(w: World) -> None:
+    await w.reader.ask(ANNA, "/abo Drohnen", **DE)
+    [answer] = messages(await w.reader.ask(ANNA, "/zusammenfassung", **DE))
+    assert answer["text"].startswith("Tägliche Zusammenfassung: aus")
+    _, edited = await tap(w, ANNA, answer, "📰 18:00", **DE)
+    assert marked(edited) == ["✓ 📰 18:00"]
+    chat = await w.services.storage.chats.get(ANNA)
+    assert chat is not None
+    assert chat.digest_time == "18:00"
+    assert chat.next_digest_at is not None
+    # "Read now" stays under the redrawn answer and sends the digest so far.
+    now = button(edited, "jetzt lesen")
+    events = await w.reader.click(ANNA, edited["message_id"], now, 2, **DE)
+    sent = [e for e in events if e["kind"] == "bot_message"]
+    assert sent
+    assert sent[0]["text"].startswith(("🗞 Deine Zusammenfassung", "Nichts Neues"))
+    [listing] = messages(await w.reader.ask(ANNA, "/abos", **DE))
+    assert "18:00" in listing["text"]
+
+    # Daily alerts come only with the digest: its "off" is refused, nothing changes.
+    await w.reader.ask(ANNA, "/modus taeglich", **DE)
+    [answer] = messages(await w.reader.ask(ANNA, "/zusammenfassung", **DE))
+    toast, edited = await tap(w, ANNA, answer, "📰 aus", **DE)
+    assert "täglich" in toast["text"]
+    chat = await w.services.storage.chats.get(ANNA)
+    assert chat is not None
+    assert chat.digest_time == "18:00"

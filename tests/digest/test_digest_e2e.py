@@ -32,7 +32,7 @@ async def test_digest_on_request_groups_the_day(w: World) -> None:
     await w.step(berlin(4, 1, 30))
     await w.step(berlin(4, 10, 45))
     await w.step(berlin(4, 23, 40))
-    replies = await w.reader.ask(5001, "/zusammenfassung", **DE)
+    replies = await w.reader.ask(5001, "/zusammenfassung jetzt", **DE)
     digest = replies[0]["text"]
     assert digest.startswith("🗞 Deine Zusammenfassung – 04.11.2024")
     assert digest.index("🏷 Luftangriffe auf Kiew") < digest.index("🏷 Nordkorea")
@@ -40,7 +40,7 @@ async def test_digest_on_request_groups_the_day(w: World) -> None:
     assert "→ siehe Luftangriffe auf Kiew" in digest  # the drone attack, under Drohnen
     assert "Konfliktparteien" in digest
     # A digest on request is a look, not a delivery: asking again shows the same.
-    again = await w.reader.ask(5001, "/zusammenfassung", **DE)
+    again = await w.reader.ask(5001, "/zusammenfassung jetzt", **DE)
     assert again[0]["text"] == digest
 
 

@@ -35,7 +35,7 @@ async def test_in_groups_only_admins_get_a_digest_on_request(w: World) -> None:
     for command in ("/zusammenfassung", "/digest", "/tagesbericht"):
         [refused] = await w.reader.ask(GROUP, command, user_id=MEMBER, **group)
         assert "nur Administratorinnen" in refused["text"]
-    [digest] = await w.reader.ask(GROUP, "/zusammenfassung", user_id=ADMIN, **group)
+    [digest] = await w.reader.ask(GROUP, "/zusammenfassung jetzt", user_id=ADMIN, **group)
     assert digest["text"].startswith("🗞 Deine Zusammenfassung")
     assert ENTRY in digest["text"]
 
@@ -50,7 +50,7 @@ async def test_the_scheduled_digest_still_brings_everything(w: World) -> None:
     assert before is not None
 
     w.clock.set(berlin(4, 20, 0))
-    [looked] = await w.reader.ask(READER, "/zusammenfassung", **DE)
+    [looked] = await w.reader.ask(READER, "/zusammenfassung jetzt", **DE)
     assert ENTRY in looked["text"]
     # Nothing consumed: the held alerts still wait, the schedule is unchanged.
     held = await w.services.storage.alerts.for_chat(READER)
