@@ -12,9 +12,16 @@ The newest entry comes first and has no head of its own: its title is the page's
 headline (which n-tv writes as "… +++ 14:05 Title +++"), its body the paragraphs before
 the first head. Real evidence: tests/sources/real/ntv-*.json.
 
-Entries carry only a clock time. Their day comes from the page's JSON-LD
-`datePublished`/`dateModified` (the ticker's last change, which the newest entry
-shares) and from the clock order (times.date_clocks).
+Entries carry only a clock time. Their day comes from the clock order (times.date_clocks)
+read down from the page's JSON-LD `dateModified` (the ticker's last change, which the
+newest entry shares), or, without one, up from its `datePublished`: on a ticker that is
+the start of its day, not its last change (the date line under the headline, which on
+n-tv's pages shows `datePublished`, reads "03.02.2026, 00:01 Uhr" above entries up to
+18:15; tests/sources/real/stored/ntv-ticker-text-2026-*.json).
+
+The headline's head can carry an older entry's title with the newest clock (seen on
+5 Feb 2026: "+++ 22:31 <the 22:01 entry's title> +++" above a body on another matter);
+the newest entry then gets that clock and no title rather than a wrong one.
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ from bot.sources.htmltext import element_text, inline_text
 from bot.sources.model import Entry, Kind, ParseError, ParseResult
 from bot.sources.tagesschau import json_ld_objects, parse_document
 from bot.sources.textexport import is_notice_title
-from bot.sources.times import date_clocks, parse_iso
+from bot.sources.times import BERLIN, CLOCK_TOLERANCE, date_clocks, local, parse_iso
 
 HEAD = re.compile(r"\+\+\+\s*(\d{1,2})[:.](\d{2})(?:\s*Uhr)?\s+(.*?)\s*\+\+\+", re.S)
 OLD_BOX = "article__text"
@@ -158,15 +165,35 @@ def _headline(root: etree._Element) -> str | None:
     return inline_text(title) if title is not None else None
 
 
-def page_moment(root: etree._Element) -> datetime | None:
-    """The ticker's last change: the latest JSON-LD datePublished/dateModified."""
-    moments = [
-        moment
-        for node in json_ld_objects(root)
-        for moment in (parse_iso(node.get("datePublished")), parse_iso(node.get("dateModified")))
-        if moment is not None
-    ]
-    return max(moments, default=None)
+@dataclass(frozen=True)
+class PageDates:
+    published: list[datetime]
+    modified: list[datetime]
+
+    def bounds(self, first_clock: time | None) -> tuple[datetime | None, datetime | None]:
+        """(newest, oldest) for date_clocks. With a dateModified the latest date is the
+        last change. A datePublished alone is the ticker's start when the newest entry's
+        clock is later than it on its day (n-tv's daily ticker starts at 00:01, its
+        entries run to the evening), else its last change (no entry is later)."""
+        if self.modified:
+            return max(self.modified + self.published), min(self.published, default=None)
+        if not self.published:
+            return None, None
+        start = min(self.published).astimezone(BERLIN)
+        if first_clock is not None and local(start.date(), first_clock) > start + CLOCK_TOLERANCE:
+            return None, start
+        return max(self.published), None
+
+
+def page_dates(root: etree._Element) -> PageDates:
+    """The ticker's JSON-LD datePublished and dateModified values."""
+    dates = PageDates([], [])
+    for node in json_ld_objects(root):
+        if (moment := parse_iso(node.get("datePublished"))) is not None:
+            dates.published.append(moment)
+        if (moment := parse_iso(node.get("dateModified"))) is not None:
+            dates.modified.append(moment)
+    return dates
 
 
 def _newest(
@@ -181,6 +208,8 @@ def _newest(
     if in_head is not None:
         if any(in_head == (d.clock, d.title) for d in drafts):
             return None
+        if any(in_head[1] == d.title for d in drafts):
+            return _Draft(in_head[0], "", list(leading))  # an older entry's title: none
         return _Draft(in_head[0], in_head[1], list(leading))
     if not headline or any(headline == d.title for d in drafts):
         return None
@@ -197,9 +226,11 @@ def _title(root: etree._Element) -> str:
     return inline_text(title) if title is not None else ""
 
 
-def _moments(drafts: list[_Draft], newest: datetime | None) -> Iterator[datetime | None]:
+def _moments(
+    drafts: list[_Draft], newest: datetime | None, oldest: datetime | None
+) -> Iterator[datetime | None]:
     items: list[datetime | time | None] = [d.moment or d.clock for d in drafts]
-    yield from date_clocks(items, newest)
+    yield from date_clocks(items, newest, oldest)
 
 
 def parse_ntv(
@@ -216,19 +247,23 @@ def parse_ntv(
     if title is not None:
         result.page_title = inline_text(title) or None
     leading, drafts = _drafts(blocks)
-    moment = page_moment(root)
-    newest = _newest(root, leading, drafts, moment) if drafts or _head_line(root) else None
+    dates = page_dates(root)
+    in_head = _head_line(root)
+    first_clock = in_head[0] if in_head else next((d.clock for d in drafts if d.clock), None)
+    last_change, start = dates.bounds(first_clock)
+    newest = _newest(root, leading, drafts, last_change) if drafts or in_head else None
     if newest is not None:
         drafts.insert(0, newest)
     if not drafts:
         raise ParseError(
             "no n-tv ticker entries ('+++ HH:MM … +++' heads)", selector="'+++ HH:MM … +++' heads"
         )
-    if moment is None:
-        result.note("no JSON-LD datePublished: entry times unknown")
+    if last_change is None and start is None:
+        result.note("no JSON-LD datePublished/dateModified: entry times unknown")
     page = urldefrag(url)[0]
     seen: set[str] = set()
-    for draft, when in result.bounded(zip(drafts, _moments(drafts, moment), strict=True)):
+    moments = _moments(drafts, last_change, start)
+    for draft, when in result.bounded(zip(drafts, moments, strict=True)):
         with result.item(draft.title[:80]):
             result.add(_entry(draft, when, page), seen)
     return result
@@ -242,7 +277,8 @@ def _entry(draft: _Draft, when: datetime | None, page: str) -> Entry:
     clock = draft.clock or (when.timetz() if when else None)
     key = f"{day}-{clock:%H%M}-{digest}" if clock else f"{day}-{digest}"
     kind = Kind.NOTICE if is_notice_title(draft.title) else Kind.NEWS
-    return Entry(key, when, None, draft.title, "\n\n".join(draft.paragraphs), page, kind)
+    text = "\n\n".join(draft.paragraphs)
+    return Entry(key, when, None, draft.title or None, text, page, kind)
 
 
 def looks_like_ntv(root: etree._Element) -> bool:

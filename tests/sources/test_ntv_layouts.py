@@ -39,16 +39,23 @@ SCRIPT = (
 )
 
 
-def _json_ld(published: str | None) -> str:
-    if published is None:
+def _json_ld(modified: str | None) -> str:
+    """Both dates, as real n-tv pages carry them: the ticker's day starts at 00:01
+    (datePublished, the date line under its headline), its last change is dateModified."""
+    if modified is None:
         return ""
-    ld = {"@context": "http://schema.org", "@type": "NewsArticle", "datePublished": published}
+    ld = {
+        "@context": "http://schema.org",
+        "@type": "NewsArticle",
+        "datePublished": f"{modified[:10]}T00:01:00{modified[19:]}",
+        "dateModified": modified,
+    }
     return f"<script type='application/ld+json'>{json.dumps(ld)}</script>"
 
 
 def page(
     layout: str,
-    published: str | None = None,
+    modified: str | None = None,
     headline: str = STORED["headline"],
     paragraphs: tuple[str, ...] = tuple(STORED["paragraphs"]),
 ) -> bytes:
@@ -68,7 +75,7 @@ def page(
         article = f"<main><article><h1>{html.escape(title)}</h1>{''.join(body)}"
     return (
         f"<!DOCTYPE html><html lang='de'><head><meta charset='utf-8'><title>{html.escape(title)}"
-        f" - n-tv.de</title>{_json_ld(published)}{SCRIPT}</head><body>{article}</article>"
+        f" - n-tv.de</title>{_json_ld(modified)}{SCRIPT}</head><body>{article}</article>"
         "</body></html>"
     ).encode()
 
