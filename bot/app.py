@@ -506,6 +506,7 @@ def build_application(
                 await services.poller.wait_idle()
             if services.fetcher is not None:
                 await services.fetcher.close()
+            await services.subscriptions.holder.close()
             await services.storage.close()
             services.subscriptions.recent.close()
             app.bot_data.services = None

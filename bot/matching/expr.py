@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from bot.matching.patterns import Pattern
@@ -71,18 +71,31 @@ class Clause:
 @dataclass(frozen=True, slots=True)
 class TopicExpr:
     clauses: tuple[Clause, ...]
+    # Worked out once per expression, on first use: every index build asks each of its
+    # topics for both, and one expression serves thousands of subscriptions (hashing a
+    # Term hashes all its patterns, so recomputing made builds cost seconds).
+    _canonical: str | None = field(default=None, init=False, repr=False, compare=False)
+    _terms: frozenset[Term] | None = field(default=None, init=False, repr=False, compare=False)
 
     def canonical(self) -> str:
         """Equal for topics that match the same entries: the dedup key of the index."""
-        return " OR ".join(sorted({c.canonical() for c in self.clauses}))
+        if self._canonical is None:
+            text = " OR ".join(sorted({c.canonical() for c in self.clauses}))
+            object.__setattr__(self, "_canonical", text)  # a cache: the value never changes
+            return text
+        return self._canonical
 
-    def terms(self) -> set[Term]:
-        found: set[Term] = set()
-        for clause in self.clauses:
-            for group in clause.required:
-                found.update(group)
-            found.update(clause.excluded)
-        return found
+    def terms(self) -> frozenset[Term]:
+        if self._terms is None:
+            found: set[Term] = set()
+            for clause in self.clauses:
+                for group in clause.required:
+                    found.update(group)
+                found.update(clause.excluded)
+            frozen = frozenset(found)
+            object.__setattr__(self, "_terms", frozen)
+            return frozen
+        return self._terms
 
     def display(self, language: str = "de", with_hints: bool = True) -> str:
         """ "Luftangriff + Kiew (Kyjiw, Kyiv …)" — what the bot will look for."""

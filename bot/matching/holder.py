@@ -6,11 +6,14 @@ one per command. So:
 
 - a topic whose terms the automaton knows is added in place (catalog topics, known
   words);
-- a topic with new words goes to a small side index (rebuilt off the loop from the few
-  topics added since the last full build), which matching reads beside the main one: it
-  matches at once;
-- a removed topic stays in the automaton until the next full build; matching drops it
-  because its subscription is gone from the service's map (bot/subscriptions.py);
+- a topic the main index cannot take goes to a small side index, which matching reads
+  beside the main one: it matches at once. It is added to the side in place when the
+  side knows its terms; only new words rebuild the side, off the loop, concurrent
+  additions sharing one such build. The side is bounded: at SIDE_LIMIT topics the holder
+  starts a full build itself, so no rebuild of the side ever costs more than that many;
+- a removed topic is masked at once (matching through `live` leaves it out) and stays in
+  the automaton until the next full build, which leaves it out; an unsubscribe never
+  rebuilds anything (only when masked topics pile up is a build requested, coalesced);
 - full builds merge the side index in. They are requested, not run: a request becomes
   due DEBOUNCE_S after it was made (requests meanwhile coalesce into the same build),
   never sooner than PER_CHAT_S after the last build a chat's request led to, and
@@ -20,10 +23,12 @@ one per command. So:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from datetime import date
 from typing import TypeVar
 
@@ -37,17 +42,30 @@ log = logging.getLogger(__name__)
 
 DEBOUNCE_S = 10.0  # requests within this long share one build
 PER_CHAT_S = 60.0  # one chat's requests lead to at most one build in this long
-SIDE_LIMIT = 500  # topics in the side index before a build is due at once
+SIDE_LIMIT = 500  # topics in the side index before a full build starts at once
+# Removed topics still in the automaton (masked) before a build is requested to drop
+# them: at least this many, or a tenth of the live topics.
+STALE_LIMIT = 1_000
 MAX_CHATS_REMEMBERED = 10_000  # per-chat build times kept (oldest forgotten first)
 
 
 class LiveIndex:
-    """The main index and the side index, matched as one (what readers get)."""
+    """The main index and the side index, matched as one (what readers get), without
+    the topics removed since they were built."""
 
-    __slots__ = ("main", "side")
+    __slots__ = ("gone", "main", "side", "twice")
 
-    def __init__(self, main: TopicIndex, side: TopicIndex) -> None:
+    def __init__(
+        self,
+        main: TopicIndex,
+        side: TopicIndex,
+        gone: AbstractSet[Hashable] = frozenset(),
+        twice: AbstractSet[Hashable] = frozenset(),
+    ) -> None:
         self.main, self.side = main, side
+        # Both sets belong to the holder and change on the loop while a worker thread
+        # matches; membership tests are all that is done with them here.
+        self.gone, self.twice = gone, twice
 
     def match(
         self, title: str | None, text: str, published: date | None = None
@@ -55,7 +73,27 @@ class LiveIndex:
         found = self.main.match(title, text, published)  # words, and meaning when attached
         if self.side.exprs:  # words only: the next full build gives them meaning
             found += self.side.match_document(prepare(title, text, published))
-        return found
+        if not self.gone and not self.twice:
+            return found
+        return _current(found, self.gone)
+
+
+def _current(found: list[TopicMatch], gone: AbstractSet[Hashable]) -> list[TopicMatch]:
+    """The matches without removed topics, each topic once (a topic removed and added
+    again before a full build is in the automaton twice)."""
+    seen: set[Hashable] = set()
+    kept: list[TopicMatch] = []
+    for match in found:
+        topics: list[Hashable] = []
+        for topic in match.topics:
+            if topic not in gone and topic not in seen:
+                seen.add(topic)
+                topics.append(topic)
+        if len(topics) == len(match.topics):
+            kept.append(match)
+        elif topics:
+            kept.append(match.narrowed(topics))
+    return kept
 
 
 class IndexHolder:
@@ -83,10 +121,12 @@ class IndexHolder:
         self.index = TopicIndex.build([], self._rarity)
         self.side = TopicIndex.build([], self._rarity)
         self._extra: dict[Hashable, TopicExpr] = {}  # the side index's topics
-        self._extra_version = 0
+        self._extra_version = 0  # bumped when the side must be rebuilt to hold _extra
+        self._side_version = 0  # the version the current side index was built from
         self._side_lock = asyncio.Lock()
-        self._indexed: set[Hashable] = set()  # topics in the main or the side index
-        self.stale = 0  # removed topics still in the automaton
+        self._indexed: set[Hashable] = set()  # live topics, in the main or the side index
+        self._gone: set[Hashable] = set()  # removed, still in an automaton: masked
+        self._twice: set[Hashable] = set()  # live, and registered more than once
         self._lock = asyncio.Lock()  # one full build at a time
         self._wanted = 0
         self._built = 0
@@ -96,10 +136,16 @@ class IndexHolder:
         self._due: float | None = None  # when the requested full build may start
         self._requesters: set[Hashable] = set()  # chats whose requests it serves
         self._chat_built: OrderedDict[Hashable, float] = OrderedDict()
+        self._starter: asyncio.Task[bool] | None = None  # a build the holder started
 
     @property
     def live(self) -> LiveIndex:
-        return LiveIndex(self.index, self.side)
+        return LiveIndex(self.index, self.side, self._gone, self._twice)
+
+    @property
+    def stale(self) -> int:
+        """Removed topics still in the automaton (masked until the next full build)."""
+        return len(self._gone)
 
     def has(self, topic: Hashable) -> bool:
         return topic in self._indexed
@@ -118,25 +164,34 @@ class IndexHolder:
         thread reads the index), else through the side index and a requested build."""
         if topic in self._indexed:
             return
-        if self.index.can_add(expr) and not self._lock.locked() and not self._readers:
+        if topic in self._gone:  # removed and back before a build: its old entry stays
+            self._gone.discard(topic)
+            self._twice.add(topic)
+        self._indexed.add(topic)
+        in_use = self._readers > 0
+        if not in_use and not self._lock.locked() and self.index.can_add(expr):
             self.index.add(topic, expr)
-            self._indexed.add(topic)
             self._give_meaning()
             return
         self._extra[topic] = expr
-        self._extra_version += 1
-        self._indexed.add(topic)
-        await self._rebuild_side()
+        if not in_use and not self._side_lock.locked() and self.side.can_add(expr):
+            self.side.add(topic, expr)  # words the side knows: no rebuild
+        else:
+            self._extra_version += 1
+            await self._rebuild_side()
         self.request(chat)
-        if len(self._extra) >= SIDE_LIMIT:
-            self._due = min(self._due or 0.0, self.monotonic())
+        self._bound_side()
 
     def discard(self, topic: Hashable) -> None:
-        """A topic that no longer matters: nothing is rebuilt (matching skips it through
-        the subscription map); the next full build leaves it out."""
-        if topic in self._indexed:
-            self._indexed.discard(topic)
-            self.stale += 1
+        """A topic that no longer matters: masked at once, nothing rebuilt; the next full
+        build leaves it out of the automaton."""
+        if topic not in self._indexed:
+            return
+        self._indexed.discard(topic)
+        self._gone.add(topic)
+        self._extra.pop(topic, None)  # a later side rebuild leaves it out
+        if len(self._gone) >= max(STALE_LIMIT, len(self._indexed) // 10):
+            self.request()  # many masked topics: one coalesced build drops them
 
     def request(self, chat: Hashable | None = None) -> None:
         """Ask for a full build, coalesced with every other request of the window."""
@@ -160,19 +215,49 @@ class IndexHolder:
         await self.refresh()
         return True
 
+    def _bound_side(self) -> None:
+        """A full side index is merged now, by a build the holder starts itself (in the
+        background: the addition that filled it does not wait for it)."""
+        if len(self._extra) < SIDE_LIMIT:
+            return
+        now = self.monotonic()
+        self._due = now if self._due is None else min(self._due, now)
+        if not self._lock.locked() and (self._starter is None or self._starter.done()):
+            self._starter = asyncio.create_task(self._merge_side())
+
+    async def _merge_side(self) -> bool:
+        try:
+            return await self.maintain()
+        except Exception:  # the side keeps matching; the job or the next addition retries
+            log.exception("merging the full side index failed")
+            return False
+
+    async def settled(self) -> None:
+        """Wait for a full build the holder started itself (tests, benchmarks)."""
+        while self._starter is not None and not self._starter.done():
+            await asyncio.shield(self._starter)
+
+    async def close(self) -> None:
+        """Stop a build the holder started itself (before the storage it loads from
+        closes)."""
+        starter, self._starter = self._starter, None
+        if starter is not None and not starter.done():
+            starter.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await starter
+
     # ------------------------------------------------------------------ building
     async def _rebuild_side(self) -> None:
-        """The side index from the topics added since the last full build, off the loop;
-        additions during a build lead to one more."""
+        """The side index from the topics added since the last full build, off the loop.
+        Additions that wait for a build in progress share the next one."""
+        wanted = self._extra_version
         async with self._side_lock:
-            while True:
+            while self._side_version < wanted:
                 version = self._extra_version
                 topics = list(self._extra.items())
-                side = await asyncio.to_thread(TopicIndex.build, topics, self._rarity)
-                if version == self._extra_version:
-                    self.side = side
-                    self.side_builds += 1
-                    return
+                self.side = await asyncio.to_thread(TopicIndex.build, topics, self._rarity)
+                self._side_version = version
+                self.side_builds += 1
 
     async def refresh(self) -> None:
         """A full build now (start-up; maintain() when one is due). Requests arriving
@@ -188,21 +273,31 @@ class IndexHolder:
             self._due = None
             covered = set(self._extra)  # in storage before the load: the load has them
             topics = list(await self._load())
-            self.index = await asyncio.to_thread(TopicIndex.build, topics, self._rarity)
+            main = await asyncio.to_thread(TopicIndex.build, topics, self._rarity)
+            async with self._side_lock:  # what the new main lacks, swapped in with it
+                for topic in covered:
+                    self._extra.pop(topic, None)
+                version = self._extra_version
+                rest = list(self._extra.items())
+                side = await asyncio.to_thread(TopicIndex.build, rest, self._rarity)
+                self.index, self.side, self._side_version = main, side, version
+                self.side_builds += 1
             self._built = target
             self.builds += 1
-            self.stale = 0
-            for topic in covered:
-                self._extra.pop(topic, None)
-            self._extra_version += 1
-            self._indexed = {topic for topic, _expr in topics} | set(self._extra)
+            loaded = {topic for topic, _expr in topics}
+            in_side = {topic for topic, _expr in rest}
+            # Removed while the build ran, but read by the load or put in the side: still
+            # masked. Every other removed topic is out of both automata now.
+            self._gone = {t for t in self._gone if t in loaded or t in in_side}
+            self._twice = {topic for topic in self._extra if topic in loaded}
+            self._indexed = (loaded - self._gone) | set(self._extra)
             for chat in served:
                 self._chat_built[chat] = started
                 self._chat_built.move_to_end(chat)
             while len(self._chat_built) > MAX_CHATS_REMEMBERED:
                 self._chat_built.popitem(last=False)
             self._give_meaning()
-        await self._rebuild_side()
+        self._bound_side()
 
     def _give_meaning(self) -> None:
         """(Re)build the current main index's meaning layer in the background; requests

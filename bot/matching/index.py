@@ -56,6 +56,12 @@ class TopicMatch:
         self._proof, self._doc, self._terms = proof, doc, terms
         self._spans: tuple[Span, ...] | None = None
 
+    def narrowed(self, topics: list[Hashable]) -> TopicMatch:
+        """The same match for fewer of its topics (the others were removed)."""
+        match = TopicMatch(self.expr, topics, self._proof, self._doc, self._terms)
+        match._spans = self._spans
+        return match
+
     @property
     def spans(self) -> tuple[Span, ...]:
         if self._spans is None:
@@ -120,6 +126,11 @@ class TopicIndex:
         index = cls(rarity=rarity or {})
         keys: dict[str, list[int]] = {}
         for topic, expr in topics:
+            # Most subscriptions share an expression already registered: one look-up.
+            expr_id = index.expr_ids.get(expr.canonical())
+            if expr_id is not None:
+                index.expr_topics[expr_id].append(topic)
+                continue
             for term in expr.terms():
                 if term.key not in index.term_ids:
                     term_id = len(index.terms)

@@ -135,3 +135,33 @@ async def test_the_side_index_is_bounded() -> None:
         await holder.add(n, topics[n])
     assert await holder.maintain()  # full at once, without waiting for the window
     assert not holder.side.exprs
+
+
+async def test_a_removed_topic_stops_matching_at_once_and_leaves_at_the_next_build() -> None:
+    ticks = Ticks()
+    topics: dict[Hashable, TopicExpr] = {1: expr("Nordkorea"), 2: expr("Nordkorea")}
+    holder = await make_holder(topics, ticks)
+    topics[3] = expr("Orbán")
+    await holder.add(3, topics[3], chat=7)  # a new word: the side index, a build requested
+    for gone in (1, 3):
+        del topics[gone]
+        holder.discard(gone)
+    # Both are still in an automaton, and neither matches any more.
+    assert any(1 in shared for shared in holder.index.expr_topics)
+    assert any(3 in shared for shared in holder.side.expr_topics)
+    assert holder.stale == 2
+    assert matched(holder, "Nordkorea testet Raketen.") == {2}
+    assert matched(holder, "Orbán trifft Fico.") == set()
+    # Removed and back before a build: in the automaton twice, matched once.
+    topics[1] = expr("Nordkorea")
+    await holder.add(1, topics[1], chat=8)
+    found = [t for m in holder.live.match(None, "Nordkorea testet Raketen.") for t in m.topics]
+    assert sorted(found) == [1, 2]
+    # The next coalesced build (chat 7's request) leaves what was removed out.
+    ticks.now += 10.1
+    assert await holder.maintain()
+    assert holder.stale == 0
+    assert not holder.side.exprs
+    assert sorted(t for shared in holder.index.expr_topics for t in shared) == [1, 2]
+    assert all(term.label_de != "Orbán" for term in holder.index.terms)
+    assert matched(holder, "Nordkorea testet Raketen.") == {1, 2}
