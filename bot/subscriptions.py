@@ -217,6 +217,13 @@ class SubscriptionService:
 
     async def unsubscribe(self, chat_id: int, reference: str) -> SubscriptionRecord | None:
         """By its number in /list, or by (a close match of) its name or query."""
+        chosen = await self.find(chat_id, reference)
+        if chosen is None:
+            return None
+        return chosen if await self.remove(chat_id, chosen.sub_id) else None
+
+    async def find(self, chat_id: int, reference: str) -> SubscriptionRecord | None:
+        """The subscription a reader means: its number in /list, or its name or query."""
         subs = await self.storage.subscriptions.for_chat(chat_id)
         chosen: SubscriptionRecord | None = None
         ref = reference.strip()
@@ -232,9 +239,7 @@ class SubscriptionService:
                 if wanted in names:
                     chosen = sub
                     break
-        if chosen is None:
-            return None
-        return chosen if await self.remove(chat_id, chosen.sub_id) else None
+        return chosen
 
     async def remove(self, chat_id: int, sub_id: int) -> bool:
         removed = await self.storage.subscriptions.remove(chat_id, sub_id)

@@ -21,6 +21,7 @@ from handlers import (
     subscribe,
     topic_menu,
     topics,
+    unsubscribe_undo,
 )
 
 
@@ -31,6 +32,7 @@ def register_all(app: Application) -> None:  # type: ignore[type-arg]  # PTB's g
         topics,
         subscribe,
         topic_menu,
+        unsubscribe_undo,
         feeds,
         preview,
         settings,

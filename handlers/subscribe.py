@@ -23,6 +23,7 @@ from handlers.commands import command
 from handlers.context import Context, services
 from handlers.topic_menu import list_button
 from handlers.topics import catalog_keyboard
+from handlers.unsubscribe_undo import unsubscribe_with_undo
 
 LIST_NAME_UNITS = 80  # 25 names of this size and the settings fit one message
 FORM_UNITS = 1500  # "I look for: …" (a query's expanded form)
@@ -310,14 +311,13 @@ async def unsubscribe_command(update: Update, context: Context) -> None:
         usage = texts.text(language, "unsubscribe_usage", number=len(subs), name=example)
         await reply(update, context, usage, keyboard)
         return
-    removed = await services(context).subscriptions.unsubscribe(chat_id, reference[:100])
-    if removed is None:
+    chosen = await services(context).subscriptions.find(chat_id, reference[:100])
+    if chosen is None or not await unsubscribe_with_undo(
+        update, context, chat_id, chosen, language
+    ):
         await reply(
             update, context, texts.text(language, "unsubscribe_unknown", ref=quote(reference))
         )
-        return
-    name = services(context).subscriptions.topic_name(removed, language)
-    await reply(update, context, texts.text(language, "unsubscribed", name=name))
 
 
 @route("unsub")
@@ -334,11 +334,10 @@ async def unsubscribe_button(
     if (
         sub is None
         or sub.chat_id != chat.id
-        or not await svc.subscriptions.remove(chat.id, sub.sub_id)
+        or not await unsubscribe_with_undo(update, context, chat.id, sub, language)
     ):
         return toast(language, "button_expired")
     name = svc.subscriptions.topic_name(sub, language)
-    await reply(update, context, texts.text(language, "unsubscribed", name=name))
     return toast(language, "unsubscribed", name=name)
 
 

@@ -23,6 +23,7 @@ from storage.records import (
     SourceRecord,
     StoryCandidate,
     SubscriptionRecord,
+    UndoOutcome,
     UpsertResult,
 )
 
@@ -407,6 +408,25 @@ class ForumRouteRepository(Protocol):
     async def clear(self, chat_id: int) -> None: ...
 
 
+class UnsubscribeUndoRepository(Protocol):
+    """Unsubscribes that can be taken back for a while (storage/repos/unsubscribe_undo.py)."""
+
+    async def keep(
+        self,
+        sub: SubscriptionRecord,
+        sources: Sequence[str],
+        thread_id: int | None,
+        until: datetime,
+        now: datetime,
+    ) -> int: ...
+
+    async def drop(self, undo_id: int) -> None: ...
+
+    async def restore(
+        self, undo_id: int, chat_id: int, now: datetime, max_per_chat: int
+    ) -> UndoOutcome: ...
+
+
 class LeaseRepository(Protocol):
     """Chat leases for several deliver workers (storage/repos/leases.py): `now` is the
     bot's clock (due times), `wall` real time (lease ends)."""
@@ -534,6 +554,9 @@ class Storage(Protocol):
 
     @property
     def forum_routes(self) -> ForumRouteRepository: ...
+
+    @property
+    def unsubscribe_undo(self) -> UnsubscribeUndoRepository: ...
 
     @property
     def rates(self) -> RateRepository: ...

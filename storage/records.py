@@ -237,3 +237,12 @@ class DriftRecord:
     detail: str  # the adapter's own words
     since: datetime
     reported_at: datetime | None
+
+
+@dataclass(frozen=True)
+class UndoOutcome:
+    # "restored" | "already" (a second tap) | "expired" | "gone" (unknown, or purged)
+    # | "exists" (subscribed to again meanwhile) | "limit" (the chat is full now)
+    status: str
+    display: str = ""  # the subscription's name as it was stored
+    subscription: SubscriptionRecord | None = None

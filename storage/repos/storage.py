@@ -18,6 +18,7 @@ from storage.repos.retention import SqlRetentionRepository
 from storage.repos.sources import SqlSourceRepository
 from storage.repos.stories import SqlStoryRepository
 from storage.repos.subscriptions import SqlSubscriptionRepository
+from storage.repos.unsubscribe_undo import SqlUnsubscribeUndoRepository
 
 
 class SqlStorage:
@@ -38,6 +39,7 @@ class SqlStorage:
         self.feedback = SqlFeedbackRepository(db)
         self.story_choices = SqlStoryChoiceRepository(db)
         self.forum_routes = SqlForumRouteRepository(db)
+        self.unsubscribe_undo = SqlUnsubscribeUndoRepository(db)
         self.processes = SqlProcessRepository(db)
 
     @property
