@@ -9,8 +9,9 @@ edited entry asks the outbox: its sent alerts, the chats that have one) on the d
 entries. With `--no-retention` the job never runs: the same figures, growing.
 
 Default: 365 days x 150 entries x 50 readers (2.7 M alerts over the year) on SQLite in
-a temporary directory; `--db postgresql://…` measures a throw-away schema there; `--days`
-shortens the run. Prints one JSON object.
+a temporary directory; `--db postgresql://…` measures a throw-away schema there (dropped
+at the end), `--pg` the one LIVEBLOG_TEST_PG names; `--days` shortens the run. Prints one
+JSON object; the samples also go to stderr as they are taken.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 import tempfile
 import time
-import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -166,10 +167,20 @@ def main() -> None:
     parser.add_argument("--retention-days", type=float, default=30.0)
     parser.add_argument("--no-retention", action="store_true")
     parser.add_argument("--db", help="postgresql://… (a throw-away schema); default SQLite")
+    parser.add_argument("--pg", action="store_true", help="--db from LIVEBLOG_TEST_PG")
     args = parser.parse_args()
+    if args.pg:
+        args.db = os.environ.get("LIVEBLOG_TEST_PG")
+        if not args.db:
+            parser.error("--pg: LIVEBLOG_TEST_PG is not set")
     if args.db:
-        target = f"{args.db}{'&' if '?' in args.db else '?'}schema=bench_{uuid.uuid4().hex[:8]}"
-        result = asyncio.run(simulate(args, target))
+        from tests.pg import throwaway_schema
+
+        async def on_postgres() -> dict[str, Any]:
+            async with throwaway_schema(args.db) as target:
+                return await simulate(args, target)
+
+        result = asyncio.run(on_postgres())
         result["backend"] = "postgresql"
     else:
         with tempfile.TemporaryDirectory() as tmp:
