@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 FLOOR = max(EDIT_WINDOW, DIGEST_WINDOW) + timedelta(days=1)
 BATCH = 500  # rows per transaction: short locks, other writers go in between
 MAX_BATCHES = 40  # per table and run; what is left waits for the next run
+# Rows deleted before their space is reclaimed (PostgreSQL's VACUUM, storage/repos/
+# retention.py): about a day of a busy liveblog; each VACUUM reads the kept tables,
+# which retention keeps at a month's size.
+RECLAIM_AFTER = 5_000
 
 
 @dataclass
@@ -44,10 +48,13 @@ class Retention:
         max_age: timedelta,
         batch: int = BATCH,
         max_batches: int = MAX_BATCHES,
+        reclaim_after: int = RECLAIM_AFTER,
     ) -> None:
         self.storage, self.clock = storage, clock
         self.max_age = max(max_age, FLOOR)
         self.batch, self.max_batches = batch, max_batches
+        self.reclaim_after = reclaim_after
+        self._unreclaimed = 0  # rows deleted since the last reclaim
 
     async def run(self) -> PurgeReport:
         """One pass: alerts first (an entry goes only once its alerts have)."""
@@ -72,4 +79,11 @@ class Retention:
                 report.entries,
                 before.isoformat(timespec="minutes"),
             )
+        self._unreclaimed += report.total
+        if self._unreclaimed >= self.reclaim_after:
+            try:
+                await self.storage.retention.reclaim()
+                self._unreclaimed = 0
+            except Exception:  # the space waits for the next run (or autovacuum)
+                log.exception("retention: reclaiming the deleted rows' space failed")
         return report

@@ -14,6 +14,9 @@ from datetime import datetime
 from storage.db import Db, in_chunks
 from storage.timeutil import to_db
 
+# What retention deletes from or updates: reclaimed after it deleted enough.
+_RECLAIMED = ("alerts", "alert_also", "entries", "sources")
+
 # Delivery states after which an alert is only history.
 DONE_STATES = ("sent", "failed", "cancelled", "digested")
 
@@ -79,6 +82,18 @@ class SqlRetentionRepository:
                     f"DELETE FROM entries WHERE entry_id IN ({marks})", chunk
                 )
         return deleted
+
+    async def reclaim(self) -> bool:
+        """Make the space of deleted and updated rows reusable now, not whenever (or if)
+        the server's autovacuum comes by: PostgreSQL only reuses a dead row's space once
+        VACUUM has marked it, and with autovacuum off (or behind) a pruned database still
+        grew by the size of everything ever deleted. VACUUM runs outside a transaction;
+        it locks out schema changes only, not readers or writers. SQLite reuses freed
+        pages by itself: nothing to do. True when something ran."""
+        if self._db.dialect != "postgresql":
+            return False
+        await self._db.execute("VACUUM (ANALYZE) " + ", ".join(_RECLAIMED))
+        return True
 
     async def table_rows(self) -> dict[str, int]:
         """Row counts of the tables retention keeps small (benchmarks, /stats)."""
