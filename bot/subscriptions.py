@@ -19,7 +19,7 @@ from bot.matching.query import QueryError, QueryResolver, ResolvedQuery
 from bot.recent import RecentMatcher
 from bot.text_repair import repair
 from storage.interfaces import Storage
-from storage.records import EntryRecord, SubscriptionRecord
+from storage.records import EntryRecord, SubscriptionName, SubscriptionRecord
 
 MAX_QUERY_CHARS = 100
 RECENT_WINDOW = timedelta(days=7)
@@ -211,7 +211,7 @@ class SubscriptionService:
             return self.lexicon.topics[resolved.catalog_id].name(language)
         return resolved.display(language, with_hints=False)[:200]
 
-    def topic_name(self, sub: SubscriptionRecord, language: str) -> str:
+    def topic_name(self, sub: SubscriptionRecord | SubscriptionName, language: str) -> str:
         topic = self.lexicon.topics.get(sub.catalog_id) if sub.catalog_id else None
         return topic.name(language) if topic is not None else sub.display
 

@@ -137,6 +137,16 @@ class SubscriptionRecord:
     created_at: datetime
 
 
+class SubscriptionName(NamedTuple):
+    """What a digest reads of a subscription (a tick of 10,000 chats reads 200,000): what
+    names its topic, and nothing to decode."""
+
+    sub_id: int
+    chat_id: int
+    catalog_id: str | None
+    display: str
+
+
 class AlertStatus(StrEnum):
     PENDING = "pending"  # waiting for its chat's next delivery (mode, quiet hours, pause)
     SENDING = "sending"  # claimed by a delivery; back to pending if the process died

@@ -91,11 +91,12 @@ def join_capped(parts: list[str], separator: str, limit: int) -> str:
     """HTML parts joined while they fit in `limit`; the rest counted as "+N"."""
     out: list[str] = []
     used = 0
+    gap = size(separator)
     for index, part in enumerate(parts):
         more = f" +{len(parts) - index}"
-        cost = size(part) + (size(separator) if out else 0)
-        # Keep room for the "+N" unless this is the last part.
-        reserve = 0 if index == len(parts) - 1 else size(more)
+        cost = size(part) + (gap if out else 0)
+        # Keep room for the "+N" (ASCII: its length is its size) unless this is the last part.
+        reserve = 0 if index == len(parts) - 1 else len(more)
         if used + cost + reserve > limit:
             return separator.join(out) + more if out else more.strip()
         out.append(part)

@@ -286,36 +286,38 @@ def render_batch_item(
 LABEL_ROOM = 100
 
 
-def _fit(item: str, room: int) -> str:
+def _fit(item: str, room: int, known: int | None = None) -> tuple[str, int]:
     """An item as is when it fits; otherwise its plain text, cut and escaped (a cut
-    through markup would break a tag)."""
-    if size(item) <= room:
-        return item
-    return clip(to_plain(item), room)
+    through markup would break a tag). With its size (`known`: already measured)."""
+    measured = size(item) if known is None else known
+    if measured <= room:
+        return item, measured
+    cut = clip(to_plain(item), room)
+    return cut, size(cut)
 
 
 def pack_messages(
-    header: str, items: Sequence[str], continued: str = ""
+    header: str, items: Sequence[str], continued: str = "", sizes: Sequence[int] | None = None
 ) -> list[tuple[str, list[int]]]:
     """Pack items into messages of at most LIMIT characters, splitting only between
-    items; each message comes with the indexes of the items it holds."""
+    items; each message comes with the indexes of the items it holds. `sizes`: the
+    items' sizes when the caller knows them (a digest adds up its cached lines')."""
     budget = LIMIT - LABEL_ROOM
-    header = _fit(header, budget // 2)
-    continued = _fit(continued, LABEL_ROOM)
-    room = budget - max(size(header), size(continued)) - 2
+    header, header_size = _fit(header, budget // 2)
+    continued, continued_size = _fit(continued, LABEL_ROOM)
+    room = budget - max(header_size, continued_size) - 2
     packed: list[tuple[str, list[int]]] = []
     # Sizes are added up, not measured on the growing message (that re-encoded it once
     # per item): a concatenation's UTF-16 units are the sum of its parts'. `used` is 0
     # exactly when the message so far is empty (then no separator goes before a piece).
-    parts, used, held = [header], size(header), list[int]()
+    parts, used, held = [header], header_size, list[int]()
     for index, item in enumerate(items):
-        piece = _fit(item, room)
-        cost = size(piece)
+        piece, cost = _fit(item, room, None if sizes is None else sizes[index])
         grown = used + 2 + cost if used else cost
         if grown > budget and held:
             packed.append(("\n\n".join(parts), held))
             if continued:
-                parts, used = [continued, piece], size(continued) + 2 + cost
+                parts, used = [continued, piece], continued_size + 2 + cost
             else:
                 parts, used = [piece], cost
             held = [index]
@@ -331,8 +333,10 @@ def pack_messages(
     return packed
 
 
-def split_messages(header: str, items: Sequence[str], continued: str = "") -> list[str]:
-    return [message for message, _ in pack_messages(header, items, continued)]
+def split_messages(
+    header: str, items: Sequence[str], continued: str = "", sizes: Sequence[int] | None = None
+) -> list[str]:
+    return [message for message, _ in pack_messages(header, items, continued, sizes)]
 
 
 def _number_parts(

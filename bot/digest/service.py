@@ -32,7 +32,7 @@ from bot.sources.catalog import Catalog
 from bot.sources.directory import SourceDirectory
 from bot.subscriptions import SubscriptionService
 from storage.interfaces import Storage
-from storage.records import ChatRecord, DigestAlert, EntryRecord, SubscriptionRecord
+from storage.records import ChatRecord, DigestAlert, EntryRecord, SubscriptionName
 from storage.timeutil import to_db
 
 log = logging.getLogger(__name__)
@@ -118,13 +118,16 @@ class DigestService:
         known.update(await self.storage.entries.get_many(list(missing)))
         entries = known
         await self.directory.load(self.storage, {e.source_id for e in entries.values()})
-        subs_by_chat: dict[int, list[SubscriptionRecord]] = {}
-        for sub in await self.storage.subscriptions.for_chats(ids):
+        subs_by_chat: dict[int, list[SubscriptionName]] = {}
+        for sub in await self.storage.subscriptions.names_for_chats(ids):
             subs_by_chat.setdefault(sub.chat_id, []).append(sub)
         by_chat: dict[int, list[DigestAlert]] = {}
         for alert in alerts:
             by_chat.setdefault(alert.chat_id, []).append(alert)
         labels: dict[tuple[int, str], str] = {}  # (source, language): one look-up a chunk
+        # (catalog id, display, language) -> topic name: 20 topics a chat, mostly the
+        # catalog's few hundred.
+        topic_names: dict[tuple[str | None, str, str], str] = {}
         built: list[BuiltDigest] = []
         for index, chat in enumerate(chats):
             if index and index % SLICE == 0:
@@ -137,6 +140,7 @@ class DigestService:
                     subs_by_chat.get(chat.chat_id, []),
                     now,
                     labels,
+                    topic_names,
                 )
             )
         return built
@@ -207,22 +211,32 @@ class DigestService:
         chat: ChatRecord,
         alerts: list[DigestAlert],
         entries: dict[int, EntryRecord],
-        subs: list[SubscriptionRecord],
+        subs: list[SubscriptionName],
         now: datetime,
         labels: dict[tuple[int, str], str],
+        topic_names: dict[tuple[str | None, str, str], str],
     ) -> BuiltDigest:
         since = self.since(chat, now)
         after = to_db(since) or ""  # stored times compare as text, in time order
-        names = {s.sub_id: self.subscriptions.topic_name(s, chat.language) for s in subs}
+        language = chat.language
+        names: dict[int, str] = {}
+        for s in subs:
+            name = topic_names.get((s.catalog_id, s.display, language))
+            if name is None:
+                name = self.subscriptions.topic_name(s, language)
+                topic_names[s.catalog_id, s.display, language] = name
+            names[s.sub_id] = name
         items: list[DigestItem] = []
         used: list[int] = []
         for alert in alerts:
             entry = entries.get(alert.entry_id)
             if entry is None or alert.created_at <= after:
                 continue
-            topics = tuple(dict.fromkeys(names[s] for s in alert.sub_ids if s in names))
-            if not topics:
+            found = [names[s] for s in alert.sub_ids if s in names]
+            if not found:
                 continue
+            # Each topic once (two subscriptions may name the same topic).
+            topics = tuple(found) if len(set(found)) == len(found) else tuple(dict.fromkeys(found))
             label = labels.get((entry.source_id, chat.language))
             if label is None:
                 label = self.directory.label(entry.source_id, chat.language)

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from storage.db import Db, in_chunks
-from storage.records import SubscriptionRecord
+from storage.records import SubscriptionName, SubscriptionRecord
 from storage.timeutil import from_db_required, to_db
 
 REMOVED = "subscription removed"
@@ -69,6 +69,20 @@ class SqlSubscriptionRepository:
             f"SELECT {_COLUMNS} FROM subscriptions WHERE chat_id = ? ORDER BY sub_id", (chat_id,)
         )
         return [_sub(row) for row in rows]
+
+    async def names_for_chats(self, chat_ids: Sequence[int]) -> list[SubscriptionName]:
+        """for_chats with only what names the topics (a digest's), in sub_id order."""
+        found: list[SubscriptionName] = []
+        for chunk, marks in in_chunks(chat_ids):
+            found += [
+                SubscriptionName(int(r[0]), int(r[1]), r[2], str(r[3]))
+                for r in await self._db.fetchall(
+                    "SELECT sub_id, chat_id, catalog_id, display FROM subscriptions"
+                    f" WHERE chat_id IN ({marks}) ORDER BY sub_id",
+                    chunk,
+                )
+            ]
+        return found
 
     async def for_chats(self, chat_ids: Sequence[int]) -> list[SubscriptionRecord]:
         found: list[SubscriptionRecord] = []

@@ -7,8 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.delivery.fit import size
+from bot.delivery.render import split_messages
 from bot.devserver.html_check import visible_text
-from bot.digest.build import DigestItem, build_digest
+from bot.digest.build import DigestItem, Shown, _blocks, _line, build_digest
 from bot.digest.schedule import next_digest_at
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -71,6 +73,46 @@ def test_300_entries_split_at_entry_boundaries() -> None:
             if line.startswith("• ") and "Meldung " in line
         )
     assert sorted(seen) == list(range(300))
+
+
+def test_the_sizes_added_up_are_the_blocks_sizes() -> None:
+    """Packing adds up the cached lines' sizes instead of measuring every block: they
+    must be what Telegram counts (UTF-16 units: astral emoji count two; escaped HTML)."""
+    texts = [
+        "Ein Satz mit 🚀 und 🇺🇦 <b>nicht fett</b> & Co.",
+        "Kurz.",
+        "Lang und ruhig. " * 40,
+        "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 außerhalb der Ebene 😀😀😀 " * 12,
+    ]
+    items = [
+        DigestItem(
+            n,
+            (("Kiew 🇺🇦", "Drohnen", "Nord & Süd")[n % 3], ("Drohnen", "Nord & Süd")[n % 2]),
+            None if n % 5 == 0 else f"Meldung {n} 🚨 <Titel>",
+            texts[n % len(texts)],
+            f"https://example.org/#e{n}",
+            NOW - timedelta(minutes=n),
+            (),
+            "n-tv · Ticker 📰",
+        )
+        for n in range(120)
+    ]
+    order = ["Kiew 🇺🇦", "Drohnen", "Nord & Süd"]
+    sections: dict[str, list[Shown]] = {}
+    references: dict[str, list[tuple[Shown, str]]] = {}
+    for one in items:
+        shown = _line(one, BERLIN, "de")
+        home, *others = sorted(dict.fromkeys(one.topics), key=order.index)
+        sections.setdefault(home, []).append(shown)
+        for other in others:
+            references.setdefault(other, []).append((shown, home))
+    blocks, sizes = _blocks(order, sections, references, "de")
+    assert len(blocks) > len(order)  # a section of over 3,500 characters went line by line
+    assert sizes == [size(block) for block in blocks]
+    assert split_messages("Kopf", blocks, "🗞 …", sizes) == split_messages("Kopf", blocks, "🗞 …")
+    for message in build_digest(items, order, BERLIN, "de", NOW, NOW - timedelta(days=1)):
+        assert size(message) <= 4096
+        visible_text(message)  # raises on a broken tag or entity
 
 
 @pytest.mark.parametrize(

@@ -63,6 +63,14 @@ async def test_for_chats_beyond_one_chunk(store: Storage) -> None:
     )
     found = await store.subscriptions.for_chats(chats)
     assert sorted(s.chat_id for s in found) == chats
+    # What a digest reads: the same subscriptions, only what names their topics.
+    await store.subscriptions.add(2, "Drohnen über Kiew", None, "kw:drohnen", "Drohnen", NOW)
+    found = await store.subscriptions.for_chats(chats)
+    named = await store.subscriptions.names_for_chats(chats)
+    assert [(n.sub_id, n.chat_id, n.catalog_id, n.display) for n in named] == [
+        (s.sub_id, s.chat_id, s.catalog_id, s.display) for s in found
+    ]
+    assert await store.subscriptions.names_for_chats([]) == []
 
 
 async def test_mode_and_urgent_only_for_the_chat_that_owns_it(store: Storage) -> None:
