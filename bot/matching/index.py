@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 
 import ahocorasick
 
+from bot.matching.aboutness import meaning_needed
 from bot.matching.document import Document, prepare
 from bot.matching.expr import Clause, RoleAlias, Term, TopicExpr
 from bot.matching.meaning import MeaningLayer, Thresholds
@@ -338,7 +339,15 @@ class TopicIndex:
         if self.meaning is None or not len(self.meaning):
             return found
         partial = self._partial(doc)
-        added, dropped = self.meaning.judge(title, text, [m.expr for m in found], partial)
+        # Words off-centre (one later sentence) need a lead that means the topic.
+        needs = {
+            m.expr: need
+            for m in found
+            if (need := meaning_needed(doc, (hit for _, hit in m._proof))) is not None
+        }
+        added, dropped = self.meaning.judge(
+            title, text, [m.expr for m in found], partial, needs
+        )
         kept = [m for m in found if m.expr not in dropped]
         return kept + [
             TopicMatch(expr, self.expr_topics[expr], [], doc, self.terms)
