@@ -410,7 +410,10 @@ def _foreign(doc: Document, hit: Hit, scope: str) -> bool:
 
 
 def _a_name(term: Term, pattern: Pattern) -> bool:
-    """Whether the pattern spells a name (a place's, a person's), not an adjective."""
+    """Whether the pattern spells a name (a place's, a person's), not an adjective
+    listed among a country's aliases ("amerikanisch")."""
+    if pattern.words[0].endswith("isch"):
+        return False
     return term.kind == "person" or (term.kind in NAME_KINDS and pattern.right is Right.NAME)
 
 

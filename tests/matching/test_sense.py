@@ -124,6 +124,7 @@ def test_a_country_name_written_small_is_a_word() -> None:
     assert not _matches("Türkei", text)
     assert _matches("Türkei", "Turkey's parliament voted on Tuesday.")
     assert _matches("Ukraine", "Die ukrainische Armee meldet neue Angriffe.")
+    assert _matches("USA", "Die amerikanische Regierung kündigte neue Zölle an.")
 
 
 def test_a_compass_word_that_names_another_country_is_not_the_country() -> None:
