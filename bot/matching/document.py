@@ -37,6 +37,8 @@ class Document:
     token_offsets: list[int]  # where each token starts in `scan`
     units: int
     published: date | None = None  # decides who holds a role ("der Kanzler")
+    # Written in both cases: only then does a lower-case word say "no name" ("turkey").
+    cased: bool = True
 
     def token_at(self, scan_index: int) -> int:
         """The index of the token covering position `scan_index` of the scan string."""
@@ -129,4 +131,5 @@ def prepare(title: str | None, text: str, published: date | None = None) -> Docu
         pieces.append(tok.folded)
         pieces.append(" ")
         position += len(tok.folded) + 1
-    return Document(tokens, "".join(pieces), offsets, units, published)
+    cased = any(t.upper for t in tokens) and not all(t.upper for t in tokens)
+    return Document(tokens, "".join(pieces), offsets, units, published, cased)

@@ -15,19 +15,22 @@ from datetime import UTC, date, datetime
 
 import ahocorasick
 
+from bot.matching.aboutness import meaning_needed
 from bot.matching.document import Document, prepare
 from bot.matching.expr import Clause, RoleAlias, Term, TopicExpr
 from bot.matching.meaning import MeaningLayer, Thresholds
 from bot.matching.normalize import fold
-from bot.matching.patterns import INFLECTIONS, Pattern, tail_ok
+from bot.matching.patterns import INFLECTIONS, Pattern, Right, tail_ok
 from bot.matching.places import default_places
 from bot.matching.places_in_text import anaphors, speaks
 from bot.matching.roles import role_stands
 from bot.matching.scope import foreign
-from bot.matching.sense import not_the_topic
+from bot.matching.sense import not_the_topic, sports_report, sporty, team_names
 
 PLACE = "place"  # a city or region: a target of attacks, spoken for by its government
 ATTACK = "attack"  # air raids, drones, missiles: need the place as target in the clause
+# Concepts that are names: written with a capital wherever they stand for themselves.
+NAME_KINDS = frozenset({PLACE, "country", "person"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,8 +235,19 @@ class TopicIndex:
                     continue
                 if pattern.left_compass:
                     start = end - len(pattern.words[0]) + 1 - offsets[k]
-                    if not pattern.left_ok(tokens[k].folded[:start]):
+                    prefix = tokens[k].folded[:start]
+                    if not pattern.left_ok(prefix):
                         continue
+                    if prefix and _other_place(self.terms[term_id], tokens[k].folded):
+                        continue  # "Südsudan" is no region of Sudan
+                if (
+                    not tokens[k].upper
+                    and doc.cased
+                    and remainder in INFLECTIONS
+                    and len(pattern.words) == 1
+                    and _a_name(self.terms[term_id], pattern)
+                ):
+                    continue  # a name written small is a word: "turkey" the bird
                 last = _verify(pattern, doc, k, remainder)
                 if last >= 0 and not (
                     remainder and _inside_other_word(self.terms[term_id], tokens[k].folded)
@@ -334,16 +348,31 @@ class TopicIndex:
         # A topic named only as part of another name ("Dynamo Kiew") or as a figure in
         # scare quotes is no match, and the meaning layer must not add it back either.
         misread = {m.expr for m in found if not_the_topic(doc, title, text, m._proof)}
+        if found and sports_report(doc):  # "Dynamo Kiew", "the Carolina Hurricanes"
+            misread.update(
+                m.expr for m in found if not self._sporty(m.expr) and team_names(doc, m._proof)
+            )
         found = [m for m in found if m.expr not in misread]
         if self.meaning is None or not len(self.meaning):
             return found
         partial = self._partial(doc)
-        added, dropped = self.meaning.judge(title, text, [m.expr for m in found], partial)
+        # Words off-centre (one later sentence) need a lead that means the topic.
+        needs: dict[Hashable, float] = {
+            m.expr: need
+            for m in found
+            if (need := meaning_needed(doc, (hit for _, hit in m._proof))) is not None
+        }
+        added, dropped = self.meaning.judge(title, text, [m.expr for m in found], partial, needs)
         kept = [m for m in found if m.expr not in dropped]
         return kept + [
             TopicMatch(expr, self.expr_topics[expr], [], doc, self.terms)
             for expr in sorted(e for e in added if isinstance(e, int) and e not in misread)
         ]
+
+    def _sporty(self, expr: int) -> bool:
+        """Whether the topic's own words are sports words (the Olympics)."""
+        words = [w for term in self.exprs[expr].terms() for p in term.patterns for w in p.words]
+        return sporty(words)
 
     def _partial(self, doc: Document) -> set[Hashable]:
         """Expressions a part of which the entry names."""
@@ -378,6 +407,25 @@ def _foreign(doc: Document, hit: Hit, scope: str) -> bool:
         hi += 1
     words = [tokens[k].folded for k in range(lo, hi + 1)]
     return foreign(words, first - lo, last - lo, scope, default_places())
+
+
+def _a_name(term: Term, pattern: Pattern) -> bool:
+    """Whether the pattern spells a name (a place's, a person's), not an adjective
+    listed among a country's aliases ("amerikanisch")."""
+    if pattern.words[0].endswith("isch"):
+        return False
+    return term.kind == "person" or (term.kind in NAME_KINDS and pattern.right is Right.NAME)
+
+
+def _other_place(term: Term, word: str) -> bool:
+    """Whether a compass-prefixed word is itself another place's name ("Südsudan",
+    "Nordkorea" beside Sudan and Korea), not a region of the term's place."""
+    places = default_places()
+    whole = places.lookup(word)
+    if whole is None:
+        return False
+    own = places.lookup(term.label_de) or places.lookup(term.label_en)
+    return own is None or own.key != whole.key
 
 
 def _inside_other_word(term: Term, word: str) -> bool:

@@ -20,7 +20,7 @@ and it bounds the model's cost per entry (one call, ~30 ms for 240 characters).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -174,9 +174,12 @@ class MeaningLayer:
         text: str,
         lexical: Iterable[Hashable],
         partial: Iterable[Hashable] = (),
+        needs: Mapping[Hashable, float] | None = None,
     ) -> tuple[set[Hashable], set[Hashable]]:
         """(keys to add without all their words, lexical matches to drop). `partial`:
-        keys the entry names a part of; they need less meaning to be added."""
+        keys the entry names a part of; they need less meaning to be added. `needs`:
+        lexical matches whose words stand off-centre, with the score each needs to
+        stay (bot/matching/aboutness.py)."""
         z = self.scores(title, text)
         found = set(lexical)
         limits = self.thresholds
@@ -186,7 +189,14 @@ class MeaningLayer:
             for key in partial
             if key in self.position and z[self.position[key]] >= limits.partial
         )
+        needed = needs or {}
         dropped = {
-            key for key in found if key in self.position and z[self.position[key]] <= limits.drop
+            key
+            for key in found
+            if key in self.position
+            and (
+                z[self.position[key]] <= limits.drop
+                or z[self.position[key]] < needed.get(key, float("-inf"))
+            )
         }
         return added - found, dropped

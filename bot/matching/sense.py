@@ -140,3 +140,41 @@ def _quoted(doc: Document, title: str, text: str, first: int, last: int) -> bool
     before = source[start.start - 1] if start.start > 0 else ""
     after = source[end.end] if end.end < len(source) else ""
     return before in _QUOTES and after in _QUOTES
+
+
+# Words that only sports reporting uses: an entry with two or more of them is a match
+# report, where a capitalised topic word is a club, a team or a player ("Dynamo Kiew",
+# "the Carolina Hurricanes", "Sturm Graz", "die Wölfe", "the Avalanche").
+_SPORTS_WORDS = frozenset(
+    str.split(
+        """spieltag spieltags heimsieg heimsiege heimspiel heimspiele auswartsspiel
+        auswartssieg tabellenspitze tabellenfuhrer tabellenplatz bundesliga bundesligist
+        zweitligist champions league pokal pokalfinale saison trainer torschutze
+        halbzeit elfmeter remis abstieg abstiegskampf serienmeister titelverteidiger
+        stadion stadions fussball fussballer fussballerin partien kader anpfiff
+        innings wicket wickets stumps batsman batter bowler goal goals shootout playoff
+        playoffs quarterback touchdown touchdowns yards rushing halftime overtime
+        season coach nhl nfl nba mlb fixture striker midfielder defender penalty
+        championship semifinal quarterfinal scored"""
+    )
+)
+SPORTS_FRAME = 2  # distinct sports words that make an entry a match report
+# Word starts of topics that are sports themselves: those keep their hits.
+_SPORTS_TOPICS = ("olymp", "sport", "fussball", "football", "soccer", "liga", "league")
+
+
+def sports_report(doc: Document) -> bool:
+    """Whether the entry reads as sports reporting (two distinct sports words)."""
+    found = {t.folded for t in doc.tokens if t.folded in _SPORTS_WORDS}
+    return len(found) >= SPORTS_FRAME
+
+
+def sporty(words: Sequence[str]) -> bool:
+    """Whether a topic's own words are sports words ("Olympics", "Bundesliga")."""
+    return any(w in _SPORTS_WORDS or w.startswith(_SPORTS_TOPICS) for w in words)
+
+
+def team_names(doc: Document, proof: Sequence[tuple[int, tuple[int, int]]]) -> bool:
+    """Whether every hit of a proof is a capitalised word in a sports report: the name
+    of a club or player that contains the topic's word."""
+    return bool(proof) and all(doc.tokens[first].upper for _, (first, _) in proof)
