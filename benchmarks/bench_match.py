@@ -16,6 +16,7 @@ p95 / p99 per entry, entries_per_s, peak_rss_mb and the targets with a verdict.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import itertools
 import json
 import random
@@ -24,17 +25,23 @@ import statistics
 import sys
 import time
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.clock import FakeClock  # noqa: E402
 from bot.matching.calibrate import concept_frequencies  # noqa: E402
 from bot.matching.expr import TopicExpr  # noqa: E402
+from bot.matching.holder import IndexHolder  # noqa: E402
 from bot.matching.index import TopicIndex  # noqa: E402
 from bot.matching.lexicon import default_lexicon  # noqa: E402
-from bot.matching.query import QueryError, default_resolver  # noqa: E402
+from bot.matching.query import QueryError, QueryResolver, default_resolver  # noqa: E402
+from bot.subscriptions import SubscriptionService  # noqa: E402
+from storage.records import SubscriptionRecord  # noqa: E402
 
 VOCABULARY = Path(__file__).with_name("query_vocabulary.txt")
 ENTRIES = ROOT / "tests" / "matching" / "dev_gold.jsonl"
@@ -212,6 +219,8 @@ def main() -> None:
         "targets": {f"{key}_max": limit for key, limit in TARGETS.items()},
         "meets_targets": all(figures[key] <= limit for key, limit in TARGETS.items()),
     }
+    records = subscription_records(subscriptions, typed, catalog_subs)
+    result.update(asyncio.run(measure_rebuild(records, resolver, rarity)))
     if args.meaning:
         result.update(measure_meaning(index, typed, entries))
         verdicts = [result["meets_targets"]] + [
@@ -220,6 +229,66 @@ def main() -> None:
         result["targets"].update({f"{key}_max": v for key, v in MEANING_TARGETS.items()})
         result["meets_targets"] = all(verdicts)
     print(json.dumps(result))
+
+
+def subscription_records(
+    subscriptions: list[tuple[int, TopicExpr]], typed: list[str], catalog_subs: list[str]
+) -> list[SubscriptionRecord]:
+    """The subscriptions as storage returns them: five to a chat, catalog or free."""
+    created = datetime(2026, 1, 1, tzinfo=UTC)
+    return [
+        SubscriptionRecord(
+            sub_id=sub_id,
+            chat_id=1_000 + sub_id // 5,
+            query=query,
+            catalog_id=catalog_subs[sub_id] if sub_id < len(catalog_subs) else None,
+            canonical=expr.canonical(),
+            display=query,
+            mode=None,
+            urgent=False,
+            created_at=created,
+        )
+        for (sub_id, expr), query in zip(subscriptions, typed, strict=True)
+    ]
+
+
+class _Rows:
+    """Storage's subscription rows, already read (what is measured is the loop after)."""
+
+    def __init__(self, records: list[SubscriptionRecord]) -> None:
+        self.records = records
+
+    async def active(self) -> list[SubscriptionRecord]:
+        return self.records
+
+
+async def measure_rebuild(
+    records: list[SubscriptionRecord], resolver: QueryResolver, rarity: dict[str, float]
+) -> dict[str, Any]:
+    """A full rebuild through the bot's own loader (SubscriptionService.index_topics) and
+    holder: the longest stretch the event loop's thread is held (its CPU time between two
+    wake-ups of a 5 ms probe), cold (every free query resolved: start-up) and warm."""
+    from tests.hostile.loop_probe import LoopProbe
+
+    storage = SimpleNamespace(subscriptions=_Rows(records))
+    holders: list[SubscriptionService] = []
+
+    async def load() -> Any:
+        return await holders[0].index_topics()
+
+    holder = IndexHolder(load, rarity)
+    service = SubscriptionService(storage, resolver, holder, FakeClock(datetime.now(UTC)))  # type: ignore[arg-type]
+    holders.append(service)
+    figures: dict[str, Any] = {}
+    for name in ("cold", "warm"):
+        started = time.perf_counter()
+        async with LoopProbe(0.005) as probe:
+            await holder.refresh()
+        figures[f"rebuild_{name}_s"] = round(time.perf_counter() - started, 2)
+        figures[f"rebuild_{name}_loop_ms"] = round(probe.max_held_s * 1000, 1)
+    held = (figures["rebuild_cold_loop_ms"], figures["rebuild_warm_loop_ms"])
+    figures["rebuild_loop_ms"] = max(held)
+    return figures
 
 
 def measure_meaning(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -89,26 +90,43 @@ class SubscriptionService:
         return self._exprs[key]
 
     async def index_topics(self) -> Iterable[tuple[Hashable, TopicExpr]]:
-        """Every active subscription as (sub_id, expression): the holder's loader."""
+        """Every active subscription as (sub_id, expression): the holder's loader. The
+        walk over all of them (and resolving queries not seen before) runs on a worker
+        thread: at 100,000 subscriptions it would hold the event loop for seconds."""
         self._dirty = set()
         try:
             subs = await self.storage.subscriptions.active()
+            by_id, chat_subs, pairs = await asyncio.to_thread(self._walk, subs)
         finally:
             dirty, self._dirty = self._dirty, None
         # A chat that changed while the rows were read may be read as it was before:
         # its subscriptions are left out of the map until read again just below.
-        self.by_id, self._chat_subs = {}, {}
-        for sub in subs:
-            if sub.chat_id not in dirty:
-                self._put(sub)
+        for chat_id in dirty:
+            for sub_id in chat_subs.pop(chat_id, set()):
+                by_id.pop(sub_id, None)
+        self.by_id, self._chat_subs = by_id, chat_subs
         if dirty:
             await self.chat_changed(*dirty)
+        return pairs
+
+    def _walk(
+        self, subs: list[SubscriptionRecord]
+    ) -> tuple[
+        dict[int, SubscriptionRecord], dict[int, set[int]], list[tuple[Hashable, TopicExpr]]
+    ]:
+        """The maps of every subscription and each one's expression (a worker thread:
+        it touches nothing the loop changes but the expression cache, whose entries are
+        the same whoever computes them)."""
+        by_id: dict[int, SubscriptionRecord] = {}
+        chat_subs: dict[int, set[int]] = {}
         pairs: list[tuple[Hashable, TopicExpr]] = []
         for sub in subs:
+            by_id[sub.sub_id] = sub
+            chat_subs.setdefault(sub.chat_id, set()).add(sub.sub_id)
             expr = self.expr_of(sub)
             if expr is not None:
                 pairs.append((sub.sub_id, expr))
-        return pairs
+        return by_id, chat_subs, pairs
 
     def _put(self, sub: SubscriptionRecord) -> None:
         old = self.by_id.get(sub.sub_id)

@@ -96,6 +96,18 @@ def _current(found: list[TopicMatch], gone: AbstractSet[Hashable]) -> list[Topic
     return kept
 
 
+def _build_main(
+    topics: Iterable[tuple[Hashable, TopicExpr]],
+    rarity: Mapping[str, float],
+    gone: AbstractSet[Hashable],
+) -> tuple[TopicIndex, frozenset[Hashable], set[Hashable]]:
+    """On a worker thread: the main index from every topic, which topics it holds, and
+    which of them are live (all but those removed before the build started)."""
+    listed = list(topics)
+    loaded = frozenset(topic for topic, _expr in listed)
+    return TopicIndex.build(listed, rarity), loaded, set(loaded - gone)
+
+
 class IndexHolder:
     """Readers use `.live` (or read()); writers call add(), discard() or request()."""
 
@@ -128,6 +140,8 @@ class IndexHolder:
         self._gone: set[Hashable] = set()  # removed, still in an automaton: masked
         self._twice: set[Hashable] = set()  # live, and registered more than once
         self._lock = asyncio.Lock()  # one full build at a time
+        # Additions and removals while a full build runs (None when none runs).
+        self._journal: list[tuple[str, Hashable]] | None = None
         self._wanted = 0
         self._built = 0
         self.builds = 0
@@ -164,6 +178,8 @@ class IndexHolder:
         thread reads the index), else through the side index and a requested build."""
         if topic in self._indexed:
             return
+        if self._journal is not None:
+            self._journal.append(("add", topic))
         if topic in self._gone:  # removed and back before a build: its old entry stays
             self._gone.discard(topic)
             self._twice.add(topic)
@@ -187,6 +203,8 @@ class IndexHolder:
         build leaves it out of the automaton."""
         if topic not in self._indexed:
             return
+        if self._journal is not None:
+            self._journal.append(("discard", topic))
         self._indexed.discard(topic)
         self._gone.add(topic)
         self._extra.pop(topic, None)  # a later side rebuild leaves it out
@@ -272,25 +290,41 @@ class IndexHolder:
             served, self._requesters = self._requesters, set()
             self._due = None
             covered = set(self._extra)  # in storage before the load: the load has them
-            topics = list(await self._load())
-            main = await asyncio.to_thread(TopicIndex.build, topics, self._rarity)
-            async with self._side_lock:  # what the new main lacks, swapped in with it
-                for topic in covered:
-                    self._extra.pop(topic, None)
-                version = self._extra_version
-                rest = list(self._extra.items())
-                side = await asyncio.to_thread(TopicIndex.build, rest, self._rarity)
-                self.index, self.side, self._side_version = main, side, version
-                self.side_builds += 1
+            # What changes on the loop while the worker thread builds: replayed after it.
+            self._journal = []
+            try:
+                gone_then = frozenset(self._gone)  # bounded: a tenth of the topics at most
+                main, loaded, indexed = await asyncio.to_thread(
+                    _build_main, await self._load(), self._rarity, gone_then
+                )
+                async with self._side_lock:  # what the new main lacks, swapped in with it
+                    for topic in covered:
+                        self._extra.pop(topic, None)
+                    version = self._extra_version
+                    rest = list(self._extra.items())
+                    side = await asyncio.to_thread(TopicIndex.build, rest, self._rarity)
+                    self.index, self.side, self._side_version = main, side, version
+                    self.side_builds += 1
+                    journal = self._journal
+            finally:
+                self._journal = None
             self._built = target
             self.builds += 1
-            loaded = {topic for topic, _expr in topics}
-            in_side = {topic for topic, _expr in rest}
+            in_side = {topic for topic, _expr in rest}  # bounded by SIDE_LIMIT
             # Removed while the build ran, but read by the load or put in the side: still
             # masked. Every other removed topic is out of both automata now.
-            self._gone = {t for t in self._gone if t in loaded or t in in_side}
+            gone = {t for t in gone_then if t in loaded or t in in_side}
+            for kind, topic in journal:  # the changes since, in order
+                if kind == "discard":
+                    indexed.discard(topic)
+                    if topic in loaded or topic in in_side:
+                        gone.add(topic)
+                else:
+                    gone.discard(topic)
+            self._gone = gone
             self._twice = {topic for topic in self._extra if topic in loaded}
-            self._indexed = (loaded - self._gone) | set(self._extra)
+            indexed.update(self._extra)  # (not `|`: a copy of every topic, on the loop)
+            self._indexed = indexed
             for chat in served:
                 self._chat_built[chat] = started
                 self._chat_built.move_to_end(chat)
