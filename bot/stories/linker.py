@@ -84,8 +84,12 @@ class Link:
 
 
 def _vector(report: Report) -> Any:
+    # e5's "query: " side for both reports: the model's recipe for symmetric similarity
+    # (paraphrase, bitext). Measured on the dev streams it separates one development from
+    # another better than passage against passage (pairwise precision at recall 0.4 of
+    # cosine alone 0.94 against 0.81).
     if report.vector is None:
-        report.vector = embeddings.passages([report.text])[0]
+        report.vector = embeddings.queries([report.text])[0]
     return report.vector
 
 

@@ -6,7 +6,14 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.stories.judge import STORY_LIFE_S, facts_allow, judge
+from bot.stories.judge import (
+    DOUBTS,
+    SAME_LANGUAGE_AT,
+    STORY_LIFE_S,
+    doubts,
+    facts_allow,
+    judge,
+)
 from bot.stories.linker import best_story, make_report
 from bot.stories.signature import new_toll, places_clash, signature, tolls_clash
 from bot.stories.similarity import _STOP
@@ -118,3 +125,26 @@ def test_one_development_in_two_languages_joins() -> None:
     )
     link = best_story(second, {1: (first, [])}, explain=True)
     assert link.story == 1, link.explain
+
+
+def test_doubts_weigh_and_an_agreement_never_outweighs_a_refusal() -> None:
+    kyiv_raid = make_report(1, "alpha", AT, "Baerbock: Angriff auf Kiew", "Baerbock verurteilt.")
+    other = make_report(2, "beta", AT, "Scholz: Angriff auf Kiew", "Scholz verurteilt.")
+    found = doubts(other, kyiv_raid)
+    # One city and one kind of event in both, but other people: the refusal stands.
+    assert "the same city and kind of event" in found
+    assert "other people" in found
+    refused = facts_allow(other, kyiv_raid, [])
+    assert refused is not None
+    assert "other people" in refused.why
+    # Agreement alone lowers the cosine a merge needs by its weight.
+    first = make_report(3, "alpha", AT, "Drohnenangriff auf Kiew", "Explosionen in Kiew.")
+    later = make_report(4, "beta", AT, "Kiew: Drohnenangriff in der Nacht", "Trümmer in Kiew.")
+    found = doubts(later, first)
+    assert "the same city and kind of event" in found
+    assert facts_allow(later, first, []) is None
+    need = SAME_LANGUAGE_AT + sum(DOUBTS[d] for d in found)
+    without = need - DOUBTS["the same city and kind of event"]
+    assert need < without
+    assert judge(later, first, [], cosine=need + 0.001).same
+    assert not judge(later, first, [], cosine=need - 0.001).same
