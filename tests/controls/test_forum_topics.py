@@ -88,3 +88,38 @@ async def test_only_admins_route_and_only_in_forums(w: World) -> None:
     assert "Foren-Gruppen" in answer["text"]
     off = await say(w, "/hier aus", thread=news)
     assert "allgemeine Thema" in off["text"]
+
+
+async def test_batches_and_the_digest_go_into_the_topic_too_and_a_deleted_one_falls_back(
+    w: World,
+) -> None:
+    news = await w.reader.topic(FORUM)
+    await say(w, "/abo Drohnen")
+    await say(w, "/abo Luftangriffe auf Kiew")
+    await say(w, "/hier", thread=news)
+    await say(w, "/modus stuendlich")
+    await say(w, "/zusammenfassung 23:45")
+    await w.step(berlin(4, 1, 30))
+    await w.step(berlin(4, 10, 45))
+    await w.step(berlin(4, 12, 0))  # an hour on: the batch
+    sent = [m for m in messages(await w.reader.events(FORUM)) if m["kind"] == "bot_message"]
+    pushed = [m for m in sent if m["text"].startswith(("🔔", "📰"))]
+    assert sum(m["text"].startswith("📰") for m in pushed) >= 2, [m["text"][:40] for m in sent]
+    assert {m["data"]["thread_id"] for m in pushed} == {news}
+    w.clock.set(berlin(4, 23, 45))
+    assert w.services.digests is not None
+    assert await w.services.digests.tick() == 1
+    [digest] = [
+        m for m in messages(await w.reader.events(FORUM)) if "Zusammenfassung –" in m["text"]
+    ]
+    assert digest["data"]["thread_id"] == news
+
+    # The topic is deleted: the next digest comes to the general topic, with the note.
+    await w.reader.topic(FORUM, "delete", news)
+    w.clock.set(berlin(5, 23, 45))
+    assert await w.services.digests.tick() == 1
+    last = messages(await w.reader.events(FORUM))[-1]
+    assert last["kind"] == "bot_message"
+    assert last["text"].startswith(("🗞", "Nichts Neues")), last["text"]
+    assert last["data"]["thread_id"] is None
+    assert await w.services.storage.forum_routes.for_chat(FORUM) == {}
