@@ -176,3 +176,17 @@ async def test_the_digest_by_tapping_and_read_now(w: World) -> None:
     chat = await w.services.storage.chats.get(ANNA)
     assert chat is not None
     assert chat.digest_time == "18:00"
+
+
+async def test_without_a_page_url_the_buttons_are_all_there_is(tmp_path: Path) -> None:
+    """No settings page configured: no menu button to a page, no page button; every
+    setting is still a tap away."""
+    async with world(tmp_path) as plain:
+        [menu] = messages(await plain.reader.ask(ANNA, "/einstellungen", **DE))
+        rows = menu["data"]["reply_markup"]["inline_keyboard"]
+        assert all("web_app" not in b for row in rows for b in row)
+        assert marked(menu) == ["✓ sofort", "✓ 🌙 aus", "✓ 📰 aus", "✓ Berlin", "✓ Deutsch"]
+        state = await plain.reader.state()
+        assert state["menu_buttons"].get("default", {}).get("type") != "web_app"
+        _, edited = await tap(plain, ANNA, menu, "täglich", **DE)
+        assert "✓ täglich" in marked(edited)
