@@ -152,3 +152,47 @@ def test_avalanches_are_no_landslides_and_a_landslide_victory_is_no_disaster() -
 def test_a_union_is_no_strike() -> None:
     assert _matches("Streiks", "Die Lokführer streiken ab Montag erneut.")
     assert not _matches("Streiks", "Die IG Metall kritisiert den geplanten Stellenabbau.")
+
+
+@pytest.mark.parametrize(
+    ("query", "own", "other"),
+    [
+        # A named part of a broader concept asks for that part only (lexicon members).
+        (
+            "Nord Stream",
+            "Die Ermittlungen zu den Explosionen an Nord Stream dauern an.",
+            "Deutschland hat seine Gasspeicher für den Winter gefüllt.",
+        ),
+        (
+            "Tesla",
+            "Tesla baut in Grünheide weitere Hallen.",
+            "Mercedes kündigte einen Stellenabbau an.",
+        ),
+        (
+            "EZB",
+            "Die EZB senkt den Leitzins erneut.",
+            "Die US-Notenbank Fed hält die Zinsen stabil.",
+        ),
+        (
+            "IAEA",
+            "The IAEA sent inspectors to the site.",
+            "The nuclear power plant was shut down for repairs.",
+        ),
+    ],
+)
+def test_a_named_part_of_a_concept_asks_for_itself(query: str, own: str, other: str) -> None:
+    assert _matches(query, own)
+    assert not _matches(query, other)
+
+
+def test_the_broader_concept_still_finds_its_named_parts() -> None:
+    assert _matches("Gas", "Die Ermittlungen zu den Explosionen an Nord Stream dauern an.")
+    assert _matches("Leitzins", "Die EZB hat am Donnerstag entschieden.")
+
+
+def test_households_are_no_budget() -> None:
+    # Real: Destatis-based report on household electricity (r0236, dev half).
+    text = "Rund ein Viertel des Stroms wird in Deutschland in den privaten Haushalten verbraucht."
+    assert not _matches("Bundeshaushalt", text, "Haushalte verbrauchen nur ein Viertel des Stroms")
+    assert _matches("Bundeshaushalt", "Das Kabinett hat den Haushalt 2025 auf den Weg gebracht.")
+    assert not _matches("German budget", "Britain's biggest budget airline, easyJet, grew.")
