@@ -52,7 +52,7 @@ async def test_a_burst_of_additions_embeds_only_the_new_phrasings(
         typed[topic] = catalog[n].name_en
         await holder.add(topic, catalog[n].expr)
         await holder.meaning_ready()
-    assert holder.index is not None and holder.index.meaning is not None
+    assert holder.index.meaning is not None
     # Each addition: its expression's two names, never the other topics' phrasings.
     assert len(looked_up) <= 2 * BURST
 
