@@ -25,6 +25,7 @@ import statistics
 import sys
 import time
 from collections import Counter
+from collections.abc import Hashable
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -222,6 +223,7 @@ def main() -> None:
     records = subscription_records(subscriptions, typed, catalog_subs)
     result.update(asyncio.run(measure_rebuild(records, resolver, rarity)))
     if args.meaning:
+        result.update(asyncio.run(measure_meaning_burst(subscriptions, typed, rarity)))
         result.update(measure_meaning(index, typed, entries))
         verdicts = [result["meets_targets"]] + [
             result[key] <= limit for key, limit in MEANING_TARGETS.items()
@@ -289,6 +291,74 @@ async def measure_rebuild(
     held = (figures["rebuild_cold_loop_ms"], figures["rebuild_warm_loop_ms"])
     figures["rebuild_loop_ms"] = max(held)
     return figures
+
+
+async def measure_meaning_burst(
+    subscriptions: list[tuple[int, TopicExpr]],
+    typed: list[str],
+    rarity: dict[str, float],
+    burst: int = 500,
+) -> dict[str, Any]:
+    """The holder's meaning layer (LIVEBLOG_MEANING=1) as subscriptions arrive: after
+    the start-up layer (every distinct query embedded once), one addition in place, then
+    a burst of `burst` of them, each a reader subscribing to what another subscriber
+    typed (words the index knows: added in place). CPU of all threads (the layer is
+    built on a worker thread), layer builds, and the longest stretch the loop was held."""
+    from tests.hostile.loop_probe import LoopProbe
+
+    described: dict[Hashable, str] = dict(enumerate(typed))
+
+    async def load() -> Any:
+        return list(subscriptions)
+
+    holder = IndexHolder(load, rarity, describe=described.get)
+    started = time.process_time()
+    await holder.refresh()
+    await holder.meaning_ready()
+    figures: dict[str, Any] = {"meaning_full_build_cpu_s": round(time.process_time() - started, 1)}
+    builds = Counter[str]()
+    for name in ("attach_meaning", "extend_meaning"):
+        original = getattr(TopicIndex, name, None)
+        if original is not None:
+            setattr(TopicIndex, name, _counted(original, name, builds))
+    rng = random.Random(11)
+    picks = [rng.randrange(len(subscriptions)) for _ in range(burst + 1)]
+    next_id = len(subscriptions)
+
+    def arriving(n: int) -> tuple[int, TopicExpr]:
+        described[next_id + n] = typed[picks[(n + 1) % len(picks)]]
+        return next_id + n, subscriptions[picks[n]][1]
+
+    started = time.process_time()
+    await holder.add(*arriving(0))
+    await holder.meaning_ready()
+    figures["meaning_one_addition_cpu_ms"] = round((time.process_time() - started) * 1000, 1)
+    started = time.process_time()
+    async with LoopProbe(0.005) as probe:
+        for n in range(1, burst + 1):
+            await holder.add(*arriving(n))
+            await asyncio.sleep(0)  # readers' commands arrive one by one
+        await holder.meaning_ready()
+    cpu = time.process_time() - started
+    layer_builds = sum(builds.values())
+    figures.update(
+        {
+            "meaning_burst_additions": burst,
+            "meaning_burst_cpu_s": round(cpu, 2),
+            "meaning_burst_layer_builds": layer_builds,
+            "meaning_burst_cpu_ms_per_build": round(cpu * 1000 / max(1, layer_builds), 1),
+            "meaning_burst_loop_ms": round(probe.max_held_s * 1000, 1),
+        }
+    )
+    return figures
+
+
+def _counted(function: Any, name: str, counts: Counter[str]) -> Any:
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        counts[name] += 1
+        return function(*args, **kwargs)
+
+    return counted
 
 
 def measure_meaning(

@@ -108,6 +108,18 @@ def _build_main(
     return TopicIndex.build(listed, rarity), loaded, set(loaded - gone)
 
 
+def _attach_all(index: TopicIndex, describe: Callable[[Hashable], str | None]) -> None:
+    """The index's meaning layer from what readers typed for every topic (a worker
+    thread: at 100,000 topics the walk alone would hold the loop for a while)."""
+    texts = [
+        (topic, text)
+        for topics in list(index.expr_topics)
+        for topic in list(topics)
+        if (text := describe(topic))
+    ]
+    index.attach_meaning(texts)
+
+
 class IndexHolder:
     """Readers use `.live` (or read()); writers call add(), discard() or request()."""
 
@@ -128,6 +140,9 @@ class IndexHolder:
         self._describe = describe
         self._meaning: asyncio.Task[None] | None = None
         self._meaning_wanted = False
+        self._meaning_of: TopicIndex | None = None  # the index the layer was built for
+        # Topics added in place since: only their expressions' rows are computed.
+        self._meaning_new: list[tuple[int, Hashable]] = []
         self.monotonic = monotonic
         self.debounce_s, self.per_chat_s = debounce_s, per_chat_s
         self.index = TopicIndex.build([], self._rarity)
@@ -187,7 +202,7 @@ class IndexHolder:
         in_use = self._readers > 0
         if not in_use and not self._lock.locked() and self.index.can_add(expr):
             self.index.add(topic, expr)
-            self._give_meaning()
+            self._give_meaning((self.index.expr_ids[expr.canonical()], topic))
             return
         self._extra[topic] = expr
         if not in_use and not self._side_lock.locked() and self.side.can_add(expr):
@@ -333,11 +348,14 @@ class IndexHolder:
             self._give_meaning()
         self._bound_side()
 
-    def _give_meaning(self) -> None:
-        """(Re)build the current main index's meaning layer in the background; requests
-        during a build are coalesced into one more."""
+    def _give_meaning(self, added: tuple[int, Hashable] | None = None) -> None:
+        """(Re)build the current main index's meaning layer in the background: whole
+        after a full build, for the added topic's expression only after an addition in
+        place. Requests during a build are coalesced into one more."""
         if self._describe is None:
             return
+        if added is not None:
+            self._meaning_new.append(added)
         self._meaning_wanted = True
         if self._meaning is None or self._meaning.done():
             self._meaning = asyncio.create_task(self._attach_meaning())
@@ -348,14 +366,14 @@ class IndexHolder:
         while self._meaning_wanted:
             self._meaning_wanted = False
             index = self.index
-            texts = [
-                (topic, text)
-                for topics in index.expr_topics
-                for topic in topics
-                if (text := describe(topic))
-            ]
+            added, self._meaning_new = self._meaning_new, []
             try:
-                await asyncio.to_thread(index.attach_meaning, texts)
+                if index is self._meaning_of:  # additions in place: their rows only
+                    texts = [(e, text) for e, topic in added if (text := describe(topic))]
+                    await asyncio.to_thread(index.extend_meaning, texts)
+                else:  # a new index: every topic, walked on the worker thread
+                    await asyncio.to_thread(_attach_all, index, describe)
+                    self._meaning_of = index
             except Exception:  # words still match; the next change tries again
                 log.exception("building the meaning layer failed")
 

@@ -119,6 +119,8 @@ class TopicIndex:
     # "Krieg im Sudan").
     partial_triggers: dict[int, list[int]] = field(default_factory=dict)
     meaning: MeaningLayer | None = None
+    # What readers typed, by expression: the meaning layer's input (extend_meaning).
+    phrasings: dict[int, list[str]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -337,8 +339,25 @@ class TopicIndex:
         phrasings: dict[int, list[str]] = {}
         for topic, text in texts:
             if topic in expr_of and text.strip():
-                phrasings.setdefault(expr_of[topic], []).append(text)
+                known = phrasings.setdefault(expr_of[topic], [])
+                if text not in known:
+                    known.append(text)
+        self.phrasings = phrasings
         self.meaning = MeaningLayer(phrasings.items(), thresholds=thresholds)
+
+    def extend_meaning(self, texts: Iterable[tuple[int, str]]) -> None:
+        """What readers typed for topics added in place, by expression id: only those
+        expressions' rows are (re)computed, the others' are kept (a burst of additions
+        must not embed and calibrate every topic again for each)."""
+        if self.meaning is None:
+            return
+        changed: dict[int, list[str]] = {}
+        for expr_id, text in texts:
+            known = self.phrasings.get(expr_id, [])
+            if text.strip() and text not in known:
+                self.phrasings[expr_id] = changed[expr_id] = [*known, text]
+        if changed:
+            self.meaning = self.meaning.updated(changed.items())
 
     def match(
         self, title: str | None, text: str, published: date | None = None

@@ -151,6 +151,27 @@ class MeaningLayer:
     def __len__(self) -> int:
         return len(self.keys)
 
+    def updated(self, texts: Iterable[tuple[Hashable, Sequence[str]]]) -> MeaningLayer:
+        """A new layer: these keys (re)computed from their phrasings, every other key's
+        row kept as it is. Costs the given keys' embedding and calibration, and one copy
+        of the arrays (the layer in use is not changed: threads may be matching with it)."""
+        fresh = MeaningLayer(texts, self.thresholds)
+        layer = MeaningLayer((), self.thresholds)
+        new = [i for i, key in enumerate(fresh.keys) if key not in self.position]
+        layer.keys = self.keys + [fresh.keys[i] for i in new]
+        appended = {fresh.keys[i]: len(self.keys) + n for n, i in enumerate(new)}
+        layer.position = {**self.position, **appended}
+        layer.vectors = np.concatenate([self.vectors, fresh.vectors[new]])
+        layer.mean = np.concatenate([self.mean, fresh.mean[new]])
+        layer.spread = np.concatenate([self.spread, fresh.spread[new]])
+        for i, key in enumerate(fresh.keys):
+            row = layer.position[key]
+            if row < len(self.keys):  # a key with a new phrasing: its row again
+                layer.vectors[row] = fresh.vectors[i]
+                layer.mean[row] = fresh.mean[i]
+                layer.spread[row] = fresh.spread[i]
+        return layer
+
     def scores(self, title: str | None, text: str) -> Vectors:
         """Each key's score for the entry (standard deviations above its background)."""
         if not self.keys:
