@@ -18,7 +18,8 @@ def test_the_vocabulary_is_bundled_in_both_languages() -> None:
     vocab = vocabulary()
     assert vocab is not None
     assert vocab.vectors.shape == (len(vocab.words), 384)
-    assert vocab.german.any() and (~vocab.german).any()
+    assert vocab.german.any()
+    assert (~vocab.german).any()
 
 
 def test_forms_and_parts_of_the_typed_word_are_no_expansion() -> None:
