@@ -137,6 +137,8 @@ class QueryResolver:
             resolved = self._resolve(text)
         finally:
             _EXPANSIONS.reset(token)
+        if not expansions:
+            return resolved
         used = {fold(e.word) for e in expansions} & {
             fold(t.label_de) for t in resolved.expr.terms() if t.key.startswith("k:")
         }
