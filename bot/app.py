@@ -171,7 +171,12 @@ async def _services_on(
         describe=typed_query if settings.liveblog.meaning else None,
     )
     subscriptions = SubscriptionService(
-        storage, resolver, holder, clock, settings.liveblog.max_subscriptions
+        storage,
+        resolver,
+        holder,
+        clock,
+        settings.liveblog.max_subscriptions,
+        expand=resolver.expansions if settings.liveblog.meaning else None,
     )
     subscriptions_ref.append(subscriptions)
     await holder.refresh()

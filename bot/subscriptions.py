@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Hashable, Iterable
-from dataclasses import dataclass, field
+import logging
+import zlib
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from functools import cached_property
 
 from rapidfuzz import fuzz, process
 
 from bot.clock import Clock
+from bot.matching.expansion import Expansion
 from bot.matching.expr import TopicExpr
 from bot.matching.holder import IndexHolder
 from bot.matching.index import Span
@@ -21,6 +24,8 @@ from bot.recent import RecentMatcher
 from bot.text_repair import repair
 from storage.interfaces import Storage
 from storage.records import EntryRecord, SubscriptionName, SubscriptionRecord
+
+log = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 100
 RECENT_WINDOW = timedelta(days=7)
@@ -51,16 +56,20 @@ class SubscriptionService:
         holder: IndexHolder,
         clock: Clock,
         max_per_chat: int = 25,
+        expand: Callable[[str], Sequence[Expansion]] | None = None,
     ) -> None:
         self.storage, self.resolver, self.holder, self.clock = storage, resolver, holder, clock
         self.max_per_chat = max_per_chat
+        # A free query's other-language words (QueryResolver.expansions; the model):
+        # found once at subscribe time, on a worker thread, and stored with it.
+        self.expand = expand
         # Every active subscription: matching reads it at alert time, so a removed topic
         # stops alerting at once, long before a full index build leaves it out.
         self.by_id: dict[int, SubscriptionRecord] = {}
         self._chat_subs: dict[int, set[int]] = {}
         # Chats that changed while index_topics() loads all topics: read again after it.
         self._dirty: set[int] | None = None
-        self._exprs: dict[tuple[str, str | None], TopicExpr] = {}
+        self._exprs: dict[tuple[str, str | None, tuple[tuple[str, str], ...]], TopicExpr] = {}
         # "Would have found N" and previews: bounded, cached, on a worker thread.
         self.recent = RecentMatcher(self._recent_entries)
 
@@ -77,14 +86,15 @@ class SubscriptionService:
         return self.resolver.resolve(query)
 
     def expr_of(self, sub: SubscriptionRecord) -> TopicExpr | None:
-        key = (sub.query, sub.catalog_id)
+        key = (sub.query, sub.catalog_id, sub.expansions)
         if key not in self._exprs:
             topic = self.lexicon.topics.get(sub.catalog_id) if sub.catalog_id else None
             if topic is not None:
                 self._exprs[key] = topic.expr
             else:
                 try:
-                    self._exprs[key] = self.resolver.resolve(sub.query).expr
+                    kept = [Expansion(word, term) for word, term in sub.expansions]
+                    self._exprs[key] = self.resolver.resolve(sub.query, kept).expr
                 except QueryError:
                     return None  # the lexicon changed under an old query: skip it
         return self._exprs[key]
@@ -203,6 +213,10 @@ class SubscriptionService:
             return SubscribeOutcome("error", error=exc.code, error_detail=exc.detail)
         if await self.storage.subscriptions.count(chat_id) >= self.max_per_chat:
             return SubscribeOutcome("limit", resolved)
+        # The typed query names the subscription (one per chat); its expansions widen
+        # what it matches.
+        canonical = resolved.expr.canonical()
+        resolved = await self.expanded(resolved)
         recent = await self.count_recent(resolved.expr)
         only_keywords = all(t.key.startswith("k:") for t in resolved.expr.terms())
         if only_keywords and recent == 0 and not confirmed:
@@ -213,16 +227,63 @@ class SubscriptionService:
             chat_id,
             resolved.text,
             resolved.catalog_id,
-            resolved.expr.canonical(),
+            canonical,
             self.display_name(resolved, language),
             self.clock.now(),
+            [(e.word, e.term) for e in resolved.expansions],
         )
         if self._dirty is not None:
             self._dirty.add(chat_id)
         self._put(sub)
         if created:
             await self.holder.add(sub.sub_id, resolved.expr, chat_id)
+        else:  # the one subscribed before, with the expansions it kept
+            kept = [Expansion(word, term) for word, term in sub.expansions]
+            resolved = self.resolver.resolve(resolved.text, kept)
         return SubscribeOutcome("added" if created else "exists", resolved, sub, recent)
+
+    async def expanded(self, resolved: ResolvedQuery) -> ResolvedQuery:
+        """The query with its expansions, where there is a model to find them; a query
+        the model fails on stays as typed."""
+        if self.expand is None or resolved.catalog_id is not None:
+            return resolved
+        try:
+            found = await asyncio.to_thread(self.expand, resolved.text)
+        except Exception:  # words still match
+            log.exception("expanding %r failed", resolved.text[:100])
+            return resolved
+        return self.resolver.resolve(resolved.text, found) if found else resolved
+
+    @staticmethod
+    def expansion_key(term: str) -> str:
+        """A short, stable name of one expansion for a button (fits signed data)."""
+        return format(zlib.crc32(term.encode("utf-8")), "x")
+
+    async def drop_expansion(
+        self, chat_id: int, sub_id: int, key: str
+    ) -> tuple[SubscriptionRecord, str] | None:
+        """Stop searching for one expansion of a subscription (the reader's tap in the
+        preview): (the subscription now, the term dropped), or None when gone."""
+        sub = await self.storage.subscriptions.get(sub_id)
+        if sub is None or sub.chat_id != chat_id:
+            return None
+        dropped = [p for p in sub.expansions if self.expansion_key(p[1]) == key]
+        if not dropped:
+            return None
+        kept = tuple(p for p in sub.expansions if p not in dropped)
+        if not await self.storage.subscriptions.set_expansions(chat_id, sub_id, kept):
+            return None
+        sub = replace(sub, expansions=kept)
+        if sub.sub_id in self.by_id:
+            self._put(sub)
+        expr = self.expr_of(sub)
+        if expr is not None:
+            # The narrower topic goes in beside; the full build that follows drops the
+            # wider one (until then both match, as a removed topic does).
+            self.holder.discard(sub.sub_id)
+            await self.holder.add(sub.sub_id, expr, chat_id)
+            self.holder.request(chat_id)
+        return sub, dropped[0][1]
 
     def display_name(self, resolved: ResolvedQuery, language: str = "de") -> str:
         if resolved.catalog_id:

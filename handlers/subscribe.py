@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from html import escape
 from zoneinfo import ZoneInfo
 
 from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import Application
 
 from bot import texts
@@ -21,13 +24,18 @@ from handlers.buttons import route, toast
 from handlers.chat import args_text, begin, quote, reply
 from handlers.commands import command
 from handlers.context import Context, services
+from handlers.telegram_io import markup
 from handlers.topic_menu import list_button
 from handlers.topics import catalog_keyboard
 from handlers.unsubscribe_undo import unsubscribe_with_undo
 
+log = logging.getLogger(__name__)
+
 LIST_NAME_UNITS = 80  # 25 names of this size and the settings fit one message
 FORM_UNITS = 1500  # "I look for: …" (a query's expanded form)
 SOURCES_UNITS = 400  # the catalog's labels in /list and in answers (a catalog may be long)
+ALSO_UNITS = 400  # "I also look for: …"
+MAX_ALSO_BUTTONS = 8
 
 
 @dataclass(frozen=True)
@@ -54,11 +62,31 @@ def outcome_text(outcome: SubscribeOutcome, language: str, limit: int) -> str:
     ]
     form = shorten(outcome.resolved.display(language), FORM_UNITS)
     lines.append(t(language, "resolved", form=form))
+    if outcome.resolved.expansions:
+        lines.append(also_line(language, [e.term for e in outcome.resolved.expansions]))
     if outcome.resolved.unused:
         words = shorten(", ".join(outcome.resolved.unused), 400)
         lines.append(t(language, "unused_words", words=words))
     lines.append(t(language, "recent_count", count=outcome.recent_matches))
     return fit_message("\n".join(lines))
+
+
+def also_line(language: str, terms: Sequence[str]) -> str:
+    """ "Ich suche auch: pope, Pontifex" — the words searched for beside the typed ones."""
+    shown = shorten(", ".join(escape(term) for term in terms), ALSO_UNITS)
+    return texts.text(language, "also_words", terms=shown)
+
+
+def also_keyboard(
+    svc: Services, chat_id: int, sub_id: int, terms: Sequence[str], language: str
+) -> Keyboard:
+    """One button a term: tapped, the subscription stops searching for it."""
+    rows: list[tuple[Button, ...]] = []
+    for term in terms[:MAX_ALSO_BUTTONS]:
+        key = svc.subscriptions.expansion_key(term)
+        label = to_plain(texts.text(language, "also_remove", term=term))[:60]
+        rows.append((Button(label, svc.codec.encode(chat_id, "xrm", f"{sub_id}.{key}")),))
+    return tuple(rows)
 
 
 def list_message(
@@ -103,8 +131,16 @@ async def _answer(
 ) -> None:
     svc = services(context)
     if outcome.status != "confirm":
+        keyboard: Keyboard | None = None
+        if outcome.resolved is not None and outcome.subscription is not None:
+            terms = [e.term for e in outcome.resolved.expansions]
+            sub_id = outcome.subscription.sub_id
+            keyboard = also_keyboard(svc, chat_id, sub_id, terms, language) or None
         await reply(
-            update, context, outcome_text(outcome, language, svc.subscriptions.max_per_chat)
+            update,
+            context,
+            outcome_text(outcome, language, svc.subscriptions.max_per_chat),
+            keyboard,
         )
         return
     assert outcome.resolved is not None
@@ -183,6 +219,30 @@ async def confirm_button(update: Update, context: Context, arg: str, language: s
     query, as_typed = found
     await subscribe_with_sources(update, context, chat.id, query, language, confirmed=as_typed)
     return None
+
+
+@route("xrm")
+async def drop_expansion_button(
+    update: Update, context: Context, arg: str, language: str
+) -> str | None:
+    """A tap on "✕ pope" under a subscription's answer: that word is no longer searched
+    for; the answer's buttons are drawn again without it."""
+    chat, query = update.effective_chat, update.callback_query
+    sub_id, _, key = arg.partition(".")
+    if chat is None or query is None or not sub_id.isdigit() or not key:
+        return toast(language, "button_expired")
+    svc = services(context)
+    done = await svc.subscriptions.drop_expansion(chat.id, int(sub_id), key)
+    if done is None:
+        return toast(language, "button_expired")
+    sub, term = done
+    terms = [t for _w, t in sub.expansions]
+    keyboard = also_keyboard(svc, chat.id, sub.sub_id, terms, language)
+    try:
+        await query.edit_message_reply_markup(reply_markup=markup(keyboard))
+    except BadRequest as exc:  # the message is gone or already shows this
+        log.info("could not redraw the expansion buttons: %s", exc.message)
+    return toast(language, "also_removed", term=term)
 
 
 def source_names(directory: SourceDirectory, catalog_ids: Iterable[str], language: str) -> str:
@@ -344,7 +404,7 @@ async def unsubscribe_button(
 async def _which_topic(
     update: Update, context: Context, chat_id: int, alert_id: int, language: str
 ) -> str | None:
-    """"Unsubscribe" under an alert of several topics: ask which, one button per topic
+    """ "Unsubscribe" under an alert of several topics: ask which, one button per topic
     the chat still has (one left: that one goes, and the answer names it)."""
     svc = services(context)
     alert = await svc.storage.alerts.get(alert_id)

@@ -180,6 +180,7 @@ class SubscriptionRepository(Protocol):
         canonical: str,
         display: str,
         now: datetime,
+        expansions: Sequence[tuple[str, str]] = (),
     ) -> tuple[SubscriptionRecord, bool]: ...
 
     async def get(self, sub_id: int) -> SubscriptionRecord | None: ...
@@ -199,6 +200,10 @@ class SubscriptionRepository(Protocol):
     async def set_mode(self, chat_id: int, sub_id: int, mode: str | None) -> bool: ...
 
     async def set_urgent(self, chat_id: int, sub_id: int, urgent: bool) -> bool: ...
+
+    async def set_expansions(
+        self, chat_id: int, sub_id: int, expansions: Sequence[tuple[str, str]]
+    ) -> bool: ...
 
 
 class AlertRepository(Protocol):

@@ -135,6 +135,8 @@ class SubscriptionRecord:
     mode: str | None  # None: the chat's mode
     urgent: bool
     created_at: datetime
+    # Words searched for beside the typed ones: (typed word, expansion) pairs.
+    expansions: tuple[tuple[str, str], ...] = ()
 
 
 class SubscriptionName(NamedTuple):

@@ -68,7 +68,7 @@ def read_source(path: Path) -> list[dict[str, Any]]:
 
 def run_match(query: str, path: Path, language: str = "de") -> int:
     try:
-        resolved = default_resolver().resolve(query)
+        resolved = default_resolver().resolve_expanded(query)
     except QueryError as exc:
         print(f"error: cannot use the query: {exc}", file=sys.stderr)
         return 2

@@ -10,6 +10,8 @@ Kiew OR Charkiw            → either (also ODER, |)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -17,11 +19,12 @@ import Stemmer
 
 from bot.matching.compounds import contained, coverage, leftover_parts, part_keyword
 from bot.matching.document import Document, prepare
+from bot.matching.expansion import Expansion, expand
 from bot.matching.expr import Clause, Term, TopicExpr
 from bot.matching.index import TopicIndex
 from bot.matching.lexicon import Lexicon
 from bot.matching.normalize import fold, tokenize
-from bot.matching.patterns import keyword_patterns
+from bot.matching.patterns import Pattern, keyword_patterns
 from bot.matching.places import MAX_NAME_WORDS, PlaceTable, default_places
 from bot.matching.querywords import (
     is_role,
@@ -38,6 +41,11 @@ MAX_QUERY_CHARS = 500
 MAX_TERMS = 12
 MAX_ALTERNATIVES = 6
 Group = tuple[Term, ...]  # any one of these terms
+# The patterns of the expansions of the query being resolved, by folded word: one
+# resolver serves every caller, threads included, so this is not kept on it.
+_EXPANSIONS: ContextVar[dict[str, tuple[Pattern, ...]] | None] = ContextVar(
+    "expansions", default=None
+)
 
 
 class QueryError(ValueError):
@@ -55,6 +63,7 @@ class ResolvedQuery:
     expr: TopicExpr
     catalog_id: str | None
     unused: tuple[str, ...]  # words the bot could not use (stop words, symbols)
+    expansions: tuple[Expansion, ...] = ()  # other words searched for beside typed ones
 
     def display(self, language: str = "de", with_hints: bool = True) -> str:
         return self.expr.display(language, with_hints)
@@ -102,7 +111,41 @@ class QueryResolver:
                 by_clause.setdefault(clause.canonical(), []).append(topic.id)
         self._catalog_by_clause = {c: ids[0] for c, ids in by_clause.items() if len(ids) == 1}
 
-    def resolve(self, text: str) -> ResolvedQuery:
+    def expansions(self, text: str) -> list[Expansion]:
+        """Words to search for beside the query's unknown words (its keywords): their
+        other language's word, where the model finds one it trusts. Costs one model
+        call per keyword: off the event loop."""
+        resolved = self.resolve(text)
+        if resolved.catalog_id is not None:
+            return []  # the catalog's topics know their words in both languages
+        words = [
+            term.label_de
+            for term in resolved.expr.terms()
+            if term.key.startswith("k:") and len(tokenize(term.label_de)) == 1
+        ]
+        return expand(words)
+
+    def resolve_expanded(self, text: str) -> ResolvedQuery:
+        """The query with the expansions the model finds for it (the CLI, scoring)."""
+        return self.resolve(text, self.expansions(text))
+
+    def resolve(self, text: str, expansions: Sequence[Expansion] = ()) -> ResolvedQuery:
+        """The query as a topic; `expansions` (stored with a subscription, each one
+        the reader kept) widen the keywords they were found for."""
+        token = _EXPANSIONS.set(_by_word(expansions))
+        try:
+            resolved = self._resolve(text)
+        finally:
+            _EXPANSIONS.reset(token)
+        if not expansions:
+            return resolved
+        used = {fold(e.word) for e in expansions} & {
+            fold(t.label_de) for t in resolved.expr.terms() if t.key.startswith("k:")
+        }
+        kept = tuple(e for e in expansions if fold(e.word) in used)
+        return replace(resolved, expansions=kept) if kept else resolved
+
+    def _resolve(self, text: str) -> ResolvedQuery:
         query = text.strip()
         if not query:
             raise QueryError("empty")
@@ -347,7 +390,7 @@ class QueryResolver:
             if stemmed is not None:
                 terms.append(stemmed)
                 continue
-            patterns = keyword_patterns(word)
+            patterns = keyword_patterns(word) + (_EXPANSIONS.get() or {}).get(word, ())
             key = "k:" + "|".join(p.display() for p in patterns)
             terms.append(Term(key, original, original, patterns))
             halves = split_compound(word) if splits is not None else None
@@ -375,6 +418,24 @@ class QueryResolver:
                 found = [_keyword(part, shown)]  # a head is a noun: "Geflügel|pest"
             groups.append(tuple(found))
         return groups[0], groups[1]
+
+
+def _by_word(expansions: Sequence[Expansion]) -> dict[str, tuple[Pattern, ...]]:
+    """Each typed word's extra patterns: an expansion's own word forms (a phrase for
+    words of two or more)."""
+    found: dict[str, tuple[Pattern, ...]] = {}
+    for expansion in expansions:
+        words = tokenize(expansion.term)
+        if not words:
+            continue
+        extra = (
+            keyword_patterns(words[0].folded)
+            if len(words) == 1
+            else phrase_term(expansion.term).patterns
+        )
+        key = fold(expansion.word)
+        found[key] = tuple(dict.fromkeys(found.get(key, ()) + extra))
+    return found
 
 
 def _keyword(word: str, shown: str) -> Term:

@@ -13,7 +13,23 @@ from storage.records import SubscriptionName, SubscriptionRecord
 from storage.timeutil import from_db_required, to_db
 
 REMOVED = "subscription removed"
-_COLUMNS = "sub_id, chat_id, query, catalog_id, canonical, display, mode, urgent, created_at"
+_COLUMNS = (
+    "sub_id, chat_id, query, catalog_id, canonical, display, mode, urgent, created_at, expansions"
+)
+MAX_EXPANSIONS = 12
+
+
+def _expansions(raw: Any) -> tuple[tuple[str, str], ...]:
+    """The stored pairs; anything unreadable counts as none (the words still match)."""
+    try:
+        pairs = json.loads(raw or "[]")
+        return tuple((str(p[0]), str(p[1])) for p in pairs[:MAX_EXPANSIONS] if len(p) == 2)
+    except (ValueError, TypeError, IndexError, KeyError):
+        return ()
+
+
+def _dumped(expansions: Sequence[tuple[str, str]]) -> str:
+    return json.dumps([list(p) for p in expansions[:MAX_EXPANSIONS]], ensure_ascii=False)
 
 
 def _sub(row: Sequence[Any]) -> SubscriptionRecord:
@@ -27,6 +43,7 @@ def _sub(row: Sequence[Any]) -> SubscriptionRecord:
         mode=row[6],
         urgent=bool(row[7]),
         created_at=from_db_required(row[8]),
+        expansions=_expansions(row[9]),
     )
 
 
@@ -42,14 +59,15 @@ class SqlSubscriptionRepository:
         canonical: str,
         display: str,
         now: datetime,
+        expansions: Sequence[tuple[str, str]] = (),
     ) -> tuple[SubscriptionRecord, bool]:
         """The subscription and whether it is new (the same topic twice is one)."""
         async with self._db.transaction() as conn:
             changed = await conn.execute(
                 "INSERT INTO subscriptions (chat_id, query, catalog_id, canonical, display,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?)"
+                " created_at, expansions) VALUES (?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (chat_id, canonical) DO NOTHING",
-                (chat_id, query, catalog_id, canonical, display, to_db(now)),
+                (chat_id, query, catalog_id, canonical, display, to_db(now), _dumped(expansions)),
             )
             created = changed > 0
             row = await conn.fetchone(
@@ -151,6 +169,16 @@ class SqlSubscriptionRepository:
             changed = await conn.execute(
                 "UPDATE subscriptions SET mode = ? WHERE chat_id = ? AND sub_id = ?",
                 (mode, chat_id, sub_id),
+            )
+            return changed > 0
+
+    async def set_expansions(
+        self, chat_id: int, sub_id: int, expansions: Sequence[tuple[str, str]]
+    ) -> bool:
+        async with self._db.transaction() as conn:
+            changed = await conn.execute(
+                "UPDATE subscriptions SET expansions = ? WHERE chat_id = ? AND sub_id = ?",
+                (_dumped(expansions), chat_id, sub_id),
             )
             return changed > 0
 

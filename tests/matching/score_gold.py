@@ -133,7 +133,7 @@ def batch_matcher(gold_path: str | Path, queries: list[str]) -> Matcher:
     topics = []
     for query in dict.fromkeys(queries):
         try:
-            topics.append((query, resolver.resolve(query).expr))
+            topics.append((query, resolver.resolve_expanded(query).expr))
         except QueryError:
             continue  # the CLI fails on such a query; here it simply finds nothing
     index = TopicIndex.build(topics)
