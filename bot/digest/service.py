@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot import texts
 from bot.chat_settings import chat_zone
 from bot.clock import Clock
+from bot.delivery.fit import LIMIT
 from bot.delivery.forum import ForumRouter
 from bot.delivery.leases import ChatLeases
 from bot.delivery.messenger import (
@@ -280,9 +282,13 @@ class DigestService:
                         except ThreadGone:
                             if thread is None:
                                 raise
-                            # The topic was closed or deleted: the general topic, at once.
+                            # The topic was closed or deleted: the general topic, at once,
+                            # saying why (as alerts and batches do), if the note fits.
                             await self.forum.gone(chat.chat_id, thread)
                             thread = None
+                            noted = texts.text(chat.language, "forum_topic_gone")
+                            noted += "\n\n" + message
+                            message = noted if len(noted) <= LIMIT else message
                             await self.messenger.send(chat.chat_id, message, to_plain(message))
                 except AmbiguousSend as exc:
                     # It most likely arrived. Resending the digest a few minutes later,
