@@ -119,7 +119,9 @@ def stats_text(
     if metrics is not None:
         rate = metrics.sent_rate.per_minute()
         lines.append(
-            texts.text(language, "ops_stats_rate", rate=f"{rate:.1f}", minutes=RATE_MINUTES)
+            texts.text(
+                language, "ops_stats_rate", rate=texts.decimal(language, rate), minutes=RATE_MINUTES
+            )
         )
         reasons = sorted({reason for reason, _ in metrics.failures})
         if reasons:

@@ -73,6 +73,13 @@ def text(language: str, key: str, **values: object) -> str:
     return template.format(**escaped)
 
 
+def decimal(language: str, value: float, places: int = 1) -> str:
+    """A number with its fraction as the language writes it: "0,1" in German, "0.1" in
+    English (thousands are not grouped: the figures here are small)."""
+    written = f"{value:.{places}f}"
+    return written.replace(".", ",") if language == "de" else written
+
+
 def moment(language: str, when: datetime, zone: ZoneInfo, style: str = "day_time") -> str:
     """`when` in `zone`, written the language's way: style `date` ("04.11.2024" /
     "4 Nov 2024"), `day_time` ("04.11. 12:00" / "4 Nov, 12:00") or `time` ("12:00")."""

@@ -89,7 +89,7 @@ async def test_stats_show_the_outbox_the_rate_and_failures_by_reason(w: World) -
     stats = await answer(w, ADMIN, "/stats")
     assert "Ausgang: wartend 1" in stats
     assert "Keine fällige Meldung wartet." in stats  # due again in one second
-    assert "Gesendet: 0.0 Meldungen/min (letzte 10 min)" in stats
+    assert "Gesendet: 0,0 Meldungen/min (letzte 10 min)" in stats
     assert "Fehler seit dem Start (aufgegeben / erneut versucht): Flutkontrolle 0 / 1" in stats
     w.clock.advance(timedelta(seconds=91))
     assert "Älteste fällige Meldung wartet seit 90 s." in await answer(w, ADMIN, "/stats")
@@ -101,7 +101,7 @@ async def test_stats_show_the_outbox_the_rate_and_failures_by_reason(w: World) -
     w.clock.advance(timedelta(seconds=FINISHED_COUNT_SECONDS))
     stats = await answer(w, ADMIN, "/stats")
     assert "Ausgang: gesendet 1 (Erledigte alle 5 min gezählt)" in stats  # German words
-    assert "Gesendet: 0.1 Meldungen/min" in stats
+    assert "Gesendet: 0,1 Meldungen/min" in stats
     assert "Abos: 1 aktiv" in stats
 
 
