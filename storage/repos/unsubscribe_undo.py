@@ -17,10 +17,10 @@ from typing import Any
 
 from storage.db import Db, Tx
 from storage.records import SubscriptionRecord, UndoOutcome
-from storage.timeutil import from_db_required, to_db
+from storage.repos.subscriptions import _COLUMNS, _dumped, _expansions, _sub
+from storage.timeutil import to_db
 
 MAX_PER_CHAT = 25
-_COLUMNS = "sub_id, chat_id, query, catalog_id, canonical, display, mode, urgent, created_at"
 
 
 def _snapshot(sub: SubscriptionRecord, sources: Sequence[str], thread_id: int | None) -> str:
@@ -35,21 +35,9 @@ def _snapshot(sub: SubscriptionRecord, sources: Sequence[str], thread_id: int | 
             "created_at": to_db(sub.created_at),
             "sources": sorted(sources),
             "thread_id": thread_id,
+            # The other-language terms the reader kept (removed ones stay removed).
+            "expansions": [list(pair) for pair in sub.expansions],
         }
-    )
-
-
-def _sub(row: Sequence[Any]) -> SubscriptionRecord:
-    return SubscriptionRecord(
-        sub_id=int(row[0]),
-        chat_id=int(row[1]),
-        query=str(row[2]),
-        catalog_id=row[3],
-        canonical=str(row[4]),
-        display=str(row[5]),
-        mode=row[6],
-        urgent=bool(row[7]),
-        created_at=from_db_required(row[8]),
     )
 
 
@@ -127,7 +115,7 @@ class SqlUnsubscribeUndoRepository:
             return UndoOutcome("limit", display)
         added = await tx.execute(
             "INSERT INTO subscriptions (chat_id, query, catalog_id, canonical, display, mode,"
-            " urgent, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " urgent, created_at, expansions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (chat_id, canonical) DO NOTHING",
             (
                 chat_id,
@@ -138,6 +126,7 @@ class SqlUnsubscribeUndoRepository:
                 kept["mode"],
                 int(bool(kept["urgent"])),
                 kept["created_at"],
+                _dumped(_expansions(json.dumps(kept.get("expansions", [])))),
             ),
         )
         if not added:

@@ -73,3 +73,22 @@ async def test_a_chat_keeps_its_newest_undos_only(store: Storage) -> None:
     assert (await store.unsubscribe_undo.restore(ids[0], 1, at(1), LIMIT)).status == "gone"
     await store.subscriptions.remove(1, record.sub_id)
     assert (await store.unsubscribe_undo.restore(ids[-1], 1, at(1), LIMIT)).status == "restored"
+
+
+async def test_an_undo_keeps_the_terms_the_query_was_widened_by(store: Storage) -> None:
+    """The other-language terms found at subscribe time (and kept by the reader) come
+    back with the subscription: without them it would match less than before."""
+    await many_chats(store, [1])
+    terms = (("masern", "measles"), ("masern", "rubeola"))
+    sub, _ = await store.subscriptions.add(
+        1, "masern", None, "k:masern", "Masern", NOW, expansions=terms
+    )
+    [record] = await store.subscriptions.for_chat(1)
+    assert record.expansions == terms
+    undo = await store.unsubscribe_undo.keep(record, [], None, at(10), NOW)
+    assert await store.subscriptions.remove(1, sub.sub_id)
+    done = await store.unsubscribe_undo.restore(undo, 1, at(1), LIMIT)
+    assert done.subscription is not None
+    assert done.subscription.expansions == terms
+    [back] = await store.subscriptions.for_chat(1)
+    assert back.expansions == terms
