@@ -9,13 +9,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from telegram import Update
+from telegram import CallbackQuery, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot import texts
+from bot.delivery.messenger import Keyboard
 from bot.delivery.render import to_plain
 from handlers.chat import _rate_ok, chat_language, is_admin
 from handlers.context import Context, services
+from handlers.telegram_io import markup
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +40,24 @@ def route(action: str, admin: bool = True) -> Callable[[ButtonHandler], ButtonHa
 def toast(language: str, key: str, **values: object) -> str:
     """A catalogue text as a callback answer (plain text, at most 200 characters)."""
     return to_plain(texts.text(language, key, **values))[:200]
+
+
+async def edit_in_place(
+    query: CallbackQuery, html: str | None = None, keyboard: Keyboard | None = None
+) -> None:
+    """Show a button's answer in its own message: new text (and buttons), or new buttons
+    only when `html` is None. The same tap twice changes nothing: Telegram's "message is
+    not modified" is not an error here."""
+    try:
+        if html is None:
+            await query.edit_message_reply_markup(reply_markup=markup(keyboard))
+        else:
+            await query.edit_message_text(
+                html, parse_mode=ParseMode.HTML, reply_markup=markup(keyboard)
+            )
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():
+            raise
 
 
 async def on_button(update: Update, context: Context) -> None:

@@ -8,17 +8,15 @@ view: the sources' health.)
 from __future__ import annotations
 
 from telegram import Update
-from telegram.error import BadRequest
 from telegram.ext import Application
 
 from bot import texts
 from bot.delivery.messenger import Button, Keyboard
 from bot.delivery.render import to_plain
-from handlers.buttons import route, toast
+from handlers.buttons import edit_in_place, route, toast
 from handlers.chat import begin, ensure_chat, reply
 from handlers.commands import command
 from handlers.context import Context, services
-from handlers.telegram_io import markup
 
 MAX_BUTTONS = 40  # Telegram shows up to 100 buttons; a catalog beyond 40 needs pages
 
@@ -49,7 +47,7 @@ async def feeds_command(update: Update, context: Context) -> None:
 
 @route("src")
 async def toggle_source(update: Update, context: Context, arg: str, language: str) -> str | None:
-    """Switch one source on or off for the chat, then redraw the buttons."""
+    """Switch one source on or off for the chat, then edit_in_place the buttons."""
     query, chat = update.callback_query, update.effective_chat
     svc = services(context)
     entry = svc.sources.followed_entry(arg)
@@ -58,12 +56,7 @@ async def toggle_source(update: Update, context: Context, arg: str, language: st
     await ensure_chat(update, context)
     enabled = entry.id in await svc.storage.choices.off_for_chat(chat.id)
     await svc.storage.choices.set_enabled(chat.id, entry.id, enabled)
-    try:
-        keyboard = await feeds_keyboard(context, chat.id, language)
-        await query.edit_message_reply_markup(reply_markup=markup(keyboard))
-    except BadRequest as exc:
-        if "not modified" not in exc.message.lower():
-            raise
+    await edit_in_place(query, keyboard=await feeds_keyboard(context, chat.id, language))
     key = "source_enabled" if enabled else "source_disabled"
     return toast(language, key, name=entry.label(language))
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from telegram import Update
-from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest
+from telegram.constants import ChatType
 from telegram.ext import Application
 
 from bot import texts
@@ -22,11 +21,10 @@ from bot.delivery.buttons import ButtonCodec
 from bot.delivery.messenger import Button, Keyboard
 from bot.delivery.render import to_plain
 from bot.reader_settings import DIGEST_TIMES, LIKELY_ZONES, QUIET_PRESETS, ReaderSettings
-from handlers.buttons import route, toast
+from handlers.buttons import edit_in_place, route, toast
 from handlers.chat import begin, ensure_chat, reply
 from handlers.commands import command
 from handlers.context import Context, services
-from handlers.telegram_io import markup
 from storage.records import ChatRecord
 
 LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
@@ -196,13 +194,7 @@ async def _tap(update: Update, context: Context, arg: str, language: str, redraw
         return toast(language, "button_expired")
     language = (await settings.chat(chat.id)).language
     text, keyboard = await redraw(chat.id, language, chat.type == ChatType.PRIVATE)
-    try:
-        await query.edit_message_text(
-            text, parse_mode=ParseMode.HTML, reply_markup=markup(keyboard)
-        )
-    except BadRequest as exc:  # the same tap twice: nothing to redraw
-        if "not modified" not in exc.message.lower():
-            raise
+    await edit_in_place(query, text, keyboard)
     return toast(language, "settings_saved")
 
 

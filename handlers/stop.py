@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from telegram import CallbackQuery, Update
-from telegram.error import BadRequest
 from telegram.ext import Application
 
 from bot import texts
 from bot.delivery.messenger import Button
 from bot.delivery.render import to_plain
-from handlers.buttons import route, toast
+from handlers.buttons import edit_in_place, route, toast
 from handlers.chat import begin, reply
 from handlers.commands import command
 from handlers.context import Context, services
@@ -52,11 +51,7 @@ async def stop_button(update: Update, context: Context, arg: str, language: str)
 
 async def _edit(query: CallbackQuery, html: str) -> None:
     """Replace the question with the answer; it may already say so (a second tap)."""
-    try:
-        await query.edit_message_text(html, parse_mode="HTML")
-    except BadRequest as exc:
-        if "not modified" not in exc.message.lower():
-            raise
+    await edit_in_place(query, html)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]  # PTB's generics

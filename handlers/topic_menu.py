@@ -10,8 +10,6 @@ the same button changes nothing.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
 from telegram.ext import Application
 
 from bot import texts
@@ -20,10 +18,9 @@ from bot.delivery.fit import shorten
 from bot.delivery.messenger import Button, Keyboard
 from bot.delivery.render import to_plain
 from bot.reader_settings import ReaderSettings
-from handlers.buttons import route, toast
+from handlers.buttons import edit_in_place, route, toast
 from handlers.chat import ensure_chat, reply
 from handlers.context import Context, services
-from handlers.telegram_io import markup
 from storage.records import SubscriptionRecord
 
 NAME_UNITS = 200
@@ -95,7 +92,7 @@ async def _apply(settings: ReaderSettings, chat_id: int, sub_id: int, change: st
 
 @route("topic")
 async def topic_button(update: Update, context: Context, arg: str, language: str) -> str | None:
-    """ "<sub_id>": open the topic's settings; "<sub_id>.<change>": change one, redraw."""
+    """ "<sub_id>": open the topic's settings; "<sub_id>.<change>": change one, edit_in_place."""
     query, chat = update.callback_query, update.effective_chat
     number, _, change = arg.partition(".")
     svc = services(context)
@@ -115,13 +112,7 @@ async def topic_button(update: Update, context: Context, arg: str, language: str
     if fresh is None:
         return toast(language, "topic_menu_gone")
     text, keyboard = await topic_message(context, chat.id, fresh, language)
-    try:
-        await query.edit_message_text(
-            text, parse_mode=ParseMode.HTML, reply_markup=markup(keyboard)
-        )
-    except BadRequest as exc:  # the same tap twice: nothing to redraw
-        if "not modified" not in exc.message.lower():
-            raise
+    await edit_in_place(query, text, keyboard)
     return toast(language, "settings_saved")
 
 

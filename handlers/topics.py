@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.error import BadRequest
 from telegram.ext import Application
 
 from bot import texts
 from bot.delivery.messenger import Button, Keyboard
 from bot.delivery.render import to_plain
-from handlers.buttons import route, toast
+from handlers.buttons import edit_in_place, route, toast
 from handlers.chat import begin, ensure_chat, reply
 from handlers.commands import command
 from handlers.context import Context, services
-from handlers.telegram_io import markup
 
 PER_PAGE = 10
 
@@ -90,11 +88,7 @@ async def _show(update: Update, context: Context, language: str, theme: str, pag
         keyboard = await theme_keyboard(context, chat.id, language, theme, page)
     else:
         _header, keyboard = await catalog_keyboard(context, chat.id, language)
-    try:
-        await query.edit_message_reply_markup(reply_markup=markup(keyboard))
-    except BadRequest as exc:
-        if "not modified" not in exc.message.lower():  # pressing the page we are on
-            raise
+    await edit_in_place(query, keyboard=keyboard)  # pressing the page we are on changes nothing
 
 
 @route("thm", admin=False)

@@ -10,15 +10,13 @@ is answered and changes nothing.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
 from telegram.ext import Application
 
 from bot import texts
 from bot.delivery.messenger import Button
 from bot.delivery.render import to_plain
 from bot.unsubscribing import UNDO_WINDOW, Unsubscriber
-from handlers.buttons import route, toast
+from handlers.buttons import edit_in_place, route, toast
 from handlers.chat import reply
 from handlers.context import Context, services
 from storage.records import SubscriptionRecord
@@ -55,13 +53,8 @@ async def undo_button(update: Update, context: Context, arg: str, language: str)
         )
         return toast(language, key, name=outcome.display, minutes=minutes)
     name = svc.subscriptions.topic_name(outcome.subscription, language)
-    try:  # the answer says so now, and loses its button
-        await query.edit_message_text(
-            texts.text(language, "undo_done", name=name), parse_mode=ParseMode.HTML
-        )
-    except BadRequest as exc:
-        if "not modified" not in exc.message.lower():
-            raise
+    # The answer says so now, and loses its button.
+    await edit_in_place(query, texts.text(language, "undo_done", name=name))
     return toast(language, "undo_done", name=name)
 
 
